@@ -1,0 +1,165 @@
+/**
+ * The `banmian` command. Every user-facing failure is a BanmianError, printed as one
+ * line with its file and line, exit code 1, no stack trace.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/index.js';
+import { BanmianError } from '../errors.js';
+import { createLogger } from './logger.js';
+import { formatDiagnostics } from './report.js';
+import { outline } from './outline.js';
+
+const HELP = `banmian — one text, two editions of a Chinese newspaper (web e-paper and print PDF)
+
+Usage:
+  banmian build [--issues DIR] [--out DIR] [--only html|pdf] [--marks] [--force] [issue-id…]
+                                 build the issues (default issues/ → dist/)
+  banmian parse <page-file|issue-dir> [--json]
+                                 show the AST of a page or an issue (--json: the whole tree)
+  banmian check [paths…]         parse pages or issues and list what the parser guessed
+  banmian dev [--port N] [--issues DIR] [--out DIR] [--only html]
+                                 build, serve on localhost, rebuild on change, reload open tabs
+  banmian new [YYYY-MM-DD]       start the next issue folder (number counted on, pages from templates/new-issue)
+  banmian --help                 this text
+
+Options:
+  --issues DIR   folder of issue folders (default: issues)
+  --out DIR      output folder (default: dist); replaced only when the build succeeds
+  --only KIND    build only the html or the pdf edition
+  --marks        crop marks and 3 mm bleed on the print pages
+  --force        ignore caches
+  --json         (parse) print the AST as JSON
+  --port N       (dev) port to serve on (default 8080; 0 picks a free one)
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (err) {
+    if (err instanceof BanmianError) {
+      process.stderr.write(`banmian: ${err.message}\n`);
+      return 1;
+    }
+    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    process.stderr.write(`banmian: internal error: ${msg}${process.env.BANMIAN_DEBUG ? '' : ' (BANMIAN_DEBUG=1 shows the stack)'}\n`);
+    if (process.env.BANMIAN_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        json: { type: 'boolean' },
+        issues: { type: 'string' },
+        out: { type: 'string' },
+        only: { type: 'string' },
+        marks: { type: 'boolean' },
+        force: { type: 'boolean' },
+        port: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    throw new BanmianError(`${(err as Error).message.split('\n')[0]} (see banmian --help)`);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command || command === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const root = process.cwd();
+  switch (command) {
+    case 'parse':
+      return parseCommand(rest, Boolean(values.json), root);
+    case 'check':
+      return checkCommand(rest, root);
+    case 'build': {
+      if (values.only && values.only !== 'html' && values.only !== 'pdf') {
+        throw new BanmianError(`--only takes html or pdf, not "${values.only}"`);
+      }
+      const { config } = await loadConfig(root);
+      if (values.marks) config.print.marks = true;
+      const { build } = await import('../build/build.js');
+      const log = createLogger();
+      const result = await build({
+        root,
+        config,
+        issuesDir: path.resolve(root, values.issues ?? 'issues'),
+        outDir: path.resolve(root, values.out ?? 'dist'),
+        ids: rest.length ? rest : undefined,
+        only: values.only as 'html' | 'pdf' | undefined,
+        force: Boolean(values.force),
+        log,
+      });
+      const { counts } = formatDiagnostics(result.files);
+      if (counts.warnings) log.info(`${counts.warnings} parser warning(s): run \`banmian check\` to see them`);
+      return 0;
+    }
+    case 'dev': {
+      const { startDevServer } = await import('../dev/server.js');
+      const port = values.port === undefined ? 8080 : Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BanmianError(`--port takes a port number, not "${values.port}"`);
+      const server = await startDevServer({
+        root,
+        issuesDir: path.resolve(root, values.issues ?? 'issues'),
+        outDir: path.resolve(root, values.out ?? 'dist'),
+        port,
+        htmlOnly: values.only === 'html',
+        log: createLogger(),
+      });
+      await new Promise<void>((resolve) => {
+        const stop = () => void server.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      return 0;
+    }
+    case 'new': {
+      const { createIssue } = await import('./new-issue.js');
+      const made = await createIssue({ root, issuesDir: path.resolve(root, values.issues ?? 'issues'), date: rest[0] });
+      process.stdout.write(`created ${path.relative(root, made.dir)}/ (第${made.number}期${made.total ? `, 总第${made.total}期` : ''}): ${made.files.join(', ')}\n`);
+      return 0;
+    }
+    default:
+      throw new BanmianError(`unknown command "${command}" (see banmian --help)`);
+  }
+}
+
+async function parseCommand(args: string[], json: boolean, root: string): Promise<number> {
+  if (args.length !== 1) throw new BanmianError('parse takes one page file or issue folder (see banmian --help)');
+  const target = path.resolve(root, args[0]);
+  if (!existsSync(target)) throw new BanmianError(`no such file or folder`, { file: args[0] });
+  const { loadIssue, parsePageFile } = await import('../parse/index.js');
+  const { node, files } = statSync(target).isDirectory()
+    ? await loadIssue(target, { root }).then((r) => ({ node: r.issue, files: r.files }))
+    : await parsePageFile(target, { root }).then((r) => ({ node: r.page, files: [r.file] }));
+  process.stdout.write(json ? JSON.stringify(node, null, 2) + '\n' : outline(node) + '\n');
+  const { text } = formatDiagnostics(files);
+  if (text) process.stderr.write(text + '\n');
+  return 0;
+}
+
+async function checkCommand(args: string[], root: string): Promise<number> {
+  const { loadIssue, loadIssues, parsePageFile } = await import('../parse/index.js');
+  const targets = args.length ? args : ['issues'];
+  const files = [];
+  for (const arg of targets) {
+    const target = path.resolve(root, arg);
+    if (!existsSync(target)) throw new BanmianError(`no such file or folder`, { file: arg });
+    if (!statSync(target).isDirectory()) files.push((await parsePageFile(target, { root })).file);
+    else if (existsSync(path.join(target, 'issue.yaml'))) files.push(...(await loadIssue(target, { root })).files);
+    else files.push(...(await loadIssues(target, { root })).files);
+  }
+  const { text, counts } = formatDiagnostics(files);
+  if (text) process.stdout.write(text + '\n');
+  process.stdout.write(`${files.length} file(s): ${counts.errors} error(s), ${counts.warnings} warning(s), ${counts.infos} note(s)\n`);
+  return counts.errors ? 1 : 0;
+}

@@ -1,0 +1,83 @@
+/**
+ * The editor's loop: `banmian dev` serves the build, an edit to a page file changes the
+ * served article and sends a reload event; a broken edit keeps the old page served and
+ * sends the error to the browser overlay.
+ */
+import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevServer, type DevServer } from '../../src/dev/server.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SAMPLE = path.join(ROOT, 'issues', '2026-11-20');
+
+const silent = { info() {}, warn() {}, progress() {} };
+
+describe('banmian dev', () => {
+  let server: DevServer;
+  let tmp: string;
+  let pageFile: string;
+  const events: string[] = [];
+  let sse: http.ClientRequest;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'banmian-dev-'));
+    await cp(SAMPLE, path.join(tmp, 'issues', '2026-11-20'), { recursive: true });
+    const pages = (await readdir(path.join(tmp, 'issues', '2026-11-20'))).filter((f) => /^01.*\.(md|txt)$/.test(f));
+    pageFile = path.join(tmp, 'issues', '2026-11-20', pages[0]);
+    server = await startDevServer({ root: ROOT, issuesDir: path.join(tmp, 'issues'), outDir: path.join(tmp, 'dist'), port: 0, htmlOnly: true, log: silent, debounceMs: 50 });
+    await new Promise<void>((resolve) => {
+      sse = http.get(new URL('/__banmian/events', server.url), (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => events.push(chunk));
+        resolve();
+      });
+    });
+  });
+
+  afterAll(async () => {
+    sse?.destroy();
+    await server?.close();
+  });
+
+  const get = async (p: string) => {
+    const res = await fetch(new URL(p, server.url));
+    return { status: res.status, text: await res.text() };
+  };
+
+  it('serves the built article with the reload client injected', async () => {
+    const r = await get('2026-11-20/01/a1/');
+    expect(r.status).toBe(200);
+    expect(r.text).toContain('/__banmian/events');
+  });
+
+  it('an edit changes the served article and sends a reload event', async () => {
+    const before = server.reloads();
+    const text = await readFile(pageFile, 'utf8');
+    // Append a distinctive paragraph to the first article's body, right after its first paragraph.
+    const marker = '编辑刚刚补充的一句话测试';
+    const lines = text.split('\n');
+    const at = lines.findIndex((l, i) => i > 0 && /[。！？]$/.test(l.trim()) && !l.startsWith('['));
+    lines.splice(at + 1, 0, '', `${marker}。`);
+    await writeFile(pageFile, lines.join('\n'));
+    await server.idle();
+    expect(server.reloads()).toBeGreaterThan(before);
+    expect(events.join('')).toContain('event: reload');
+    const r = await get('2026-11-20/01/a1/');
+    expect(r.text).toContain(marker);
+  });
+
+  it('a broken edit keeps the last good page served and reports the error', async () => {
+    const good = (await get('2026-11-20/01/a1/')).text;
+    await writeFile(pageFile, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 3]));
+    await server.idle();
+    const r = await get('2026-11-20/01/a1/');
+    expect(r.status).toBe(200);
+    expect(r.text).toBe(good);
+    const all = events.join('');
+    expect(all).toContain('event: diagnostics');
+    expect(all).toMatch(/01[^"]*\.(md|txt)/);
+  });
+});
