@@ -109,7 +109,18 @@ export interface StaffLine extends Parent {
   children: Text[];
 }
 
-export type PageMeta = PageName | StaffLine;
+/**
+ * Any other page-header line recognised in unmarked text — the folio `第03版`, a date
+ * line, `第1234期`, `CN 37-0000` — kept so that no character of the page is lost.
+ * `page` is the page number when the line gives one. (Added by the parser.)
+ */
+export interface PageInfo extends Parent {
+  type: 'pageInfo';
+  page?: number;
+  children: Text[];
+}
+
+export type PageMeta = PageName | StaffLine | PageInfo;
 
 // ---------------------------------------------------------------------------
 // Article header nodes

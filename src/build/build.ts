@@ -12,6 +12,7 @@ import type { BanmianConfig } from '../config/types.js';
 import { BanmianError } from '../errors.js';
 import type { IssueLayout } from '../layout/types.js';
 import { loadIssues } from '../parse/index.js';
+import type { WebSite } from '../web/site.js';
 import { browserIdentity, issuePrintKey, type Manifest, printEnvironmentKey, readManifest, reusePrintOutput, writeManifest } from './cache.js';
 import type { BuildContext, Logger } from './context.js';
 
@@ -39,6 +40,8 @@ export interface BuildResult {
   files: VFile[];
   layouts: Map<string, IssueLayout>;
   outDir: string;
+  /** The web edition's site (for incremental updates by the dev server); its outDir is the final folder. */
+  web?: WebSite;
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
@@ -59,6 +62,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const wantPdf = config.editions.pdf && opts.only !== 'html';
     const wantHtml = config.editions.html && opts.only !== 'pdf';
     let layouts = new Map<string, IssueLayout>();
+    let web: WebSite | undefined;
     const previous = await readManifest(outDir);
     const manifest: Manifest = { version: previous.version, print: {} };
     if (wantPdf) {
@@ -85,13 +89,14 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     if (wantHtml) {
       const t = performance.now();
       const { buildWebEdition } = await import('../web/index.js');
-      await buildWebEdition(issues, layouts, ctx);
+      web = (await buildWebEdition(issues, layouts, ctx)).site;
       log.info(`web edition written in ${ms(t)}`);
     }
     await writeManifest(staging, manifest);
     await swapIn(staging, outDir);
+    if (web) web.outDir = outDir;
     log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
-    return { issues, files, layouts, outDir };
+    return { issues, files, layouts, outDir, web };
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;

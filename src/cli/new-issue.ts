@@ -63,7 +63,9 @@ async function latestIssue(issuesDir: string): Promise<{ date: string; number: n
 }
 
 function isValidDate(s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && isoDate(new Date(s + 'T00:00:00Z')) === s;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(s + 'T00:00:00Z');
+  return !Number.isNaN(d.getTime()) && isoDate(d) === s;
 }
 
 function isoDate(d: Date): string {

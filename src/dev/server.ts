@@ -8,12 +8,15 @@
  * terminal and as an overlay in the browser.
  */
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import { build } from '../build/build.js';
-import type { Logger } from '../build/context.js';
+import type { BuildContext, Logger } from '../build/context.js';
+import type { Issue } from '../ast/types.js';
+import { parsePageFile } from '../parse/index.js';
+import type { WebSite } from '../web/site.js';
 import { findConfigFile, loadConfig } from '../config/index.js';
 import type { BanmianConfig } from '../config/types.js';
 import { BanmianError } from '../errors.js';
@@ -43,6 +46,7 @@ export interface DevServer {
 }
 
 const EVENTS_PATH = '/__banmian/events';
+const PAGE_FILE = /^(\d+).*\.(md|txt)$/i;
 
 const CLIENT_SCRIPT = `<script>(() => {
   const es = new EventSource(${JSON.stringify(EVENTS_PATH)});
@@ -56,6 +60,12 @@ const CLIENT_SCRIPT = `<script>(() => {
       document.body.appendChild(el);
     }
     el.textContent = text;
+    const close = document.createElement('button');
+    close.textContent = '×';
+    close.title = 'close';
+    close.style.cssText = 'position:absolute;top:4px;right:8px;background:none;border:0;color:inherit;font:20px/1 sans-serif;cursor:pointer';
+    close.onclick = () => el.remove();
+    el.appendChild(close);
   };
   es.addEventListener('reload', () => location.reload());
   es.addEventListener('diagnostics', (e) => overlay(JSON.parse(e.data).text));
@@ -96,24 +106,15 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     send('diagnostics', { text });
   };
 
+  // What the last good build left: the dev server updates it page by page.
+  let state: { issues: Issue[]; web?: WebSite } = { issues: [] };
+
   // Builds run one at a time; a change during a build queues one more.
   let running: Promise<void> = Promise.resolve();
-  const runBuild = (pass: 'full' | 'quick') => {
+  const enqueue = (job: () => Promise<void>) => {
     running = running.then(async () => {
       try {
-        const result = await build({
-          root: opts.root,
-          config,
-          issuesDir: opts.issuesDir,
-          outDir: opts.outDir,
-          only: opts.htmlOnly ? 'html' : undefined,
-          stalePrint: pass === 'quick',
-          log,
-        });
-        const { text } = formatDiagnostics(result.files as VFile[]);
-        if (text) log.info(text);
-        showDiagnostics('');
-        send('reload', { pass });
+        await job();
       } catch (err) {
         const message = err instanceof BanmianError ? err.message : `internal error: ${(err as Error).message}`;
         log.warn(`banmian: ${message} (still serving the last good build)`);
@@ -123,7 +124,82 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     return running;
   };
 
-  await runBuild('full');
+  /** The whole build (first start; templates, styles, config or issue folders changed). */
+  const fullBuild = (pass: 'full' | 'quick') =>
+    enqueue(async () => {
+      const result = await build({
+        root: opts.root,
+        config,
+        issuesDir: opts.issuesDir,
+        outDir: opts.outDir,
+        only: opts.htmlOnly ? 'html' : undefined,
+        stalePrint: pass === 'quick',
+        log,
+      });
+      state = { issues: result.issues, web: result.web };
+      const { text } = formatDiagnostics(result.files as VFile[]);
+      if (text) log.info(text);
+      showDiagnostics(text);
+      send('reload', { pass });
+    });
+
+  /**
+   * One or more page files changed: parse only those, re-render only their issue's
+   * HTML (WebSite.updateIssue writes only files whose bytes changed), reload; then lay
+   * out that issue's print pages again in the background and reload once more.
+   */
+  const pageUpdate = (changed: Array<{ issueId: string; file: string; number: number }>) =>
+    enqueue(async () => {
+      const web = state.web;
+      if (!web) {
+        void fullBuild('quick');
+        return;
+      }
+      const touched = new Map<string, Issue>();
+      const files: VFile[] = [];
+      for (const c of changed) {
+        const issue = touched.get(c.issueId) ?? state.issues.find((i) => i.id === c.issueId);
+        if (!issue) continue;
+        const { page, file } = await parsePageFile(c.file, { number: c.number, root: opts.root });
+        files.push(file);
+        const children = issue.children.filter((p) => p.file !== page.file && p.number !== page.number).concat(page).sort((a, b) => a.number - b.number);
+        touched.set(c.issueId, { ...issue, children });
+      }
+      const t = performance.now();
+      let written = 0;
+      for (const issue of touched.values()) {
+        written += (await web.updateIssue(issue)).written.length;
+        state.issues = state.issues.map((i) => (i.id === issue.id ? issue : i));
+      }
+      log.info(`updated ${written} file(s) of ${touched.size} issue(s) in ${Math.round(performance.now() - t)} ms`);
+      const { text } = formatDiagnostics(files);
+      if (text) log.info(text);
+      showDiagnostics(text);
+      send('reload', { pass: 'html' });
+      if (!opts.htmlOnly && config.editions.pdf) for (const issue of touched.values()) void enqueue(() => printUpdate(issue));
+    });
+
+  /** Lays out one issue's print pages into a side folder, then moves them into the served output. */
+  const printUpdate = async (issue: Issue) => {
+    const web = state.web;
+    // A newer edit of the same issue queued after this one will print again; skip the stale one.
+    if (state.issues.find((i) => i.id === issue.id) !== issue || !web) return;
+    const t = performance.now();
+    const side = await mkdtemp(path.join(path.dirname(path.resolve(opts.outDir)), '.banmian-dev-print-'));
+    try {
+      const { buildPrintEdition } = await import('../print/index.js');
+      const ctx: BuildContext = { root: opts.root, config, outDir: side, previousOutDir: opts.outDir, force: true, log };
+      const layout = (await buildPrintEdition([issue], ctx)).get(issue.id);
+      await cp(path.join(side, issue.id), path.join(opts.outDir, issue.id), { recursive: true, force: true });
+      await web.updateIssue(issue, layout);
+      log.info(`print pages of ${issue.id} laid out again in ${Math.round(performance.now() - t)} ms`);
+      send('reload', { pass: 'print' });
+    } finally {
+      await rm(side, { recursive: true, force: true });
+    }
+  };
+
+  await fullBuild('full');
 
   const server = http.createServer((req, res) => void serve(req, res));
   const serve = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -176,9 +252,21 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   let configChanged = false;
+  const pending = new Map<string, { issueId: string; file: string; number: number } | 'full'>();
+  /** A page file of a known issue (edited in place) → a page update; anything else → a full build. */
+  const classify = (file: string): { issueId: string; file: string; number: number } | 'full' => {
+    const rel = path.relative(opts.issuesDir, file);
+    const parts = rel.split(path.sep);
+    const m = parts.length === 2 ? PAGE_FILE.exec(parts[1]) : null;
+    const issue = m && state.issues.find((i) => i.id === parts[0]);
+    if (!m || !issue || !existsSync(file)) return 'full';
+    const known = issue.children.some((p) => path.resolve(opts.root, p.file) === path.resolve(file));
+    return known ? { issueId: parts[0], file, number: Number(m[1]) } : 'full';
+  };
   const onChange = (file: string) => {
     if (/(^|[\\/])\.|~$|\.swp$/.test(file)) return;
     if (findConfigFile(opts.root) === file) configChanged = true;
+    pending.set(file, 'full');
     clearTimeout(timer);
     timer = setTimeout(() => {
       void (async () => {
@@ -190,12 +278,20 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
             const message = (err as Error).message;
             log.warn(`banmian: ${message} (still serving the last good build)`);
             showDiagnostics(`banmian: ${message}`);
+            pending.clear();
             return;
           }
+          pending.set('<config>', 'full');
         }
-        log.info(`changed: ${path.relative(opts.root, file)}`);
-        await runBuild('quick');
-        if (!opts.htmlOnly) await runBuild('full');
+        const changes = [...pending.keys()].map((f) => (f === '<config>' ? 'full' : classify(f)));
+        for (const f of pending.keys()) log.info(`changed: ${path.relative(opts.root, f)}`);
+        pending.clear();
+        if (changes.some((c) => c === 'full')) {
+          await fullBuild('quick');
+          if (!opts.htmlOnly) await fullBuild('full');
+        } else {
+          await pageUpdate(changes as Array<{ issueId: string; file: string; number: number }>);
+        }
       })();
     }, opts.debounceMs ?? 120);
   };

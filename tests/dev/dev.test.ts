@@ -13,7 +13,12 @@ import { startDevServer, type DevServer } from '../../src/dev/server.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SAMPLE = path.join(ROOT, 'issues', '2026-11-20');
 
-const silent = { info() {}, warn() {}, progress() {} };
+const logged: string[] = [];
+const silent = { info: (m: string) => void logged.push(m), warn: (m: string) => void logged.push(m), progress() {} };
+
+async function until(ok: () => boolean, ms = 3000): Promise<void> {
+  for (const end = Date.now() + ms; !ok() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+}
 
 describe('banmian dev', () => {
   let server: DevServer;
@@ -64,9 +69,14 @@ describe('banmian dev', () => {
     await writeFile(pageFile, lines.join('\n'));
     await server.idle();
     expect(server.reloads()).toBeGreaterThan(before);
+    // The event is written before idle() resolves; its bytes reach this client a tick later.
+    await until(() => events.join('').includes('event: reload'));
     expect(events.join('')).toContain('event: reload');
     const r = await get('2026-11-20/01/a1/');
     expect(r.text).toContain(marker);
+    // Only the changed page was parsed and its issue re-rendered, not a whole build.
+    expect(logged.some((l) => /^updated [1-9]\d* file\(s\) of 1 issue\(s\)/.test(l))).toBe(true);
+    expect(logged.filter((l) => l.startsWith('parsed ')).length).toBe(1);
   });
 
   it('a broken edit keeps the last good page served and reports the error', async () => {
@@ -76,6 +86,7 @@ describe('banmian dev', () => {
     const r = await get('2026-11-20/01/a1/');
     expect(r.status).toBe(200);
     expect(r.text).toBe(good);
+    await until(() => events.join('').includes('event: diagnostics'));
     const all = events.join('');
     expect(all).toContain('event: diagnostics');
     expect(all).toMatch(/01[^"]*\.(md|txt)/);

@@ -1,0 +1,70 @@
+/**
+ * The print edition of an 8-page issue (the sample's 4 pages twice): cold (browser
+ * start, first layout) and warm (same process, same browser binary, fonts in the OS
+ * cache), time per page, and the floor: the same pages' final paginated HTML printed
+ * by a bare page.pdf() in the same run.
+ */
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config/index.js';
+import { loadIssue } from '../src/parse/index.js';
+import { buildPrintEdition, finalHtml, keepFinalDocuments } from '../src/print/index.js';
+import { guardPage, ORIGIN, type AssetTable } from '../src/print/assets.js';
+import { launchBrowser } from '../src/print/browser.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+export async function benchPrint(): Promise<Record<string, number | string>> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'banmian-bench-print-'));
+  try {
+    const issueDir = path.join(dir, '2026-11-20');
+    await cp(path.join(ROOT, 'issues', '2026-11-20'), issueDir, { recursive: true });
+    for (const f of await readdir(issueDir)) {
+      const m = /^0([1-4])(.*\.(md|txt))$/.exec(f);
+      if (m) await cp(path.join(issueDir, f), path.join(issueDir, `0${Number(m[1]) + 4}${m[2]}`));
+    }
+    const { issue } = await loadIssue(issueDir, { root: dir });
+    const { config } = await loadConfig(ROOT);
+    const log = { info() {}, warn() {}, progress() {} };
+    const pages = issue.children.length;
+    keepFinalDocuments(true);
+    const run = async (name: string) => {
+      const out = path.join(dir, name);
+      const t = performance.now();
+      await buildPrintEdition([issue], { root: ROOT, config, outDir: out, previousOutDir: out, force: true, log });
+      return performance.now() - t;
+    };
+    const cold = await run('cold');
+    const warm = await run('warm');
+    // The floor: the final HTML, printed once by a bare page.pdf().
+    const html = finalHtml.get(issue.id)!;
+    const b = await launchBrowser(config.print.browserPath);
+    let floor = 0;
+    try {
+      const tab = await b.browser.newPage();
+      const table: AssetTable = { files: new Map([['/print.css', path.join(ROOT, 'styles/print.css')]]), docs: new Map([['/final.html', { type: 'text/html; charset=utf-8', body: html }]]) };
+      await guardPage(tab, table);
+      const t = performance.now();
+      await tab.goto(`${ORIGIN}/final.html`, { waitUntil: 'load' });
+      await tab.evaluate(() => document.fonts.ready.then(() => undefined));
+      await tab.pdf({ printBackground: true, preferCSSPageSize: true, tagged: true, outline: true });
+      floor = performance.now() - t;
+    } finally {
+      await b.close();
+    }
+    return {
+      pages,
+      'cold build (s)': cold / 1000,
+      'warm build (s)': warm / 1000,
+      'warm per page (s)': warm / 1000 / pages,
+      'target per page (s)': '≤ 2',
+      'floor: bare page.pdf() of the final HTML (s)': floor / 1000,
+      'warm / floor': warm / floor,
+      'target ratio': '≤ 3',
+    };
+  } finally {
+    keepFinalDocuments(false);
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * Web edition benchmark: a synthetic archive of ~1,000 newspaper pages (the sample issue
+ * — and, once the parser exists, the corpus pages — repeated under new dates), built
+ * by Banmian's web edition and, in the same run, by Eleventy 3 from Markdown with a
+ * comparable layout (base layout with header/nav/footer, one template per kind of
+ * page, the same URLs). Reports pages per second for both, the rebuild after one page
+ * changed, and Pagefind indexing on its own.
+ *
+ * `node --import tsx bench/web.ts` or `npm run bench -- web`.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { toString } from 'mdast-util-to-string';
+import { articleParts, headlineText } from '../src/ast/parts.js';
+import type { Issue, Page } from '../src/ast/types.js';
+import type { BuildContext } from '../src/build/context.js';
+import { loadConfig } from '../src/config/index.js';
+import { buildSearchIndex } from '../src/web/search.js';
+import { buildWebEdition } from '../src/web/index.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const TARGET_PAGES = 1000;
+const quiet = { info() {}, warn() {}, progress() {} };
+
+interface Source {
+  pages: Page[];
+  dir: string;
+  from: string;
+  /** Re-parses one page after an edit (when the parser exists). */
+  reparse?: (page: Page, extra: string) => Promise<Page>;
+}
+
+/** The pages to repeat: the parsed sample issue and corpus pages, or the test fixture. */
+async function sourcePages(tmp: string): Promise<Source> {
+  const parseEntry = path.join(ROOT, 'src', 'parse', 'index.ts');
+  const sample = path.join(ROOT, 'issues', '2026-11-20');
+  if (existsSync(parseEntry) && existsSync(sample)) {
+    try {
+      const parse = (await import(pathToFileURL(parseEntry).href)) as {
+        loadIssue(dir: string): Promise<{ issue: Issue }>;
+        parsePage(text: string, opts: { file: string; number: number }): { page: Page } | Promise<{ page: Page }>;
+      };
+      const { issue } = await parse.loadIssue(sample);
+      const pages = [...issue.children];
+      const corpus = path.resolve(ROOT, '..', 'shared', 'corpus');
+      if (existsSync(corpus)) {
+        for (const f of (await readdir(corpus)).filter((n) => n.endsWith('.txt')).sort()) {
+          const { page } = await parse.parsePage(await readFile(path.join(corpus, f), 'utf8'), { file: f, number: pages.length + 1 });
+          pages.push(page);
+        }
+      }
+      const texts = new Map<number, { text: string; file: string }>();
+      for (const f of (await readdir(sample)).filter((n) => /^\d+.*\.(md|txt)$/.test(n))) {
+        texts.set(parseInt(f, 10), { text: await readFile(path.join(sample, f), 'utf8'), file: `issues/2026-11-20/${f}` });
+      }
+      return {
+        pages,
+        dir: issue.dir,
+        from: `parsed sample issue (${issue.children.length} pages) + ${pages.length - issue.children.length} corpus page(s)`,
+        reparse: async (page, extra) => {
+          const src = texts.get(page.number);
+          if (!src) return page;
+          return (await parse.parsePage(src.text + extra, { file: src.file, number: page.number })).page;
+        },
+      };
+    } catch (err) {
+      console.error(`bench web: parser not usable yet (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); using the test fixture`);
+    }
+  }
+  const { fixtureIssues, writeIssueFiles } = await import('../tests/web/fixtures.js');
+  await writeIssueFiles(tmp);
+  const issue = fixtureIssues(tmp)[1];
+  return { pages: issue.children, dir: issue.dir, from: `test fixture issue (${issue.children.length} pages)` };
+}
+
+function synthesize(source: Source): Issue[] {
+  const issues: Issue[] = [];
+  let pages = 0;
+  const start = Date.UTC(2026, 10, 20);
+  for (let i = 0; pages < TARGET_PAGES; i++) {
+    const date = new Date(start - i * 86_400_000).toISOString().slice(0, 10);
+    const children = source.pages.slice(0, TARGET_PAGES - pages).map((p, n) => ({ ...structuredClone(p), number: n + 1 }));
+    pages += children.length;
+    issues.push({ type: 'issue', id: date, date, number: 3000 - i, total: 13000 - i, dir: source.dir, meta: {}, children });
+  }
+  return issues;
+}
+
+// ---------------------------------------------------------------------------
+// Eleventy: the same site from Markdown
+
+const BASE_NJK = `<!DOCTYPE html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }} - {{ paper }}</title><link rel="canonical" href="https://epaper.example.cn{{ page.url }}">
+<link rel="stylesheet" href="/assets/web.css"></head>
+<body>
+<header class="masthead"><a href="/">{{ paper }}</a> <span>{{ date }}</span>
+<nav><a href="/">首页</a> <a href="/#archive">往期回顾</a> <a href="/search/">检索</a></nav></header>
+<div class="frame">
+<nav class="sidebar" aria-label="版面导航"><ol>{% for p in pages %}<li><a href="{{ p.url }}">{{ p.title }}</a></li>{% endfor %}</ol></nav>
+<main>{{ content | safe }}</main></div>
+<footer>{{ paper }} CN 37-0099</footer>
+</body></html>
+`;
+const ARTICLE_NJK = `---
+layout: base.njk
+---
+<nav class="crumbs"><a href="{{ pageUrl }}">{{ pageTitle }}</a></nav>
+<article>{{ content | safe }}</article>
+<nav class="article-nav">{% if prev %}<a href="{{ prev.url }}">上一篇 {{ prev.title }}</a>{% endif %} {% if next %}<a href="{{ next.url }}">下一篇 {{ next.title }}</a>{% endif %}</nav>
+`;
+const PAGE_NJK = `---
+layout: base.njk
+---
+<h1>{{ title }}</h1>
+<nav class="pager">{% if prev %}<a href="{{ prev }}">上一版</a>{% endif %} {% if next %}<a href="{{ next }}">下一版</a>{% endif %}</nav>
+{{ content | safe }}
+`;
+
+function yamlString(s: string): string {
+  return JSON.stringify(s);
+}
+
+async function writeEleventyInput(dir: string, issues: Issue[]): Promise<number> {
+  await mkdir(path.join(dir, '_includes'), { recursive: true });
+  await writeFile(path.join(dir, '_includes', 'base.njk'), BASE_NJK);
+  await writeFile(path.join(dir, '_includes', 'article.njk'), ARTICLE_NJK);
+  await writeFile(path.join(dir, '_includes', 'pageview.njk'), PAGE_NJK);
+  let outputs = 0;
+  const files: Array<[string, string]> = [];
+  for (const issue of issues) {
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const pageList = issue.children.map((p) => ({ url: `/${issue.id}/${pad(p.number)}/`, title: `第${pad(p.number)}版：${p.name ?? ''}` }));
+    const common = `paper: 海岸新闻\ndate: ${yamlString(issue.date)}\npages: ${JSON.stringify(pageList)}\n`;
+    files.push([`${issue.id}/index.md`, `---\nlayout: pageview.njk\ntitle: ${yamlString(issue.date)}\npermalink: /${issue.id}/\n${common}---\n\n${pageList.map((p) => `- [${p.title}](${p.url})`).join('\n')}\n`]);
+    const articles = issue.children.flatMap((p) => p.children.filter((c) => c.type === 'article').map((a) => ({ page: p, article: a })));
+    articles.forEach(({ page, article }, i) => {
+      if (article.type !== 'article') return;
+      const url = (k: number) => {
+        const x = articles[k];
+        return x && x.article.type === 'article' ? { url: `/${issue.id}/${pad(x.page.number)}/${x.article.id}/`, title: headlineText(x.article) } : null;
+      };
+      const parts = articleParts(article);
+      const body = parts.body
+        .map((b) => (b.type === 'subhead' ? `## ${toString(b)}` : toString(b, { includeHtml: false }).replace(/\n/g, ' ')))
+        .filter(Boolean)
+        .join('\n\n');
+      const head = [...parts.kickers.map((k) => toString(k)), `# ${headlineText(article)}`, ...parts.subtitles.map((s) => `——${toString(s)}`), ...parts.bylines.map((b) => toString(b))].join('\n\n');
+      files.push([
+        `${issue.id}/${pad(page.number)}/${article.id}.md`,
+        `---\nlayout: article.njk\ntitle: ${yamlString(headlineText(article))}\npermalink: /${issue.id}/${pad(page.number)}/${article.id}/\npageUrl: /${issue.id}/${pad(page.number)}/\npageTitle: ${yamlString(`第${pad(page.number)}版`)}\nprev: ${JSON.stringify(url(i - 1))}\nnext: ${JSON.stringify(url(i + 1))}\n${common}---\n\n${head}\n\n${body}\n`,
+      ]);
+    });
+    for (const page of issue.children) {
+      const list = page.children.filter((c) => c.type === 'article').map((a) => (a.type === 'article' ? `1. [${headlineText(a)}](/${issue.id}/${pad(page.number)}/${a.id}/)` : ''));
+      const prev = page.number > 1 ? `/${issue.id}/${pad(page.number - 1)}/` : '';
+      const next = page.number < issue.children.length ? `/${issue.id}/${pad(page.number + 1)}/` : '';
+      files.push([
+        `${issue.id}/${pad(page.number)}/index.md`,
+        `---\nlayout: pageview.njk\ntitle: ${yamlString(`第${pad(page.number)}版：${page.name ?? ''}`)}\npermalink: /${issue.id}/${pad(page.number)}/\nprev: ${yamlString(prev)}\nnext: ${yamlString(next)}\n${common}---\n\n${list.join('\n')}\n`,
+      ]);
+    }
+  }
+  for (const [rel, content] of files) {
+    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+    await writeFile(path.join(dir, rel), content);
+    outputs++;
+  }
+  return outputs;
+}
+
+interface EleventyInstance {
+  write(): Promise<unknown>;
+}
+type EleventyCtor = new (input: string, output: string, options: Record<string, unknown>) => EleventyInstance;
+
+async function buildWithEleventy(input: string, output: string): Promise<number> {
+  const specifier = '@11ty/eleventy'; // no type declarations: imported untyped
+  const { default: Eleventy } = (await import(specifier)) as { default: EleventyCtor };
+  const elev = new Eleventy(input, output, {
+    quietMode: true,
+    configPath: false,
+    config(cfg: { setQuietMode?(q: boolean): void }) {
+      cfg.setQuietMode?.(true);
+    },
+  });
+  const t = performance.now();
+  await elev.write();
+  return performance.now() - t;
+}
+
+async function countHtml(dir: string): Promise<number> {
+  let n = 0;
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile() && e.name.endsWith('.html')) n++;
+  return n;
+}
+
+// ---------------------------------------------------------------------------
+
+export async function benchWeb(): Promise<Record<string, number | string>> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'banmian-bench-web-'));
+  try {
+    const source = await sourcePages(tmp);
+    const issues = synthesize(source);
+    const newspaperPages = issues.reduce((n, i) => n + i.children.length, 0);
+    const { config } = await loadConfig(ROOT);
+    const outDir = path.join(tmp, 'dist');
+    const ctx: BuildContext = { root: ROOT, config, outDir, previousOutDir: path.join(tmp, 'none'), force: false, log: quiet };
+
+    // Banmian, HTML only (Pagefind measured on its own below).
+    const t0 = performance.now();
+    const result = await buildWebEdition(issues, new Map(), ctx, { search: false });
+    const banmianMs = performance.now() - t0;
+    const banmianHtml = await countHtml(outDir);
+
+    // Rebuild after one page changed: re-parse that page (when the parser exists) and
+    // re-render what depends on it.
+    const target = issues[0];
+    const page = target.children[0];
+    const t1 = performance.now();
+    const changed = source.reparse
+      ? await source.reparse(page, '\n\n本段为基准测试追加的文字。\n')
+      : appendParagraph(page, '本段为基准测试追加的文字。');
+    const update = await result.site.updatePage(target.id, changed);
+    const rebuildMs = performance.now() - t1;
+
+    const search = await buildSearchIndex(outDir);
+
+    // Eleventy 3, same pages from Markdown.
+    const input = path.join(tmp, 'eleventy-src');
+    const elevOut = path.join(tmp, 'eleventy-out');
+    await writeEleventyInput(input, issues);
+    const eleventyMs = await buildWithEleventy(input, elevOut);
+    const eleventyHtml = await countHtml(elevOut);
+
+    const banmianRate = banmianHtml / (banmianMs / 1000);
+    const eleventyRate = eleventyHtml / (eleventyMs / 1000);
+    return {
+      source: source.from,
+      'newspaper pages': newspaperPages,
+      issues: issues.length,
+      'banmian: HTML files': banmianHtml,
+      'banmian: build (ms)': banmianMs,
+      'banmian: render+write (ms)': result.timings['render+write'] ?? 0,
+      'banmian: assets+fonts+images (ms)': (result.timings.styles ?? 0) + (result.timings.assets ?? 0) + (result.timings.images ?? 0),
+      'banmian: pages/s': banmianRate,
+      'eleventy 3: HTML files': eleventyHtml,
+      'eleventy 3: build (ms)': eleventyMs,
+      'eleventy 3: pages/s': eleventyRate,
+      'ratio banmian/eleventy (pages/s)': banmianRate / eleventyRate,
+      'one page changed: rebuild (ms)': rebuildMs,
+      'one page changed: files rendered': update.rendered,
+      'one page changed: files written': update.written.length,
+      'pagefind: index (ms)': search.ms,
+      'pagefind: articles indexed': search.indexed,
+    };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+function appendParagraph(page: Page, text: string): Page {
+  const copy = structuredClone(page);
+  const article = copy.children.find((c) => c.type === 'article');
+  if (article && article.type === 'article') article.children.push({ type: 'paragraph', children: [{ type: 'text', value: text }] });
+  return copy;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const results = await benchWeb();
+  for (const [key, value] of Object.entries(results)) console.log(`${key.padEnd(40)} ${typeof value === 'number' ? +value.toFixed(3) : value}`);
+}

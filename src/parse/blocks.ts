@@ -1,0 +1,457 @@
+/**
+ * Page body → a flat list of blocks. The body goes through remark-parse (CommonMark),
+ * so Markdown works as written; every paragraph of unmarked text becomes a `text`
+ * block whose role later stages infer. Explicit markup is settled here and marked
+ * `explicit` so that inference never overrides it: headings, `---`, images, role tags
+ * (`[主题]`, `[引题]`, …, see docs/markup.md).
+ */
+import type { Root, RootContent, PhrasingContent, Image, ListItem as MdListItem } from 'mdast';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import type { Blockquote, BodyBlock, HtmlBlock, List, ListItem, Paragraph } from '../ast/types.js';
+import { type Inl, inlineEnd, inlineStart, plainText, sliceInlines, textNode, offsetAt } from './inline.js';
+import { normalizeInlines } from './normalize.js';
+import { type Source, positionOf } from './source.js';
+
+export type Kind =
+  | 'text'
+  | 'paragraph'
+  | 'headline'
+  | 'kicker'
+  | 'sectionLabel'
+  | 'subtitle'
+  | 'byline'
+  | 'lead'
+  | 'subhead'
+  | 'caption'
+  | 'photoCredit'
+  | 'figure'
+  | 'brief'
+  | 'endnote'
+  | 'jump'
+  | 'bannerTitle'
+  | 'motto'
+  | 'staffLine'
+  | 'pageName'
+  | 'pageInfo'
+  | 'question'
+  | 'answer'
+  | 'articleBreak'
+  | 'headMark'
+  | 'pass';
+
+export interface Block {
+  kind: Kind;
+  /** The role was given by markup: inference leaves it alone. */
+  explicit: boolean;
+  /** `[正文]`: no inference at all (no join, no speaker detection). */
+  noInfer?: boolean;
+  /** Came from a Markdown heading of this depth. */
+  depth?: number;
+  inlines: Inl[];
+  start: number;
+  end: number;
+  /** Trimmed plain text of `inlines` (raw, not normalised). */
+  text: string;
+  /** `[头条]`: this block's article is the page's lead. */
+  leadMark?: boolean;
+  /** A ready body node (list, blockquote, html) passed through. */
+  pass?: BodyBlock;
+  /** Figure parts: image address, caption and credit blocks. */
+  src?: string;
+  alt?: string;
+  parts?: Block[];
+  /** Extra data found by inference (pinyin block of a page name, etc.). */
+  extra?: Block;
+}
+
+const processor = unified().use(remarkParse);
+
+/** Parses Markdown with the same processor the bench compares against. */
+export function parseMarkdown(text: string): Root {
+  return processor.parse(text) as Root;
+}
+
+export const ROLE_TAGS: Record<string, Kind> = {
+  栏目: 'sectionLabel',
+  引题: 'kicker',
+  主题: 'headline',
+  副题: 'subtitle',
+  署名: 'byline',
+  导语: 'lead',
+  小标题: 'subhead',
+  正文: 'paragraph',
+  问: 'question',
+  答: 'answer',
+  图说: 'caption',
+  摄影: 'photoCredit',
+  简讯: 'brief',
+  文末: 'endnote',
+  转版: 'jump',
+  栏头: 'bannerTitle',
+  头条: 'headMark',
+  新稿: 'articleBreak',
+};
+const TAG_RE = /^[ \t\u3000]*\[(栏目|引题|主题|副题|署名|导语|小标题|正文|问|答|图说|摄影|简讯|文末|转版|栏头|头条|新稿)\][ \t\u3000]*/;
+
+export function makeBlock(kind: Kind, inlines: Inl[], start: number, end: number, explicit = false): Block {
+  return { kind, explicit, inlines, start, end, text: plainText(inlines).trim() };
+}
+
+/** Converts mdast phrasing content to AST inlines (positions kept). */
+function convertInlines(src: Source, nodes: PhrasingContent[]): Inl[] {
+  const out: Inl[] = [];
+  for (const n of nodes) {
+    const s = n.position?.start.offset ?? 0;
+    const e = n.position?.end.offset ?? s;
+    switch (n.type) {
+      case 'text':
+        out.push({ type: 'text', value: n.value, position: n.position });
+        break;
+      case 'break':
+        out.push({ type: 'break', position: n.position });
+        break;
+      case 'strong':
+      case 'emphasis':
+        out.push({ type: n.type, children: convertInlines(src, n.children), position: n.position });
+        break;
+      case 'link':
+        out.push({ type: 'link', url: n.url, title: n.title ?? null, children: convertInlines(src, n.children), position: n.position });
+        break;
+      case 'inlineCode':
+        out.push({ type: 'inlineCode', value: n.value, position: n.position });
+        break;
+      case 'html':
+        out.push({ type: 'html', value: n.value, position: n.position });
+        break;
+      case 'image':
+        // an image inside running text: its description and title are text
+        out.push(textNode(src, [n.alt, n.title].filter(Boolean).join(' '), s, e));
+        break;
+      default:
+        // references and anything else: the source as written
+        out.push(textNode(src, src.text.slice(s, e), s, e));
+    }
+  }
+  return out;
+}
+
+function rawTextBlock(src: Source, s: number, e: number): Block[] {
+  // Split raw source at blank lines into paragraphs of unmarked text.
+  const out: Block[] = [];
+  const text = src.text.slice(s, e);
+  const re = /\n[ \t]*\n/g;
+  let last = 0;
+  let m: RegExpExecArray | null;
+  const push = (a: number, b: number) => {
+    const chunk = text.slice(a, b);
+    if (!chunk.trim()) return;
+    const lead = chunk.length - chunk.trimStart().length;
+    const trail = chunk.length - chunk.trimEnd().length;
+    const cs = s + a + lead;
+    const ce = s + b - trail;
+    out.push(...blockFromInlines(src, [textNode(src, src.text.slice(cs, ce), cs, ce)], cs, ce));
+  };
+  while ((m = re.exec(text))) {
+    push(last, m.index);
+    last = m.index + m[0].length;
+  }
+  push(last, text.length);
+  return out;
+}
+
+/** Reads leading role tags off a block; returns the tags and the remaining content. */
+function readTags(src: Source, inlines: Inl[]): { tags: string[]; rest: Inl[] } {
+  const tags: string[] = [];
+  let text = plainText(inlines);
+  let cut = 0;
+  for (;;) {
+    const m = TAG_RE.exec(text.slice(cut));
+    if (!m) break;
+    // an escaped `\[主题]` is text, not a tag
+    const bracket = cut + m[0].indexOf('[');
+    if (src.text[offsetAt(src, inlines, bracket)] !== '[') break;
+    tags.push(m[1]);
+    cut += m[0].length;
+  }
+  if (!tags.length) return { tags, rest: inlines };
+  text = text.slice(cut);
+  return { tags, rest: sliceInlines(src, inlines, cut, cut + text.length) };
+}
+
+/** Plain-text indexes of the lines (after the first) that start with a role tag. */
+function taggedLineStarts(text: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    if (TAG_RE.test(text.slice(i + 1, i + 12))) out.push(i + 1);
+  }
+  return out;
+}
+
+function blockFromInlines(src: Source, inlines: Inl[], fallbackStart: number, fallbackEnd: number, depth?: number): Block[] {
+  if (depth === undefined) {
+    // A role tag starts a line, also inside a paragraph: each tagged line begins a block of its own.
+    const text = plainText(inlines);
+    const starts = text.indexOf('[') >= 0 ? taggedLineStarts(text) : [];
+    if (starts.length) {
+      const out: Block[] = [];
+      const bounds = [0, ...starts, text.length + 1];
+      for (let k = 0; k + 1 < bounds.length; k++) {
+        const part = sliceInlines(src, inlines, bounds[k], bounds[k + 1] - 1);
+        if (!plainText(part).trim()) continue;
+        out.push(...blockFromInlinesOne(src, part, inlineStart(part), inlineEnd(part)));
+      }
+      return out;
+    }
+  }
+  return blockFromInlinesOne(src, inlines, fallbackStart, fallbackEnd, depth);
+}
+
+function blockFromInlinesOne(src: Source, inlines: Inl[], fallbackStart: number, fallbackEnd: number, depth?: number): Block[] {
+  const { tags, rest } = readTags(src, inlines);
+  const start = rest.length ? inlineStart(rest) : fallbackStart;
+  const end = rest.length ? inlineEnd(rest) : fallbackEnd;
+  const out: Block[] = [];
+  let kind: Kind | undefined;
+  let leadMark = false;
+  for (const t of tags) {
+    const k = ROLE_TAGS[t];
+    if (k === 'headMark') leadMark = true;
+    else if (k === 'articleBreak') out.push(makeBlock('articleBreak', [], fallbackStart, fallbackStart, true));
+    else kind = k;
+  }
+  const hasContent = plainText(rest).trim().length > 0;
+  if (!hasContent) {
+    // a tag alone on its line (`[头条]`, `[新稿]`), or an empty heading: no text block
+    if (leadMark) out.push({ ...makeBlock('headMark', [], fallbackStart, fallbackEnd, true), leadMark: true });
+    return out;
+  }
+  if (depth !== undefined && !kind) {
+    const b = makeBlock(depth === 1 ? 'headline' : 'subhead', rest, start, end, true);
+    b.depth = depth;
+    b.leadMark = leadMark || undefined;
+    out.push(b);
+    return out;
+  }
+  if (kind) {
+    const b = makeBlock(kind, rest, start, end, true);
+    if (kind === 'paragraph') b.noInfer = true;
+    b.leadMark = leadMark || undefined;
+    if (depth !== undefined) b.depth = depth;
+    out.push(b);
+    return out;
+  }
+  const parts = splitUnmarked(src, makeBlock('text', rest, start, end));
+  if (leadMark && parts.length) parts[0].leadMark = true;
+  out.push(...parts);
+  return out;
+}
+
+const FINAL_PUNCT = /[。！？!?…；;）)”』」]$/;
+const LINE_START_MARK = /^(?:[□■▲△●◆]|——|--|—|(?:记者|本报记者|问|答|[\p{Script=Han}]{2,4})[:：])/u;
+
+/**
+ * An unmarked paragraph may hold several units on consecutive lines (a byline and the
+ * first paragraph, or paragraphs without blank lines between them). Lines that each
+ * end a sentence, or that start with a mark, are split apart; soft-wrapped lines of
+ * one paragraph and the lines of a multi-line headline stay together.
+ */
+export function splitUnmarked(src: Source, block: Block): Block[] {
+  const text = plainText(block.inlines);
+  if (text.indexOf('\n') < 0) return [block];
+  const lines: Array<{ from: number; to: number }> = [];
+  let from = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i === text.length || text[i] === '\n') {
+      lines.push({ from, to: i });
+      from = i + 1;
+    }
+  }
+  const trimmed = lines.map((l) => text.slice(l.from, l.to).trim());
+  const cuts: number[] = [];
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const a = trimmed[i];
+    const b = trimmed[i + 1];
+    if (!a || !b) {
+      cuts.push(i);
+      continue;
+    }
+    if (FINAL_PUNCT.test(a) || LINE_START_MARK.test(b) || (a.length <= 24 && b.length > 40) || /^[□■]/.test(a)) cuts.push(i);
+  }
+  if (!cuts.length) return [block];
+  const out: Block[] = [];
+  let startLine = 0;
+  const emit = (lastLine: number) => {
+    const f = lines[startLine].from;
+    const t = lines[lastLine].to;
+    const inl = sliceInlines(src, block.inlines, f, t);
+    if (plainText(inl).trim()) {
+      out.push(makeBlock('text', inl, offsetAt(src, block.inlines, f), offsetAt(src, block.inlines, t)));
+    } else if (inl.length) {
+      // whitespace only: keep it attached to nothing (no significant text)
+    }
+  };
+  for (const c of cuts) {
+    emit(c);
+    startLine = c + 1;
+  }
+  emit(lines.length - 1);
+  return out.length ? out : [block];
+}
+
+function figureFromImage(src: Source, img: Image, start: number, end: number): Block {
+  const s = img.position?.start.offset ?? start;
+  const e = img.position?.end.offset ?? end;
+  const raw = src.text.slice(s, e);
+  const parts: Block[] = [];
+  const alt = img.alt ?? '';
+  if (alt.trim()) {
+    const as = s + 2;
+    const close = raw.indexOf('](');
+    const ae = close > 0 ? s + close : e;
+    parts.push(makeBlock('caption', [textNode(src, alt, as, Math.max(as, ae))], as, Math.max(as, ae), true));
+  }
+  if (img.title && img.title.trim()) {
+    const q = Math.max(raw.lastIndexOf('"'), raw.lastIndexOf("'"), raw.lastIndexOf(')'));
+    const titleAt = raw.indexOf(img.title);
+    const ts = titleAt >= 0 ? s + titleAt : s;
+    const te = titleAt >= 0 ? ts + img.title.length : Math.max(s, s + q);
+    parts.push(makeBlock('photoCredit', [textNode(src, img.title, ts, te)], ts, te, true));
+  }
+  const b = makeBlock('figure', [], s, e, true);
+  b.src = img.url;
+  b.alt = alt || undefined;
+  b.parts = parts;
+  return b;
+}
+
+/** Role tags inside lists and quotes have no role there, but they are markup all the same: removed. */
+function stripTags(src: Source, inlines: Inl[]): Inl[] {
+  const text = plainText(inlines);
+  if (text.indexOf('[') < 0) return inlines;
+  const cuts: Array<[number, number]> = [];
+  const lineStarts = [0, ...taggedLineStarts(text)];
+  for (const at of lineStarts) {
+    let cut = 0;
+    for (let m = TAG_RE.exec(text.slice(at)); m; m = TAG_RE.exec(text.slice(at + cut))) {
+      if (src.text[offsetAt(src, inlines, at + cut + m[0].indexOf('['))] !== '[') break;
+      cut += m[0].length;
+    }
+    if (cut) cuts.push([at, at + cut]);
+  }
+  if (!cuts.length) return inlines;
+  const out: Inl[] = [];
+  let from = 0;
+  for (const [a, b] of cuts) {
+    out.push(...sliceInlines(src, inlines, from, a));
+    from = b;
+  }
+  out.push(...sliceInlines(src, inlines, from, text.length));
+  return out;
+}
+
+function paragraphNode(src: Source, raw: Inl[], s: number, e: number): Paragraph {
+  const inlines = stripTags(src, raw);
+  normalizeInlines(inlines, 'running');
+  return { type: 'paragraph', children: inlines, position: positionOf(src, s, e) };
+}
+
+/** Markdown blocks passed through (lists, quotes): their own paragraphs, normalised. */
+function passParagraphs(src: Source, node: RootContent): Paragraph[] {
+  const s = node.position?.start.offset ?? 0;
+  const e = node.position?.end.offset ?? s;
+  if (node.type === 'paragraph') return [paragraphNode(src, convertInlines(src, node.children), s, e)];
+  if (node.type === 'heading') return [paragraphNode(src, convertInlines(src, node.children), s, e)];
+  if ('children' in node && node.type !== 'list') return (node.children as RootContent[]).flatMap((c) => passParagraphs(src, c));
+  return [paragraphNode(src, [textNode(src, src.text.slice(s, e), s, e)], s, e)];
+}
+
+function listNode(src: Source, node: Extract<RootContent, { type: 'list' }>): List {
+  const items: ListItem[] = node.children.map((item: MdListItem) => {
+    const children: Array<Paragraph | List> = [];
+    for (const c of item.children) {
+      if (c.type === 'list') children.push(listNode(src, c));
+      else children.push(...passParagraphs(src, c));
+    }
+    const s = item.position?.start.offset ?? 0;
+    return { type: 'listItem', children, position: positionOf(src, s, item.position?.end.offset ?? s) };
+  });
+  const s = node.position?.start.offset ?? 0;
+  return { type: 'list', ordered: !!node.ordered, start: node.start ?? null, children: items, position: positionOf(src, s, node.position?.end.offset ?? s) };
+}
+
+/**
+ * An ATX heading is one line in CommonMark. A heading line that ends in a hard break
+ * (two spaces or `\`) directly followed by a line of text continues the headline:
+ * `# 前三季度GDP增长6.8%  ⏎主要经济指标领跑全市` is one two-line headline.
+ */
+function headingContinues(src: Source, heading: RootContent, next: RootContent | undefined): boolean {
+  if (!next || next.type !== 'paragraph' || heading.type !== 'heading') return false;
+  const endLine = heading.position?.end.line ?? 0;
+  if ((next.position?.start.line ?? 0) !== endLine + 1) return false;
+  const lineStart = src.lineStarts[endLine - 1] ?? 0;
+  const lineEnd = (src.lineStarts[endLine] ?? src.text.length + 1) - 1;
+  return /(?: {2,}|\\)$/.test(src.text.slice(lineStart, lineEnd));
+}
+
+export function toBlocks(src: Source, root: Root): Block[] {
+  const out: Block[] = [];
+  const nodes = root.children;
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k];
+    const s = node.position?.start.offset ?? 0;
+    let e = node.position?.end.offset ?? s;
+    switch (node.type) {
+      case 'heading': {
+        const inl = convertInlines(src, node.children);
+        const next = nodes[k + 1];
+        if (headingContinues(src, node, next) && next.type === 'paragraph') {
+          const nl = src.text.indexOf('\n', e);
+          const nextStart = next.position?.start.offset ?? e;
+          inl.push({ type: 'break', position: positionOf(src, nl >= 0 && nl < nextStart ? nl : e, nextStart) });
+          inl.push(...convertInlines(src, next.children));
+          e = next.position?.end.offset ?? e;
+          k++;
+        }
+        out.push(...blockFromInlines(src, inl, s, e, node.depth));
+        break;
+      }
+      case 'paragraph': {
+        const meaningful = node.children.filter((c) => !(c.type === 'text' && !c.value.trim()));
+        if (meaningful.length === 1 && meaningful[0].type === 'image') {
+          out.push(figureFromImage(src, meaningful[0], s, e));
+          break;
+        }
+        out.push(...blockFromInlines(src, convertInlines(src, node.children), s, e));
+        break;
+      }
+      case 'thematicBreak':
+        out.push(makeBlock('articleBreak', [], s, e, true));
+        break;
+      case 'list': {
+        const b = makeBlock('pass', [], s, e, true);
+        b.pass = listNode(src, node);
+        out.push(b);
+        break;
+      }
+      case 'blockquote': {
+        const b = makeBlock('pass', [], s, e, true);
+        const q: Blockquote = { type: 'blockquote', children: passParagraphs(src, node), position: positionOf(src, s, e) };
+        b.pass = q;
+        out.push(b);
+        break;
+      }
+      case 'html': {
+        const b = makeBlock('pass', [], s, e, true);
+        const h: HtmlBlock = { type: 'html', value: node.value, position: positionOf(src, s, e) };
+        b.pass = h;
+        out.push(b);
+        break;
+      }
+      default:
+        // code (indented extraction text), definitions, anything else: unmarked text as written
+        out.push(...rawTextBlock(src, s, e));
+    }
+  }
+  return out;
+}

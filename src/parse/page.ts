@@ -1,0 +1,271 @@
+/**
+ * parsePage: text of one page → Page AST + diagnostics. Pure and synchronous.
+ *
+ *   front matter → Markdown blocks (remark-parse) → roles by own text → column-break
+ *   repair → roles by context → articles (reading-order repair, interviews) → nodes
+ */
+import type { Article, Banner, BodyBlock, Page, PageMeta, StaffCredits, ArticleHeader } from '../ast/types.js';
+import { BanmianError } from '../errors.js';
+import { VFile } from 'vfile';
+import { type Block, parseMarkdown, toBlocks } from './blocks.js';
+import { splitFrontMatter } from './frontmatter.js';
+import { classify, preClassify } from './infer.js';
+import { detectInterview, isTurn } from './interview.js';
+import { pageInfo as pageInfoPattern } from './patterns.js';
+import { type ArticleDraft, repairColumnBreaks, reorderOrphanHeaders } from './repair.js';
+import { type Source, makeSource, positionOf, report } from './source.js';
+import {
+  briefNode,
+  bylineNode,
+  endnoteNode,
+  figureNode,
+  jumpNode,
+  pageInfoNode,
+  pageNameNode,
+  paragraphNode,
+  spanOf,
+  staffLineNode,
+  subtitleNode,
+  titleNode,
+  turnNode,
+} from './tree.js';
+
+export interface ParsePageOptions {
+  file: string;
+  number?: number;
+}
+
+type Item =
+  | { kind: 'meta'; block: Block }
+  | { kind: 'banner'; title?: Block; motto?: Block }
+  | { kind: 'article'; draft: ArticleDraft };
+
+const PRE_HEADER = new Set(['sectionLabel', 'kicker', 'lead']);
+
+function assemble(blocks: Block[]): Item[] {
+  const items: Item[] = [];
+  let cur: ArticleDraft | undefined;
+  let pendingLead = false;
+  const open = () => {
+    cur = { blocks: [], leadMark: pendingLead };
+    pendingLead = false;
+    items.push({ kind: 'article', draft: cur });
+    return cur;
+  };
+  const preHeaderOnly = (d: ArticleDraft | undefined, without?: string) =>
+    !!d && d.blocks.every((x) => PRE_HEADER.has(x.kind) && !(x.kind === 'lead' && x.explicit)) && !d.blocks.some((x) => x.kind === without);
+  for (const b of blocks) {
+    switch (b.kind) {
+      case 'staffLine':
+      case 'pageName':
+      case 'pageInfo':
+        cur = undefined;
+        items.push({ kind: 'meta', block: b });
+        continue;
+      case 'bannerTitle':
+        cur = undefined;
+        items.push({ kind: 'banner', title: b });
+        continue;
+      case 'motto': {
+        cur = undefined;
+        const last = items[items.length - 1];
+        if (last && last.kind === 'banner' && !last.motto) last.motto = b;
+        else items.push({ kind: 'banner', motto: b });
+        continue;
+      }
+      case 'articleBreak':
+        cur = undefined;
+        continue;
+      case 'headMark':
+        pendingLead = true;
+        continue;
+      case 'sectionLabel':
+        if (!preHeaderOnly(cur, 'sectionLabel') || cur!.blocks.some((x) => x.kind === 'kicker' || x.kind === 'lead')) open();
+        break;
+      case 'kicker':
+        if (!preHeaderOnly(cur, 'kicker')) open();
+        break;
+      case 'headline':
+        if (!preHeaderOnly(cur)) open();
+        break;
+      case 'lead':
+        if (!cur || (!b.explicit && !preHeaderOnly(cur))) open();
+        break;
+      default:
+        if (!cur) open();
+    }
+    cur!.blocks.push(b);
+    if (b.leadMark) cur!.leadMark = true;
+  }
+  return items;
+}
+
+function buildArticle(src: Source, draft: ArticleDraft, id: string): Article {
+  const children: Array<ArticleHeader | BodyBlock> = [];
+  for (const item of detectInterview(src, draft.blocks)) {
+    if (isTurn(item)) {
+      children.push(turnNode(src, item));
+      continue;
+    }
+    const b = item;
+    switch (b.kind) {
+      case 'sectionLabel':
+      case 'kicker':
+      case 'headline':
+      case 'subhead':
+      case 'lead':
+        children.push(titleNode(src, b.kind, b));
+        break;
+      case 'bannerTitle':
+      case 'motto':
+        children.push(titleNode(src, 'subhead', b));
+        break;
+      case 'subtitle':
+        children.push(subtitleNode(src, b));
+        break;
+      case 'byline':
+        children.push(bylineNode(src, b));
+        break;
+      case 'figure':
+        children.push(figureNode(src, b));
+        break;
+      case 'brief':
+        children.push(briefNode(src, b));
+        break;
+      case 'endnote':
+        children.push(endnoteNode(src, b));
+        break;
+      case 'jump':
+        children.push(jumpNode(src, b));
+        break;
+      case 'pass':
+        if (b.pass) children.push(b.pass);
+        break;
+      case 'question':
+      case 'answer':
+        // explicit turns are handled by detectInterview; fall through defensively
+        children.push(paragraphNode(src, b));
+        break;
+      default:
+        children.push(paragraphNode(src, b));
+    }
+  }
+  const first = draft.blocks[0];
+  const article: Article = {
+    type: 'article',
+    id,
+    lead: false,
+    children,
+    position: spanOf(src, children, first ?? { start: 0, end: 0 }),
+  };
+  return article;
+}
+
+function pageMetaNode(src: Source, b: Block): PageMeta {
+  if (b.kind === 'staffLine') return staffLineNode(src, b);
+  if (b.kind === 'pageName') return pageNameNode(src, b);
+  const node = pageInfoNode(src, b);
+  const info = pageInfoPattern(b.text);
+  return info?.page ? { ...node, page: info.page } : node;
+}
+
+function bannerNode(src: Source, item: { title?: Block; motto?: Block }): Banner {
+  const children: Banner['children'] = [];
+  if (item.title) children.push(titleNode(src, 'bannerTitle', item.title));
+  if (item.motto) children.push(titleNode(src, 'motto', item.motto));
+  return { type: 'banner', children, position: spanOf(src, children, item.title ?? item.motto!) };
+}
+
+/** Splits the page text into blocks and infers what they are. */
+function inferPage(src: Source, markdownText: string): Item[] {
+  const root = parseMarkdown(markdownText);
+  let blocks = toBlocks(src, root);
+  blocks = preClassify(blocks);
+  blocks = repairColumnBreaks(src, blocks);
+  blocks = classify(src, blocks);
+  const items = assemble(blocks);
+  // reading-order repair works on runs of consecutive articles
+  let run: ArticleDraft[] = [];
+  const flush = () => {
+    if (run.length > 1) reorderOrphanHeaders(src, run);
+    run = [];
+  };
+  for (const it of items) {
+    if (it.kind === 'article') run.push(it.draft);
+    else flush();
+  }
+  flush();
+  return items;
+}
+
+/** Last resort when inference fails on strange input: every block a paragraph of one article. */
+function fallbackItems(src: Source, markdownText: string): Item[] {
+  const blocks: Block[] = [];
+  const re = /[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(markdownText))) {
+    const raw = m[0];
+    if (!raw.trim()) continue;
+    const s = m.index;
+    const e = s + raw.length;
+    const value = src.text.slice(s, e);
+    blocks.push({ kind: 'paragraph', explicit: true, inlines: [{ type: 'text', value, position: positionOf(src, s, e) }], start: s, end: e, text: value.trim() });
+  }
+  return blocks.length ? [{ kind: 'article', draft: { blocks, leadMark: false } }] : [];
+}
+
+export function parsePage(text: string, opts: ParsePageOptions): { page: Page; file: VFile } {
+  const file = new VFile({ path: opts.file, value: text });
+  const src = makeSource(text, file);
+  const fm = splitFrontMatter(text, opts.file);
+  const markdownText = fm.bodyStart > 0 ? text.slice(0, fm.bodyStart).replace(/[^\n]/g, ' ') + text.slice(fm.bodyStart) : text;
+
+  let items: Item[];
+  try {
+    items = inferPage(src, markdownText);
+  } catch (err) {
+    if (err instanceof BanmianError) throw err;
+    // A bug in inference must not take the build down: keep every character, say so.
+    report(src, `the parser failed on this page and kept it as plain paragraphs (${(err as Error).message})`, 'internal-fallback', fm.bodyStart, text.length, 'warning');
+    items = fallbackItems(src, markdownText);
+  }
+
+  const children: Page['children'] = [];
+  let n = 0;
+  const articles: Array<{ node: Article; marked: boolean }> = [];
+  let folio: number | undefined;
+  for (const it of items) {
+    if (it.kind === 'meta') {
+      const node = pageMetaNode(src, it.block);
+      if (node.type === 'pageInfo' && node.page && folio === undefined) folio = node.page;
+      children.push(node);
+    } else if (it.kind === 'banner') {
+      children.push(bannerNode(src, it));
+    } else {
+      if (!it.draft.blocks.length) continue;
+      const node = buildArticle(src, it.draft, `a${++n}`);
+      articles.push({ node, marked: it.draft.leadMark });
+      children.push(node);
+    }
+  }
+  const marked = articles.find((a) => a.marked) ?? articles[0];
+  if (marked) marked.node.lead = true;
+
+  const pageName = children.find((c) => c.type === 'pageName');
+  const staffLine = children.find((c) => c.type === 'staffLine');
+  const staff: StaffCredits = fm.data?.staff ?? (staffLine?.type === 'staffLine' ? staffLine.credits : {});
+  const page: Page = {
+    type: 'page',
+    number: fm.data?.page ?? opts.number ?? folio ?? 1,
+    file: opts.file,
+    staff,
+    children,
+    meta: fm.data?.meta ?? {},
+    position: positionOf(src, 0, text.length),
+  };
+  const name = fm.data?.name ?? (pageName?.type === 'pageName' ? pageName.name : undefined);
+  const pinyin = fm.data?.pinyin ?? (pageName?.type === 'pageName' ? pageName.pinyin : undefined);
+  if (name) page.name = name;
+  if (pinyin) page.pinyin = pinyin;
+  return { page, file };
+}

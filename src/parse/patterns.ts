@@ -1,0 +1,224 @@
+/**
+ * Line patterns of a newspaper page: what a byline, a staff line, a jump line, a
+ * photo credit… look like in extracted text. Pure tests on raw (not yet normalised)
+ * trimmed text, shared by the inference stages. Every pattern is anchored and free
+ * of nested quantifiers (no catastrophic backtracking on long lines).
+ */
+
+export const HAN = '\\p{Script=Han}';
+const DASH_RUN = '(?:——|—|-{2,}|－{2,}|─{2,}|―+|━{2,})';
+
+/** Ends a sentence (a paragraph that ends like this was not cut by a column break). */
+export const SENTENCE_END = /(?:[。！？!?…；;]|[。！？!?…][”’」』)）]+|\.{3})$/;
+/** A paragraph can never end with these: the text goes on. */
+export const CLAUSE_OPEN_END = /[，,、：:；;（(“‘《〈「『【—]$/;
+/** Characters that cannot start a sentence (clreq line-start prohibition plus units). */
+export const NON_STARTER = /^[，,。.、：:；;！!？?）)》〉」』】”’…·%％]/;
+
+export const QUESTION_LABELS = new Set(['记者', '本报记者', '问', '主持人', '记者问']);
+const SPEAKER_RE = new RegExp(`^(记者|本报记者|问|答|[${HAN}]{2,4})[ \\t\\u3000]*[:：][ \\t\\u3000]*`, 'u');
+/** Labels before a colon that are not people. */
+const NOT_A_NAME = new Set(
+  '一是 二是 三是 四是 五是 据悉 对此 今年 目前 同时 其中 比如 例如 具体 具体来说 他说 她说 注 备注 附 地址 电话 时间 地点 主办 承办 来源 编者按 按 记者手记 首先 其次 再次 最后 另外 此外 总之 记者获悉 据了解 要求 强调 指出 会议指出 会议强调 会议要求 答复 回复 结果 原因 措施 目标'.split(' '),
+);
+
+export function speakerLabel(text: string): { label: string; length: number } | undefined {
+  const m = SPEAKER_RE.exec(text);
+  if (!m) return undefined;
+  const label = m[1];
+  if (NOT_A_NAME.has(label) || /[的是了在和与年月日将为对把从]/.test(label)) {
+    if (!QUESTION_LABELS.has(label) && label !== '答') return undefined;
+  }
+  return { label, length: m[0].length };
+}
+
+const STAFF_ROLE_RE = /(责编|责任编辑|美编|审读|排版|校对|组版|责校|编辑)[ \t\u3000]*[:：]?/g;
+const STAFF_FIELDS: Record<string, 'editor' | 'designer' | 'proofreader' | 'typesetter' | undefined> = {
+  责编: 'editor',
+  责任编辑: 'editor',
+  编辑: 'editor',
+  美编: 'designer',
+  审读: 'proofreader',
+  校对: 'proofreader',
+  责校: 'proofreader',
+  排版: 'typesetter',
+  组版: 'typesetter',
+};
+
+export function isStaffLine(text: string): boolean {
+  if (text.length > 80 || !/^(责编|责任编辑)/.test(text)) return false;
+  const roles = text.match(/责编|责任编辑|美编|审读|排版|校对|组版|责校/g) ?? [];
+  return roles.length >= 2 && !/[。，,]/.test(text);
+}
+
+export function parseStaff(text: string): Partial<Record<'editor' | 'designer' | 'proofreader' | 'typesetter', string[]>> {
+  const out: Partial<Record<'editor' | 'designer' | 'proofreader' | 'typesetter', string[]>> = {};
+  const spaced = text.replace(STAFF_ROLE_RE, ' $1 ');
+  let field: keyof typeof out | undefined;
+  for (const tok of spaced.split(/[\s\u3000、，,]+/)) {
+    if (!tok) continue;
+    if (tok in STAFF_FIELDS) {
+      field = STAFF_FIELDS[tok];
+      if (field && !out[field]) out[field] = [];
+      continue;
+    }
+    if (field) out[field]!.push(tok);
+  }
+  return out;
+}
+
+export function isPinyin(text: string): boolean {
+  return text.length <= 48 && /^[A-Z]{1,7}(?:[ \u3000]+[A-Z]{1,7})*$/.test(text) && /[AEIOUV]/.test(text);
+}
+
+/** A page name: a short run of Han characters. */
+export function isPageNameLike(text: string): boolean {
+  return new RegExp(`^[${HAN}]{2,8}$`, 'u').test(text);
+}
+
+/** `第03版`, `第03版：品质崂山`, a date line, `第1234期`, `CN 37-0000`: the page header. */
+export function pageInfo(text: string): { page?: number } | undefined {
+  if (text.length > 48 || /[。]/.test(text)) return undefined;
+  const m = /^第[ \u3000]*0*([0-9０-９]{1,3})[ \u3000]*版/.exec(text);
+  if (m) return { page: Number(m[1].replace(/[０-９]/g, (c) => String(c.charCodeAt(0) - 0xff10))) };
+  if (/^\d{4}年\d{1,2}月\d{1,2}日[ \u3000]*(星期|周)[一二三四五六日天]/.test(text)) return {};
+  if (/^(总)?第[ \u3000]*\d+[ \u3000]*期/.test(text) && text.length <= 30) return {};
+  if (/^CN[ \u3000]*\d{2}[-－]\d{4}/.test(text)) return {};
+  return undefined;
+}
+
+/** A motto line: short phrases joined by middle dots (`谋发展·话落实·强担当`). */
+export function isMotto(text: string): boolean {
+  return text.length <= 40 && new RegExp(`^[${HAN}]{2,10}(?:[ \\u3000]*[·•・．][ \\u3000]*[${HAN}]{2,10})+$`, 'u').test(text);
+}
+
+const KICKER_END = new RegExp(`${DASH_RUN}$`);
+const SUBTITLE_START = new RegExp(`^${DASH_RUN}`);
+
+export function isKicker(text: string): boolean {
+  return text.length <= 70 && KICKER_END.test(text) && !SUBTITLE_START.test(text) && !/[。]/.test(text);
+}
+
+export function subtitleDash(text: string): number {
+  if (text.length > 70 || /。/.test(text.slice(0, -1))) return 0;
+  const m = SUBTITLE_START.exec(text);
+  return m && new RegExp(`[${HAN}]`, 'u').test(text) ? m[0].length : 0;
+}
+
+const ROLE_WORD = /(?:记者|通讯员|评论员|实习生|特约撰稿人|撰稿人|摄影记者|编辑)$/;
+const CREDIT_WORD = /^(?:文\/图|文\/摄|图\/文|文图|文|图|摄|摄影|报道|整理|供稿|采写|撰稿)$/;
+
+export interface BylineParts {
+  role?: string;
+  names: string[];
+  credit?: string;
+}
+
+/** Reads a byline (without its `□`): role, names, credit; undefined if it is not one. */
+export function parseByline(text: string, marked: boolean): BylineParts | undefined {
+  if (text.length > 60 || /[。，,；;！？]/.test(text)) return undefined;
+  const spaced = text
+    .replace(/(记者|通讯员|评论员|实习生)(?=[\p{Script=Han}])/gu, '$1 ')
+    .replace(/(文\/图|文\/摄|图\/文)$/, ' $1');
+  const tokens = spaced.split(/[\s\u3000]+/).filter(Boolean);
+  if (!tokens.length) return undefined;
+  const out: BylineParts = { names: [] };
+  let roles = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (ROLE_WORD.test(t) && t.length <= 16) {
+      if (!out.role) out.role = t;
+      roles++;
+    } else if (i === tokens.length - 1 && i > 0 && CREDIT_WORD.test(t)) out.credit = t;
+    else if (new RegExp(`^[${HAN}·]{2,5}$`, 'u').test(t) || /^[A-Za-z][A-Za-z .-]{1,30}$/.test(t)) out.names.push(t);
+    else return undefined;
+  }
+  if (!marked && !roles) return undefined;
+  if (!marked && !/^(本报|特约|首席|实习|见习)?(记者|通讯员|评论员|实习生)|^[^ ]{0,12}(日报|晚报|新闻|电视台|网)[^ ]{0,8}记者/.test(text)) return undefined;
+  return out;
+}
+
+export function isEndnote(text: string): boolean {
+  return (
+    text.length <= 48 &&
+    /^[（(][^（）()]{2,44}[)）]$/.test(text) &&
+    /记者|通讯员|整理|供稿|编辑|来源|报道|撰稿|采写|综合|摄|据|编译/.test(text)
+  );
+}
+
+const CN_NUM: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+function cnNumber(s: string): number {
+  if (/^[0-9０-９]+$/.test(s)) return Number(s.replace(/[０-９]/g, (c) => String(c.charCodeAt(0) - 0xff10)));
+  if (s.length === 1) return CN_NUM[s] ?? 0;
+  if (s[0] === '十') return 10 + (CN_NUM[s[1]] ?? 0);
+  if (s[1] === '十') return (CN_NUM[s[0]] ?? 0) * 10 + (s[2] ? (CN_NUM[s[2]] ?? 0) : 0);
+  return 0;
+}
+
+export function jumpLine(text: string): { direction: 'to' | 'from'; page: number } | undefined {
+  if (text.length > 24) return undefined;
+  const m = /^[（(]?[ \u3000]*(下转|上接|转|接)[ \u3000]*第?[ \u3000]*([0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})[ \u3000]*版[ \u3000]*[)）]?$/.exec(text);
+  if (!m) return undefined;
+  const page = cnNumber(m[2]);
+  if (!page) return undefined;
+  return { direction: m[1] === '下转' || m[1] === '转' ? 'to' : 'from', page };
+}
+
+/** `邢志峰 摄`, `本报记者 王某 摄`, `苏晓彤 制图`: the names, or undefined. */
+export function photoCredit(text: string): string[] | undefined {
+  if (text.length > 40) return undefined;
+  const m = new RegExp(`^((?:[${HAN}A-Za-z·/]+[ \\u3000、，,]*){1,6}?)[ \\u3000/]*(摄影|摄|制图|供图|图)$`, 'u').exec(text);
+  if (!m) return undefined;
+  const body = m[1].trim();
+  if (m[2] === '图' && !/[ \u3000/]$/.test(text.slice(0, -1))) return undefined;
+  const toks = body
+    .replace(/(记者|通讯员)(?=[\p{Script=Han}])/gu, '$1 ')
+    .split(/[ \u3000、，,/]+/)
+    .filter(Boolean)
+    .filter((t) => !ROLE_WORD.test(t) && t !== '本报');
+  if (!toks.length || toks.some((t) => t.length > 5)) return undefined;
+  // an ordinary short sentence ending in 摄 (e.g. "这是航拍") is not a credit: names are short
+  if (!/[ \u3000/]/.test(text) && body.length > 4) return undefined;
+  return toks;
+}
+
+/** A title-like block: short lines, no sentence punctuation, nothing left open. */
+export function isTitleLike(text: string): boolean {
+  if (!text || text.length > 80) return false;
+  if (/^[□■▲△●◆]/.test(text)) return false;
+  if (/[。，,；;]/.test(text)) return false;
+  const lines = text.split('\n');
+  if (lines.length > 3) return false;
+  for (const raw of lines) {
+    const line = raw.trim();
+    const len = line.replace(/[\s\u3000]/g, '').length;
+    if (len === 0 || len > 32) return false;
+    if (CLAUSE_OPEN_END.test(line) && !KICKER_END.test(line)) return false;
+    if (/[。；;…]$/.test(line)) return false;
+  }
+  return true;
+}
+
+/** Short label: `作风能力提升`, `回音壁`, `基层治理创新`. */
+export function isLabelLike(text: string): boolean {
+  return new RegExp(`^[${HAN}A-Za-z0-9]{2,8}$`, 'u').test(text);
+}
+
+export function isBriefMark(text: string): boolean {
+  return /^[■◆●]/.test(text);
+}
+export function isCaptionMark(text: string): boolean {
+  return /^[■▲△]/.test(text);
+}
+
+/** A ■ item that reads like a hotline complaint or an official reply. */
+export function looksLikeBriefItem(text: string): boolean {
+  return /^[■◆●][ \u3000]*(?:市民|网友|读者|群众|居民)[^。]{0,12}(?:反映|来电|投诉|建议|咨询|询问|留言)|回复|答复|反馈|办理结果/.test(text);
+}
+
+/** Column names under which ■ items are briefs. */
+export const BRIEF_COLUMN = /回音壁|热线|摘登|简讯|快讯|速览|动态|随手拍|来信|曝光台|留言|民生|接诉即办|直通车|短讯|要闻简报/;
+
+export function hasHan(text: string): boolean {
+  return new RegExp(`[${HAN}]`, 'u').test(text);
+}

@@ -1,0 +1,155 @@
+/**
+ * HTML documents of the print edition: the measuring sheet (every article's header at
+ * every width and size, its body blocks in one column) and the issue itself (page
+ * frames, masthead, running header and folio for Paged.js, modules on the grid).
+ */
+import type { Article, Banner, BodyBlock, Figure, Issue, Page } from '../ast/types.js';
+import type { BanmianConfig } from '../config/types.js';
+import { issueDateText } from '../ast/dates.js';
+import { columnX, type Grid, spanWidth } from '../layout/grid.js';
+import { fontFaceCss, ORIGIN } from './assets.js';
+import { blockHtml, esc, figureHtml, headerHtml } from './html.js';
+
+/** Headline sizes in pt for an article at `w` columns: the base size and two growth steps. */
+export function headlineSizes(lead: boolean, w: number): number[] {
+  const base = lead ? Math.min(44, 9 + 4.5 * w) : Math.min(30, 9 + 3 * w);
+  return [base, base * 1.18, base * 1.36].map((s) => Math.round(s * 2) / 2);
+}
+
+export const SIZES = 3;
+
+export function rootStyle(grid: Grid): string {
+  return `:root{--em:${grid.em}pt;--line:${grid.line}pt;--col:${grid.columnW}pt;--gut:${grid.gutter}pt;--type-w:${grid.typeW}pt;--grid-h:${grid.lines * grid.line}pt;--masthead-h:${grid.mastheadLines * grid.line}pt}`;
+}
+
+function head(grid: Grid, extra = ''): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>${fontFaceCss()}</style><link rel="stylesheet" href="${ORIGIN}/print.css"><style>${rootStyle(grid)}</style>${extra}`;
+}
+
+export interface MeasureItem {
+  key: string;
+  article: Article;
+  banner?: Banner;
+  blocks: BodyBlock[];
+  photos: Figure[];
+}
+
+/** One sheet with everything to measure, keyed by data attributes. */
+export function measureDocument(grid: Grid, items: MeasureItem[]): string {
+  let body = '';
+  for (const it of items) {
+    body += `<div class="measure" data-key="${esc(it.key)}">`;
+    for (let w = 1; w <= grid.columns; w++) {
+      const width = spanWidth(grid, w);
+      headlineSizes(it.article.lead, w).forEach((pt, s) => {
+        body += `<div class="mh${it.article.lead ? ' lead-module' : ''}" data-kind="h" data-w="${w}" data-s="${s}" style="width:${width}pt">${headerHtml(it.article, { headlinePt: pt, banner: it.banner })}</div>`;
+      });
+      body += `<div class="mh" data-kind="c" data-w="${w}" style="width:${width}pt">${headerHtml(it.article, { headlinePt: 12, continuedFrom: 1 })}</div>`;
+      it.photos.forEach((f, i) => {
+        body += `<div class="figs" data-kind="f" data-w="${w}" data-i="${i}" style="width:${width}pt">${figureHtml(f, '', 0).replace(/<img[^>]*>/, '')}</div>`;
+      });
+    }
+    body += `<div class="body" data-kind="b">${it.blocks.map(blockHtml).join('')}</div>`;
+    body += `<div class="body" data-kind="j"><p class="jump">（下转第99版）</p></div>`;
+    body += `</div>`;
+  }
+  return `${head(grid)}</head><body>${body}</body></html>`;
+}
+
+export interface ModuleRender {
+  article: Article;
+  /** Which body blocks are set here. */
+  blocks: BodyBlock[];
+  photos: Array<{ figure: Figure; src: string; heightPt: number }>;
+  banner?: Banner;
+  column: number;
+  columns: number;
+  line: number;
+  lines: number;
+  headerLines: number;
+  headlinePt: number;
+  figureLines: number;
+  ruleBelow: boolean;
+  continuedFrom?: number;
+  jumpTo?: number;
+  lead: boolean;
+  /** Stable id for the DOM: `<articleId>` or `<articleId>-<part>`. */
+  domId: string;
+}
+
+export interface PageRender {
+  page: Page;
+  modules: ModuleRender[];
+  masthead: boolean;
+}
+
+function moduleHtml(grid: Grid, m: ModuleRender): string {
+  const x = columnX(grid, m.column);
+  const y = m.line * grid.line;
+  const w = spanWidth(grid, m.columns);
+  const h = m.lines * grid.line;
+  const content = m.lines - (m.ruleBelow ? 1 : 0);
+  const bodyLines = Math.max(0, content - m.headerLines - m.figureLines);
+  const classes = ['module', m.lead ? 'lead-module' : '', m.ruleBelow ? 'rule-below' : '', m.column > 0 ? 'rule-left' : ''].filter(Boolean).join(' ');
+  let html = `<div class="${classes}" id="m-${esc(m.domId)}" data-article="${esc(m.article.id)}" style="left:${x}pt;top:${y}pt;width:${w}pt;height:${h}pt">`;
+  html += `<div class="mh" style="height:${m.headerLines * grid.line}pt">${headerHtml(m.article, { headlinePt: m.headlinePt, banner: m.banner, continuedFrom: m.continuedFrom })}</div>`;
+  if (m.photos.length) html += `<div class="figs" style="height:${m.figureLines * grid.line}pt">${m.photos.map((p) => figureHtml(p.figure, p.src, p.heightPt)).join('')}</div>`;
+  const jump = m.jumpTo ? `<p class="jump">（下转第${m.jumpTo}版）</p>` : '';
+  html += `<div class="body" style="column-count:${m.columns};height:${bodyLines * grid.line}pt">${m.blocks.map(blockHtml).join('')}${jump}</div>`;
+  html += `</div>`;
+  return html;
+}
+
+function pageHeaderHtml(issue: Issue, page: Page, config: BanmianConfig): string {
+  const d = issueDateText(issue.date);
+  const no = String(page.number).padStart(2, '0');
+  const labels: Array<[keyof Page['staff'], string]> = [['editor', '责编'], ['designer', '美编'], ['proofreader', '审读'], ['typesetter', '排版']];
+  const staff = labels
+    .filter(([k]) => page.staff?.[k]?.length)
+    .map(([k, label]) => `${label} ${esc(page.staff[k]!.join(' '))}`)
+    .join('　');
+  return (
+    `<div class="running-header"><div class="ph"><h1 class="ph-title"><span class="no">第${no}版</span>${page.name ? `<span class="name">${esc(page.name)}</span>` : ''}${page.pinyin ? `<span class="pinyin">${esc(page.pinyin)}</span>` : ''}</h1>` +
+    `<span class="staff">${staff}</span><span class="date">${esc(config.paper.name)}　${d.date}　${d.weekday}</span></div></div>` +
+    `<div class="running-folio"><div class="folio">${esc(config.paper.name)}　${d.date}　第${no}版</div></div>`
+  );
+}
+
+function mastheadHtml(issue: Issue, config: BanmianConfig): string {
+  const d = issueDateText(issue.date);
+  return (
+    `<div class="masthead"><div><span class="title">${esc(config.paper.name)}</span>${config.paper.nameLatin ? `<span class="latin">${esc(config.paper.nameLatin)}</span>` : ''}</div>` +
+    `<div class="facts"><div class="big">${d.date}　${d.weekday}</div><div>农历${esc(d.lunar)}</div><div>第${issue.number}期${issue.total ? `（总第${issue.total}期）` : ''}</div></div>` +
+    `<div class="cn"><div>国内统一连续出版物号</div><div><b>${esc(config.paper.cn)}</b></div>${config.paper.publisher ? `<div>${esc(config.paper.publisher)}出版</div>` : ''}</div></div>`
+  );
+}
+
+/** Paged.js page rules: trim size, margins that put the body grid where the grid says, margin boxes. */
+function pageCss(grid: Grid, marks: boolean): string {
+  const left = grid.typeX;
+  const top = grid.typeY;
+  const right = grid.trimW - grid.typeX - grid.typeW;
+  // The content box is a hair taller than the sheet so Paged.js never spills a page.
+  const bottom = Math.max(12, grid.trimH - grid.typeY - grid.lines * grid.line - 2);
+  return `@page{size:${grid.trimW.toFixed(3)}pt ${grid.trimH.toFixed(3)}pt;margin:${top.toFixed(3)}pt ${right.toFixed(3)}pt ${bottom.toFixed(3)}pt ${left.toFixed(3)}pt;${marks ? 'marks:crop cross;bleed:3mm;' : ''}
+@top-center{content:element(pageHeader);vertical-align:bottom;padding-bottom:${grid.line}pt}
+@bottom-center{content:element(folio);vertical-align:top;padding-top:${grid.line / 2}pt}}`;
+}
+
+/**
+ * The issue document. With `paged`, Paged.js lays it out in pages (for the PDF and the
+ * page images); without, the sheets stand one under another (for the fit check).
+ */
+export function issueDocument(grid: Grid, issue: Issue, pages: PageRender[], config: BanmianConfig, paged: boolean): string {
+  let body = '';
+  for (const p of pages) {
+    body += `<section class="sheet" data-page="${p.page.number}">${pageHeaderHtml(issue, p.page, config)}`;
+    if (p.masthead) body += mastheadHtml(issue, config);
+    body += `<div class="grid" style="height:${(grid.lines - (p.masthead ? grid.mastheadLines : 0)) * grid.line}pt">${p.modules.map((m) => moduleHtml(grid, m)).join('')}</div></section>`;
+  }
+  const title = `${config.paper.name} ${issue.date} 第${issue.number}期`;
+  const pagedSetup = paged
+    ? `<style>${pageCss(grid, config.print.marks)}</style><script>window.PagedConfig={auto:true,after:()=>{window.__banmianPaged=true}};</script><script src="${ORIGIN}/paged.polyfill.js"></script>`
+    : `<style>.sheet{margin-bottom:40pt}.running-header,.running-folio{display:none}</style>`;
+  return `${head(grid, pagedSetup)}<title>${esc(title)}</title><meta name="author" content="${esc(config.paper.name)}"></head><body>${body}</body></html>`;
+}

@@ -1,0 +1,155 @@
+/**
+ * The print edition's HTML for one article module: header, photos, body. The same
+ * markup is used to measure (in one column, at every width) and to render the page, so
+ * what was measured is what is printed. All text is escaped.
+ */
+import type { Article, Banner, BodyBlock, Figure, Inline, Page } from '../ast/types.js';
+import { articleParts } from '../ast/parts.js';
+
+export function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** `——` and `……` never break inside (clreq); wrap them so the line breaker keeps them whole. */
+function textHtml(s: string): string {
+  return esc(s).replace(/(——|……)/g, '<span class="nb">$1</span>');
+}
+
+export function inlineHtml(nodes: Inline[]): string {
+  let out = '';
+  for (const n of nodes) {
+    switch (n.type) {
+      case 'text':
+        out += textHtml(n.value);
+        break;
+      case 'break':
+        out += '<br>';
+        break;
+      case 'strong':
+        out += `<b>${inlineHtml(n.children)}</b>`;
+        break;
+      case 'emphasis':
+        out += `<em>${inlineHtml(n.children)}</em>`;
+        break;
+      case 'link':
+        out += inlineHtml(n.children);
+        break;
+      case 'speaker':
+        out += `<span class="speaker">${inlineHtml(n.children)}</span>`;
+        break;
+      case 'inlineCode':
+      case 'html':
+        // Raw markup is printed as the text it is (the print edition runs no HTML from pages).
+        out += textHtml(n.value);
+        break;
+    }
+  }
+  return out;
+}
+
+/** Figures that carry a photo: set at the top of the module, across its width. */
+export function photoFigures(article: Article): Figure[] {
+  return articleParts(article).body.filter((b): b is Figure => b.type === 'figure' && !!b.src);
+}
+
+/** The body blocks set in columns (everything but photos). */
+export function columnBlocks(article: Article): BodyBlock[] {
+  return articleParts(article).body.filter((b) => !(b.type === 'figure' && b.src));
+}
+
+export interface HeaderOptions {
+  /** Headline size in pt. */
+  headlinePt: number;
+  banner?: Banner;
+  /** This module continues an article from an earlier page (上接第N版). */
+  continuedFrom?: number;
+}
+
+export function headerHtml(article: Article, opts: HeaderOptions): string {
+  const parts = articleParts(article);
+  const hp = opts.headlinePt;
+  let out = '';
+  if (opts.continuedFrom) {
+    const headline = parts.headline ? inlineHtml(parts.headline.children.filter((c) => c.type !== 'break')) : '';
+    out += `<h2 class="hl hl-cont" style="font-size:${hp}pt">${headline}</h2>`;
+    out += `<p class="jump jump-from">（上接第${opts.continuedFrom}版）</p>`;
+    return out;
+  }
+  if (opts.banner) {
+    const title = opts.banner.children.find((c) => c.type === 'bannerTitle');
+    const motto = opts.banner.children.find((c) => c.type === 'motto');
+    out += `<div class="banner">${title ? `<span class="banner-title">${inlineHtml(title.children as Inline[])}</span>` : ''}${motto ? `<span class="banner-motto">${inlineHtml(motto.children as Inline[])}</span>` : ''}</div>`;
+  }
+  for (const s of parts.sectionLabels) out += `<p class="section"><span>${inlineHtml(s.children)}</span></p>`;
+  for (const k of parts.kickers) out += `<p class="kicker" style="font-size:${round(Math.max(10.5, hp * 0.42))}pt">${inlineHtml(k.children)}</p>`;
+  if (parts.headline) out += `<h2 class="hl" style="font-size:${hp}pt">${inlineHtml(parts.headline.children)}</h2>`;
+  for (const s of parts.subtitles) out += `<p class="subtitle${s.dash ? ' dash' : ''}" style="font-size:${round(Math.max(10.5, hp * 0.45))}pt">${inlineHtml(s.children)}</p>`;
+  for (const b of parts.bylines) out += `<p class="byline${b.mark ? ' mark' : ''}">${inlineHtml(b.children)}</p>`;
+  return out;
+}
+
+export function figureHtml(f: Figure, src: string, heightPt: number): string {
+  const caption = f.children.find((c) => c.type === 'caption');
+  const credit = f.children.find((c) => c.type === 'photoCredit');
+  return (
+    `<figure class="photo"><img src="${esc(src)}" alt="${esc(f.alt ?? '')}" style="height:${round(heightPt)}pt">` +
+    (caption || credit
+      ? `<figcaption>${caption ? `<span class="cap${caption.mark ? ' mark' : ''}">${inlineHtml(caption.children)}</span>` : ''}${credit ? `<span class="credit">${inlineHtml(credit.children)}</span>` : ''}</figcaption>`
+      : '') +
+    `</figure>`
+  );
+}
+
+/** One body block as it is set in the columns. */
+export function blockHtml(b: BodyBlock): string {
+  switch (b.type) {
+    case 'paragraph':
+      return `<p>${inlineHtml(b.children)}</p>`;
+    case 'lead':
+      return `<p class="lead">${inlineHtml(b.children)}</p>`;
+    case 'subhead':
+      return `<h3 class="subhead">${inlineHtml(b.children)}</h3>`;
+    case 'question':
+      return `<div class="turn q">${b.children.map((p) => `<p>${inlineHtml(p.children)}</p>`).join('')}</div>`;
+    case 'answer':
+      return `<div class="turn a">${b.children.map((p) => `<p>${inlineHtml(p.children)}</p>`).join('')}</div>`;
+    case 'figure': {
+      // A caption without a photo: set as a caption, with no box pretending to be a photo.
+      const caption = b.children.find((c) => c.type === 'caption');
+      const credit = b.children.find((c) => c.type === 'photoCredit');
+      return `<p class="caption-only">${caption ? inlineHtml(caption.children) : ''}${credit ? `<span class="credit">${inlineHtml(credit.children)}</span>` : ''}</p>`;
+    }
+    case 'brief':
+      return `<div class="brief">${b.children.map((p, i) => `<p${i === 0 ? ' class="first"' : ''}>${inlineHtml(p.children)}</p>`).join('')}</div>`;
+    case 'endnote':
+      return `<p class="endnote">${inlineHtml(b.children)}</p>`;
+    case 'jump':
+      return `<p class="jump">${inlineHtml(b.children)}</p>`;
+    case 'list':
+      return `<div class="list">${b.children
+        .map((item, i) => `<p>${b.ordered ? `${(b.start ?? 1) + i}. ` : '· '}${item.children.map((c) => (c.type === 'paragraph' ? inlineHtml(c.children) : blockHtml(c))).join('')}</p>`)
+        .join('')}</div>`;
+    case 'blockquote':
+      return `<div class="quote">${b.children.map((p) => `<p>${inlineHtml(p.children)}</p>`).join('')}</div>`;
+    case 'html':
+      return `<p>${textHtml(b.value)}</p>`;
+  }
+}
+
+/** Banners that stand right before an article on the page (they go into its module). */
+export function bannersBefore(page: Page): Map<string, Banner> {
+  const out = new Map<string, Banner>();
+  let pending: Banner | undefined;
+  for (const c of page.children) {
+    if (c.type === 'banner') pending = c;
+    else if (c.type === 'article' && pending) {
+      out.set(c.id, pending);
+      pending = undefined;
+    }
+  }
+  return out;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,218 @@
+/**
+ * Static assets of the e-paper: the stylesheet (with self-hosted CJK font subsets as a
+ * fallback after the readers' system fonts), the icon, the search script, figure images
+ * resized for the web, and the sizes of the print edition's page thumbnails.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Issue } from '../ast/types.js';
+import { paths } from '../build/context.js';
+import type { IssueLayout } from '../layout/types.js';
+import type { ImageRef } from './render.js';
+import { routes } from './urls.js';
+
+const require = createRequire(import.meta.url);
+
+/** Widest figure image the web edition serves (px). */
+export const MAX_IMAGE_WIDTH = 1200;
+
+/**
+ * Font subsets from the fontsource packages (Google Fonts' unicode-range slices): a
+ * browser downloads a slice only for characters no earlier font in the stack covers,
+ * so a reader with system CJK fonts downloads nothing.
+ */
+const FONTS = [
+  { pkg: '@fontsource/noto-serif-sc', weight: 400, family: 'Banmian Serif' },
+  { pkg: '@fontsource/noto-sans-sc', weight: 700, family: 'Banmian Sans' },
+];
+
+export interface StyleResult {
+  /** Site-relative path of the stylesheet (its name carries a content hash). */
+  css: string;
+  /** Site-relative path of the font-face stylesheet, when fonts are self-hosted. */
+  fontsCss: string | null;
+  cssBytes: number;
+  fontsCssBytes: number;
+  fontFiles: number;
+  fontBytes: number;
+}
+
+/**
+ * Writes `assets/web.<hash>.css` (styles/web.css) and, with fonts, `assets/fonts.css`
+ * (the font faces; it never changes, so it stays cached across style edits) and the
+ * font files.
+ */
+export async function writeStyles(root: string, outDir: string, opts: { fonts: boolean }): Promise<StyleResult> {
+  const css = await readFile(path.join(root, 'styles', 'web.css'), 'utf8');
+  await mkdir(path.join(outDir, 'assets'), { recursive: true });
+  const hash = createHash('sha256').update(css).digest('hex').slice(0, 10);
+  const cssName = `web.${hash}.css`;
+  await writeFile(path.join(outDir, 'assets', cssName), css);
+  let faces = '';
+  let fontFiles = 0;
+  let fontBytes = 0;
+  if (opts.fonts) {
+    await mkdir(path.join(outDir, 'assets', 'fonts'), { recursive: true });
+    for (const font of FONTS) {
+      let dir: string;
+      try {
+        dir = path.dirname(require.resolve(`${font.pkg}/package.json`));
+      } catch {
+        continue; // the package is optional: the system font stack still works
+      }
+      const source = await readFile(path.join(dir, `${font.weight}.css`), 'utf8');
+      for (const block of source.match(/@font-face\s*{[^}]*}/g) ?? []) {
+        const file = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(block)?.[1];
+        const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];
+        if (!file || !range) continue;
+        const from = path.join(dir, 'files', file);
+        await linkOrCopy(from, path.join(outDir, 'assets', 'fonts', file));
+        fontFiles++;
+        fontBytes += (await stat(from)).size;
+        faces += `@font-face{font-family:"${font.family}";font-style:normal;font-weight:${font.weight};font-display:swap;src:url(fonts/${file}) format("woff2");unicode-range:${range.trim()}}\n`;
+      }
+    }
+  }
+  if (faces) await writeFile(path.join(outDir, 'assets', 'fonts.css'), faces);
+  return {
+    css: routes.asset(cssName),
+    fontsCss: faces ? routes.asset('fonts.css') : null,
+    cssBytes: Buffer.byteLength(css),
+    fontsCssBytes: Buffer.byteLength(faces),
+    fontFiles,
+    fontBytes,
+  };
+}
+
+/** Font files never change: a hard link is enough (a copy across file systems). */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  await rm(to, { force: true });
+  try {
+    await link(from, to);
+  } catch {
+    await copyFile(from, to);
+  }
+}
+
+const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="4" fill="#c41e24"/><rect x="7" y="8" width="18" height="3" fill="#fff"/><rect x="7" y="14" width="8" height="10" fill="#fff"/><rect x="17" y="14" width="8" height="2" fill="#fff"/><rect x="17" y="18" width="8" height="2" fill="#fff"/><rect x="17" y="22" width="8" height="2" fill="#fff"/></svg>\n`;
+
+/** Starts Pagefind's UI on the search page (the only script of the site). */
+const SEARCH_SCRIPT = `// Pagefind UI for /search/: the bundle and base path come from the page.
+window.addEventListener('DOMContentLoaded', function () {
+  var el = document.getElementById('search');
+  if (!el || typeof PagefindUI === 'undefined') return;
+  var ui = new PagefindUI({
+    element: '#search',
+    bundlePath: el.getAttribute('data-bundle'),
+    baseUrl: el.getAttribute('data-base-url'),
+    showImages: false,
+    showSubResults: true,
+    autofocus: true
+  });
+  var q = new URLSearchParams(location.search).get('q');
+  if (q) ui.triggerSearch(q);
+});
+`;
+
+export async function writeStaticAssets(outDir: string): Promise<{ icon: string; searchScript: string }> {
+  await mkdir(path.join(outDir, 'assets'), { recursive: true });
+  await writeFile(path.join(outDir, 'assets', 'icon.svg'), ICON);
+  await writeFile(path.join(outDir, 'assets', 'search.js'), SEARCH_SCRIPT);
+  return { icon: routes.asset('icon.svg'), searchScript: routes.asset('search.js') };
+}
+
+// ---------------------------------------------------------------------------
+// Figure images
+
+export interface FigureJob {
+  issue: Issue;
+  src: string;
+}
+
+/** Site-relative output path of a figure image: under its issue's folder, as in the source. */
+export function figureOutputPath(issueId: string, src: string): string | undefined {
+  const clean = path.posix.normalize(src.replace(/\\/g, '/')).replace(/^\.\//, '');
+  if (clean.startsWith('..') || path.posix.isAbsolute(clean)) return undefined;
+  return `${paths.issueDir(issueId)}/${clean}`;
+}
+
+/** Every figure `src` of an issue. */
+export function figureSources(issue: Issue): string[] {
+  const out = new Set<string>();
+  for (const page of issue.children)
+    for (const node of page.children)
+      if (node.type === 'article') for (const c of node.children) if (c.type === 'figure' && c.src) out.add(c.src);
+  return [...out];
+}
+
+/**
+ * Source (path, size, mtime) → its resized copy: a dev server's rebuilds resize nothing
+ * twice, and an image used by many issues is resized once and then copied.
+ */
+const imageCache = new Map<string, { file: string; width: number; height: number }>();
+
+/**
+ * Resizes one figure image for the web (at most MAX_IMAGE_WIDTH wide, same format,
+ * metadata stripped) into `outDir`. Reuses the previous build's copy when it is newer
+ * than the source. Returns undefined (the caller warns) when the source is missing.
+ */
+export async function processFigure(issue: Issue, src: string, outDir: string, previousOutDir?: string): Promise<ImageRef | undefined> {
+  const rel = figureOutputPath(issue.id, src);
+  if (!rel) return undefined;
+  const from = path.resolve(issue.dir, src);
+  if (!from.startsWith(path.resolve(issue.dir) + path.sep)) return undefined;
+  let info;
+  try {
+    info = await stat(from);
+  } catch {
+    return undefined;
+  }
+  const to = path.join(outDir, rel);
+  await mkdir(path.dirname(to), { recursive: true });
+  const key = `${from}\0${info.size}\0${info.mtimeMs}`;
+  const cached = imageCache.get(key);
+  if (cached && existsSync(cached.file)) {
+    if (cached.file !== to) await copyFile(cached.file, to);
+    return { path: rel, width: cached.width, height: cached.height };
+  }
+  const previous = previousOutDir ? path.join(previousOutDir, rel) : undefined;
+  const prevStat = previous ? await stat(previous).catch(() => undefined) : undefined;
+  let size: { width: number; height: number };
+  if (previous && prevStat && prevStat.mtimeMs >= info.mtimeMs) {
+    await copyFile(previous, to);
+    const meta = await sharp(to).metadata();
+    size = { width: meta.width ?? 0, height: meta.height ?? 0 };
+  } else {
+    const ext = path.extname(from).toLowerCase();
+    let pipeline = sharp(from).rotate().resize({ width: MAX_IMAGE_WIDTH, withoutEnlargement: true });
+    if (ext === '.png') pipeline = pipeline.png({ compressionLevel: 9 });
+    else if (ext === '.webp') pipeline = pipeline.webp({ quality: 80 });
+    else if (ext === '.jpg' || ext === '.jpeg') pipeline = pipeline.jpeg({ quality: 82, mozjpeg: true, progressive: true });
+    const out = await pipeline.toFile(to);
+    size = { width: out.width, height: out.height };
+  }
+  imageCache.set(key, { file: to, ...size });
+  return { path: rel, ...size };
+}
+
+// ---------------------------------------------------------------------------
+// Page thumbnails of the print edition
+
+/** Pixel sizes of the page thumbnails (the print edition wrote them into `outDir`). */
+export async function thumbSizes(issueId: string, layout: IssueLayout, outDir: string): Promise<Map<number, ImageRef>> {
+  const out = new Map<number, ImageRef>();
+  for (const page of layout.pages) {
+    const rel = routes.issueFile(issueId, page.thumb);
+    try {
+      const meta = await sharp(path.join(outDir, rel)).metadata();
+      if (meta.width && meta.height) out.set(page.number, { path: rel, width: meta.width, height: meta.height });
+    } catch {
+      // Missing thumbnail: the templates fall back to a text label.
+    }
+  }
+  return out;
+}

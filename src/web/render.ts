@@ -1,0 +1,476 @@
+/**
+ * One function per kind of site page: each makes the view its template reads (plain
+ * objects, every optional field an explicit `null` for Handlebars strict mode) and
+ * renders it. These are the units an incremental rebuild calls.
+ */
+import { toString } from 'mdast-util-to-string';
+import type { Article, Banner, BodyBlock, StaffCredits } from '../ast/types.js';
+import type { BanmianConfig } from '../config/types.js';
+import type { Position } from 'unist';
+import { continuationOf, originOf, type ArticleRef, type IssueRef, type PageRef, type SiteModel } from './model.js';
+import type { NodeEnv, Templates } from './templates.js';
+import { routes, type SiteUrls } from './urls.js';
+
+export interface ImageRef {
+  /** Site-relative path. */
+  path: string;
+  width: number;
+  height: number;
+}
+
+/** What the renderers need besides the model: asset addresses and image sizes. */
+export interface Assets {
+  /** Site-relative path of the stylesheet, with its cache-busting query. */
+  css: string;
+  /** Site-relative path of the font faces, or null without self-hosted fonts. */
+  fontsCss: string | null;
+  icon: string;
+  searchScript: string;
+  figure(issueId: string, src: string): ImageRef | undefined;
+  thumb(issueId: string, page: number): ImageRef | undefined;
+}
+
+export interface RenderContext {
+  templates: Templates;
+  model: SiteModel;
+  urls: SiteUrls;
+  config: BanmianConfig;
+  assets: Assets;
+  /** Warnings go here with `file:line: ` in front. */
+  warn(message: string): void;
+}
+
+// ---------------------------------------------------------------------------
+// Shared parts of every view
+
+function siteView(rc: RenderContext) {
+  const { paper } = rc.config;
+  const h = (rel: string) => rc.urls.href(rel);
+  return {
+    name: paper.name,
+    nameLatin: paper.nameLatin ?? null,
+    cn: paper.cn,
+    publisher: paper.publisher ?? null,
+    address: paper.address ?? null,
+    phone: paper.phone ?? null,
+    home: h(routes.home()),
+    archive: h(routes.home()) + '#archive',
+    search: h(routes.search()),
+    feed: h(routes.feed()),
+    css: h(rc.assets.css),
+    fontsCss: rc.assets.fontsCss ? h(rc.assets.fontsCss) : null,
+    icon: h(rc.assets.icon),
+  };
+}
+
+function issueInfo(rc: RenderContext, issue: IssueRef) {
+  return {
+    url: rc.urls.href(issue.url),
+    date: issue.date,
+    dateText: issue.dateText,
+    weekday: issue.weekday,
+    lunar: issue.lunar,
+    number: issue.issue.number,
+    total: issue.issue.total ?? null,
+  };
+}
+
+function imageView(rc: RenderContext, img: ImageRef | undefined) {
+  return img ? { src: rc.urls.href(img.path), width: img.width, height: img.height } : null;
+}
+
+function sidebarView(rc: RenderContext, issue: IssueRef, current?: PageRef) {
+  return {
+    pages: issue.pages.map((p) => ({
+      title: p.title,
+      url: rc.urls.href(p.url),
+      thumb: p.layout ? imageView(rc, rc.assets.thumb(issue.id, p.number)) : null,
+      current: p === current,
+    })),
+    pdf: issue.layout?.pdf ? rc.urls.href(routes.issueFile(issue.id, issue.layout.pdf)) : null,
+  };
+}
+
+interface HeadInput {
+  title: string;
+  description: string;
+  /** Site-relative address of this page; null for pages without a canonical (404). */
+  rel: string | null;
+  ogType?: 'website' | 'article';
+  ogTitle?: string;
+  ogImage?: string | null;
+  jsonLd?: object | null;
+  noindex?: boolean;
+  extraCss?: string | null;
+}
+
+function headView(rc: RenderContext, h: HeadInput) {
+  return {
+    title: h.title,
+    description: h.description,
+    canonical: h.rel === null ? null : rc.urls.abs(h.rel),
+    noindex: h.noindex ?? false,
+    ogType: h.ogType ?? 'website',
+    ogTitle: h.ogTitle ?? h.title,
+    ogImage: h.ogImage ?? null,
+    jsonLd: h.jsonLd ?? null,
+    extraCss: h.extraCss ?? null,
+  };
+}
+
+function nodeEnv(rc: RenderContext, page: PageRef): NodeEnv {
+  const file = page.page.file;
+  const issue = page.issue;
+  return {
+    file,
+    warn: (message: string, position?: Position) => rc.warn(`${file}${position ? `:${position.start.line}` : ''}: ${message}`),
+    figureImage: (src) => {
+      const img = rc.assets.figure(issue.id, src);
+      return img ? { src: rc.urls.href(img.path), width: img.width, height: img.height } : undefined;
+    },
+    jumpHref: (direction, target) => {
+      const targetPage = issue.pages.find((p) => p.number === target);
+      if (!targetPage) return undefined;
+      const article = direction === 'to' ? continuationOf(issue, page.number, target) : originOf(issue, page.number, target);
+      return rc.urls.href(article?.url ?? targetPage.url);
+    },
+  };
+}
+
+/** A page render without AST nodes still needs an env (the templates insist). */
+function plainEnv(rc: RenderContext, file: string): NodeEnv {
+  return { file, warn: (m) => rc.warn(`${file}: ${m}`), figureImage: () => undefined, jumpHref: () => undefined };
+}
+
+function pageMeta(issue: IssueRef): string {
+  return `${issue.dateText} ${issue.weekday} 第${issue.issue.number}期`;
+}
+
+// ---------------------------------------------------------------------------
+// Issue front and home
+
+function frontView(rc: RenderContext, issue: IssueRef) {
+  const newer = rc.model.issues[rc.model.issues.indexOf(issue) - 1];
+  const older = rc.model.issues[rc.model.issues.indexOf(issue) + 1];
+  return {
+    dateText: issue.dateText,
+    weekday: issue.weekday,
+    number: issue.issue.number,
+    pages: issue.pages.map((p) => ({
+      url: rc.urls.href(p.url),
+      title: p.title,
+      label: p.label,
+      name: p.name,
+      thumb: p.layout ? imageView(rc, rc.assets.thumb(issue.id, p.number)) : null,
+      articles: p.articles.map((a) => ({ url: rc.urls.href(a.url), title: a.title })),
+    })),
+    older: older ? { url: rc.urls.href(older.url), text: older.dateText } : null,
+    newer: newer ? { url: rc.urls.href(newer.url), text: newer.dateText } : null,
+    pdf: issue.layout?.pdf ? rc.urls.href(routes.issueFile(issue.id, issue.layout.pdf)) : null,
+  };
+}
+
+export function renderIssueFront(rc: RenderContext, issue: IssueRef): string {
+  const name = rc.config.paper.name;
+  return rc.templates.render(
+    'issue',
+    {
+      site: siteView(rc),
+      head: headView(rc, {
+        title: `${name} ${issue.dateText} 第${issue.issue.number}期`,
+        description: `${name}${issue.dateText}数字报：${issue.pages.map((p) => p.title).join('，')}`,
+        rel: issue.url,
+        ogImage: firstPageImage(rc, issue),
+      }),
+      issueInfo: issueInfo(rc, issue),
+      sidebar: sidebarView(rc, issue),
+      bodyClass: 'issue-view',
+      heading: `${name} · ${issue.dateText}`,
+      front: frontView(rc, issue),
+    },
+    plainEnv(rc, issue.issue.dir),
+  );
+}
+
+export function renderHome(rc: RenderContext): string {
+  const latest = rc.model.issues[0];
+  const name = rc.config.paper.name;
+  return rc.templates.render(
+    'home',
+    {
+      site: siteView(rc),
+      head: headView(rc, {
+        title: latest ? `${name} 数字报 · ${latest.dateText}` : `${name} 数字报`,
+        description: latest ? `${name}数字报：${pageMeta(latest)}，版面、标题与往期回顾。` : `${name}数字报`,
+        rel: routes.home(),
+        ogImage: latest ? firstPageImage(rc, latest) : null,
+      }),
+      issueInfo: latest ? issueInfo(rc, latest) : null,
+      sidebar: latest ? sidebarView(rc, latest) : null,
+      bodyClass: 'home-view',
+      heading: latest ? `${name} · ${latest.dateText}` : name,
+      front: latest ? frontView(rc, latest) : null,
+      archive: archiveView(rc),
+    },
+    plainEnv(rc, 'index.html'),
+  );
+}
+
+/** 往期回顾: a month calendar per month that has issues, newest first. */
+function archiveView(rc: RenderContext) {
+  const byMonth = new Map<string, Map<number, IssueRef>>();
+  for (const issue of rc.model.issues) {
+    const key = issue.date.slice(0, 7);
+    if (!byMonth.has(key)) byMonth.set(key, new Map());
+    const day = Number(issue.date.slice(8, 10));
+    if (!byMonth.get(key)!.has(day)) byMonth.get(key)!.set(day, issue);
+  }
+  const months = [...byMonth.entries()].map(([key, days]) => {
+    const [y, m] = key.split('-').map(Number);
+    const first = new Date(Date.UTC(y, m - 1, 1)).getUTCDay();
+    const count = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const cells: Array<{ day: number | null; url: string | null; label: string }> = [];
+    for (let i = 0; i < first; i++) cells.push({ day: null, url: null, label: '' });
+    for (let d = 1; d <= count; d++) {
+      const issue = days.get(d);
+      cells.push({ day: d, url: issue ? rc.urls.href(issue.url) : null, label: issue ? `${issue.dateText} 第${issue.issue.number}期` : '' });
+    }
+    while (cells.length % 7) cells.push({ day: null, url: null, label: '' });
+    const weeks = [];
+    for (let i = 0; i < cells.length; i += 7) weeks.push({ days: cells.slice(i, i + 7) });
+    return { id: `m-${key}`, label: `${y}年${m}月`, weeks, count: days.size };
+  });
+  return { months, total: rc.model.issues.length };
+}
+
+function firstPageImage(rc: RenderContext, issue: IssueRef): string | null {
+  const first = issue.pages[0];
+  return first?.layout ? rc.urls.abs(routes.issueFile(issue.id, first.layout.image)) : null;
+}
+
+// ---------------------------------------------------------------------------
+// Page view
+
+export function renderPageView(rc: RenderContext, page: PageRef): string {
+  const issue = page.issue;
+  const name = rc.config.paper.name;
+  const layout = page.layout;
+  const hotAreas = [];
+  if (layout) {
+    for (const m of layout.modules) {
+      const target = issue.pages.find((p) => p.number === m.page)?.articles.find((a) => a.id === m.articleId);
+      if (!target) {
+        rc.warn(`${page.page.file}: layout.json has a module for ${m.page}/${m.articleId}, which is not in the text`);
+        continue;
+      }
+      hotAreas.push({ url: rc.urls.href(target.url), title: target.title, x: r(m.rect.x), y: r(m.rect.y), w: r(m.rect.w), h: r(m.rect.h) });
+    }
+  }
+  const image = layout
+    ? {
+        src: rc.urls.href(routes.issueFile(issue.id, layout.image)),
+        width: layout.imageSize.w,
+        height: layout.imageSize.h,
+        viewBox: `0 0 ${r(layout.trim.w)} ${r(layout.trim.h)}`,
+        hotAreas,
+      }
+    : null;
+  let lastBanner: Banner | undefined;
+  const articles = page.articles.map((a) => {
+    const banner = page.banners.get(a.id);
+    const bannerText = banner && banner !== lastBanner ? bannerTitle(banner) : null;
+    lastBanner = banner;
+    return {
+      url: rc.urls.href(a.url),
+      title: a.title,
+      lead: a.article.lead,
+      banner: bannerText,
+      kicker: a.parts.kickers.length ? a.parts.kickers.map((k) => toString(k)).join(' ') : null,
+      subtitle: a.parts.subtitles.length ? a.parts.subtitles.map((s) => (s.dash ? '——' : '') + toString(s)).join(' ') : null,
+      byline: a.parts.bylines.length ? a.parts.bylines.map((b) => toString(b)).join(' ') : null,
+      excerpt: excerpt(a.parts.body, 90),
+    };
+  });
+  return rc.templates.render(
+    'page',
+    {
+      site: siteView(rc),
+      head: headView(rc, {
+        title: `${page.title} - ${name} ${issue.dateText}`,
+        description: `${name}${issue.dateText}${page.title}：${page.articles.map((a) => a.title).join('；')}`.slice(0, 200),
+        rel: page.url,
+        ogImage: layout ? rc.urls.abs(routes.issueFile(issue.id, layout.image)) : null,
+      }),
+      issueInfo: issueInfo(rc, issue),
+      sidebar: sidebarView(rc, issue, page),
+      bodyClass: 'page-view',
+      page: {
+        title: page.title,
+        label: page.label,
+        name: page.name,
+        pinyin: page.page.pinyin ?? null,
+        issueText: pageMeta(issue),
+        prev: page.prev ? { url: rc.urls.href(page.prev.url), title: page.prev.title } : null,
+        next: page.next ? { url: rc.urls.href(page.next.url), title: page.next.title } : null,
+        pdf: layout?.pdf ? rc.urls.href(routes.issueFile(issue.id, layout.pdf)) : null,
+        image,
+        articles,
+        staff: staffText(page.page.staff),
+      },
+    },
+    plainEnv(rc, page.page.file),
+  );
+}
+
+function r(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function bannerTitle(banner: Banner): string {
+  return banner.children.map((c) => toString(c)).join(' ');
+}
+
+const STAFF_ROLES: Array<[keyof StaffCredits, string]> = [
+  ['editor', '责编'],
+  ['designer', '美编'],
+  ['proofreader', '审读'],
+  ['typesetter', '排版'],
+];
+
+function staffText(staff: StaffCredits | undefined): string | null {
+  if (!staff) return null;
+  const parts = STAFF_ROLES.filter(([k]) => staff[k]?.length).map(([k, label]) => `${label} ${staff[k]!.join(' ')}`);
+  return parts.length ? parts.join('　') : null;
+}
+
+function excerpt(body: BodyBlock[], max: number): string {
+  let text = '';
+  for (const block of body) {
+    if (block.type !== 'lead' && block.type !== 'paragraph' && block.type !== 'answer' && block.type !== 'question') continue;
+    text += toString(block, { includeHtml: false });
+    if (text.length >= max) break;
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  return text.length > max ? text.slice(0, max) + '……' : text;
+}
+
+// ---------------------------------------------------------------------------
+// Article view
+
+export function renderArticle(rc: RenderContext, art: ArticleRef): string {
+  const page = art.page;
+  const issue = page.issue;
+  const name = rc.config.paper.name;
+  const canonicalRel = art.url;
+  const images = figureImages(rc, issue.id, art.article);
+  const authors = art.parts.bylines.flatMap((b) => b.names);
+  const description = excerpt(art.parts.body, 110) || art.title;
+  const jsonLd = {
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    headline: art.title.slice(0, 110),
+    datePublished: issue.date,
+    dateModified: issue.date,
+    inLanguage: 'zh-CN',
+    mainEntityOfPage: rc.urls.abs(canonicalRel),
+    url: rc.urls.abs(canonicalRel),
+    articleSection: page.title,
+    author: authors.length
+      ? authors.map((n) => ({ '@type': 'Person', name: n }))
+      : [{ '@type': 'Organization', name }],
+    publisher: { '@type': 'Organization', name },
+    ...(images.length ? { image: images } : {}),
+  };
+  const banner = page.banners.get(art.id);
+  const { parts } = art;
+  return rc.templates.render(
+    'article',
+    {
+      site: siteView(rc),
+      head: headView(rc, {
+        title: `${art.title} - ${name} ${issue.dateText} ${page.label}`,
+        description,
+        rel: canonicalRel,
+        ogType: 'article',
+        ogTitle: art.title,
+        ogImage: images[0] ?? null,
+        jsonLd,
+      }),
+      issueInfo: issueInfo(rc, issue),
+      sidebar: sidebarView(rc, issue, page),
+      bodyClass: 'article-view',
+      crumbs: { issue: { url: rc.urls.href(issue.url), text: `${issue.dateText} 第${issue.issue.number}期` }, page: { url: rc.urls.href(page.url), title: page.title } },
+      banner: banner ? bannerTitle(banner) : null,
+      art: {
+        title: art.title,
+        lead: art.article.lead,
+        sectionLabels: parts.sectionLabels,
+        kickers: parts.kickers,
+        headline: parts.headline ?? null,
+        subtitles: parts.subtitles,
+        bylines: parts.bylines,
+        body: parts.body,
+      },
+      nav: {
+        page: { url: rc.urls.href(page.url), title: page.title },
+        prev: art.prev ? { url: rc.urls.href(art.prev.url), title: art.prev.title, page: art.prev.page.label } : null,
+        next: art.next ? { url: rc.urls.href(art.next.url), title: art.next.title, page: art.next.page.label } : null,
+      },
+      pageTitles: page.articles.map((a) => ({ url: rc.urls.href(a.url), title: a.title, current: a === art })),
+    },
+    nodeEnv(rc, page),
+  );
+}
+
+/** Absolute URLs of an article's web images (for OpenGraph and JSON-LD). */
+function figureImages(rc: RenderContext, issueId: string, article: Article): string[] {
+  const out: string[] = [];
+  for (const node of article.children) {
+    if (node.type !== 'figure' || !node.src) continue;
+    const img = rc.assets.figure(issueId, node.src);
+    if (img) out.push(rc.urls.abs(img.path));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Search and 404
+
+export function renderSearch(rc: RenderContext): string {
+  const name = rc.config.paper.name;
+  const latest = rc.model.issues[0];
+  return rc.templates.render(
+    'search',
+    {
+      site: siteView(rc),
+      head: headView(rc, { title: `检索 - ${name}`, description: `在${name}数字报的全部文章中检索`, rel: routes.search(), extraCss: rc.urls.href('pagefind/pagefind-ui.css') }),
+      issueInfo: latest ? issueInfo(rc, latest) : null,
+      sidebar: null,
+      bodyClass: 'search-view',
+      search: {
+        bundle: rc.urls.href('pagefind/'),
+        js: rc.urls.href('pagefind/pagefind-ui.js'),
+        script: rc.urls.href(rc.assets.searchScript),
+        baseUrl: rc.urls.basePath,
+      },
+    },
+    plainEnv(rc, 'search/index.html'),
+  );
+}
+
+export function renderNotFound(rc: RenderContext): string {
+  const name = rc.config.paper.name;
+  const latest = rc.model.issues[0];
+  return rc.templates.render(
+    '404',
+    {
+      site: siteView(rc),
+      head: headView(rc, { title: `页面不存在 - ${name}`, description: '您访问的页面不存在', rel: null, noindex: true }),
+      issueInfo: null,
+      sidebar: null,
+      bodyClass: 'not-found-view',
+      latest: latest ? { url: rc.urls.href(latest.url), text: `${latest.dateText} 第${latest.issue.number}期` } : null,
+    },
+    plainEnv(rc, '404.html'),
+  );
+}

@@ -1,0 +1,324 @@
+/**
+ * The web edition's build: assets, then every site page rendered from the model, then
+ * feed, sitemap and the search index. A `WebSite` keeps its compiled templates, model
+ * and image sizes, so that after one page changed only that issue's views, the home
+ * page, the feed and the sitemap are rendered again (`updatePage`) — the dev server's
+ * fast path.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Issue, Page } from '../ast/types.js';
+import type { BuildContext } from '../build/context.js';
+import { BanmianError } from '../errors.js';
+import type { IssueLayout } from '../layout/types.js';
+import { figureSources, processFigure, thumbSizes, writeStaticAssets, writeStyles, type StyleResult } from './assets.js';
+import { renderFeed } from './feed.js';
+import { buildModel, replaceIssue, type IssueRef, type SiteModel } from './model.js';
+import { renderArticle, renderHome, renderIssueFront, renderNotFound, renderPageView, renderSearch, type Assets, type ImageRef, type RenderContext } from './render.js';
+import { buildSearchIndex, type SearchIndexResult } from './search.js';
+import { renderRobots, renderSitemap } from './sitemap.js';
+import { loadTemplates, type Templates } from './templates.js';
+import { routeFile, routes, SiteUrls } from './urls.js';
+
+export interface WebOptions {
+  /** Run Pagefind after writing the pages (default true). */
+  search?: boolean;
+  /** Copy the self-hosted font subsets (default true). */
+  fonts?: boolean;
+  /** Templates folder (default `<root>/templates/web`). */
+  templatesDir?: string;
+}
+
+export interface WebBuildResult {
+  outDir: string;
+  /** Site-relative paths of the HTML, XML and text files written (sorted). */
+  files: string[];
+  counts: { issues: number; pages: number; articles: number };
+  warnings: string[];
+  styles: StyleResult;
+  search?: SearchIndexResult;
+  /** Milliseconds per step. */
+  timings: Record<string, number>;
+  /** The site, for incremental rebuilds (`site.updatePage`). */
+  site: WebSite;
+}
+
+export interface UpdateResult {
+  /** Files whose content changed (site-relative). */
+  written: string[];
+  /** Files removed (articles that no longer exist). */
+  removed: string[];
+  rendered: number;
+  ms: number;
+}
+
+export class WebSite {
+  readonly ctx: BuildContext;
+  /** Where files go; a dev server may point it at the final folder after the swap. */
+  outDir: string;
+  readonly urls: SiteUrls;
+  readonly templates: Templates;
+  readonly model: SiteModel;
+  readonly warnings: string[] = [];
+  private readonly layouts: Map<string, IssueLayout>;
+  private readonly options: Required<Omit<WebOptions, 'templatesDir'>>;
+  private readonly figures = new Map<string, Map<string, ImageRef>>();
+  private readonly thumbs = new Map<string, Map<number, ImageRef>>();
+  private assetRefs: { css: string; fontsCss: string | null; icon: string; searchScript: string } | undefined;
+  private styles: StyleResult | undefined;
+
+  constructor(issues: Issue[], layouts: Map<string, IssueLayout>, ctx: BuildContext, options: WebOptions = {}) {
+    this.ctx = ctx;
+    this.outDir = ctx.outDir;
+    this.urls = new SiteUrls(ctx.config.site);
+    // Compiled once per build (fresh, so edited templates are seen), reused by updates.
+    this.templates = loadTemplates(options.templatesDir ?? path.join(ctx.root, 'templates', 'web'), true);
+    this.layouts = layouts;
+    this.model = buildModel(checkIssues(issues), layouts);
+    this.options = { search: options.search ?? true, fonts: options.fonts ?? true };
+  }
+
+  /** Writes the whole web edition. */
+  async build(): Promise<WebBuildResult> {
+    const timings: Record<string, number> = {};
+    const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+      const t = performance.now();
+      try {
+        return await fn();
+      } finally {
+        timings[name] = Math.round(performance.now() - t);
+      }
+    };
+    await mkdir(this.outDir, { recursive: true });
+    this.styles = await step('styles', () => writeStyles(this.ctx.root, this.outDir, { fonts: this.options.fonts }));
+    const statics = await step('assets', () => writeStaticAssets(this.outDir));
+    this.assetRefs = { css: this.styles.css, fontsCss: this.styles.fontsCss, ...statics };
+    await step('images', () => this.prepareImages(this.model.issues));
+    const outputs = await step('render+write', () => this.renderAndWrite());
+    const search = this.options.search ? await step('search', () => buildSearchIndex(this.outDir)) : undefined;
+    if (search) this.ctx.log.info(`search index: ${search.indexed} article(s) indexed in ${Math.round(search.ms)} ms`);
+    const counts = {
+      issues: this.model.issues.length,
+      pages: this.model.issues.reduce((n, i) => n + i.pages.length, 0),
+      articles: this.model.issues.reduce((n, i) => n + i.articles.length, 0),
+    };
+    return { outDir: this.outDir, files: [...outputs.keys()].sort(), counts, warnings: this.warnings, styles: this.styles, search, timings, site: this };
+  }
+
+  /** Renders every site page and the XML/text files into memory: site-relative path → content. */
+  renderAll(): Map<string, string> {
+    const out = new Map<string, string>();
+    const rc = this.renderContext();
+    for (const issue of this.model.issues) this.renderIssue(rc, issue, out);
+    this.renderSiteWide(rc, out);
+    this.renderStatic(rc, out);
+    return out;
+  }
+
+  /**
+   * Renders issue by issue and hands each issue's files to the writer before rendering
+   * the next, so the disk works while the CPU renders. Returns the paths written.
+   */
+  private async renderAndWrite(): Promise<Set<string>> {
+    const rc = this.renderContext();
+    const writer = new FileWriter(this.outDir, 64);
+    const written = new Set<string>();
+    const flush = async (out: Map<string, string>) => {
+      for (const [rel, content] of out) {
+        written.add(rel);
+        await writer.write(rel, content);
+      }
+    };
+    for (const issue of this.model.issues) {
+      const out = new Map<string, string>();
+      this.renderIssue(rc, issue, out);
+      await flush(out);
+    }
+    const out = new Map<string, string>();
+    this.renderSiteWide(rc, out);
+    this.renderStatic(rc, out);
+    await flush(out);
+    await writer.done();
+    return written;
+  }
+
+  private renderStatic(rc: RenderContext, out: Map<string, string>): void {
+    out.set(routeFile(routes.search()), renderSearch(rc));
+    out.set(routeFile(routes.notFound()), renderNotFound(rc));
+    out.set(routes.robots(), renderRobots(this.urls));
+  }
+
+  /**
+   * After one page of an issue changed: swaps it into the model and renders that issue's
+   * front, page views and articles again, plus the home page, feed and sitemap; writes
+   * only files whose bytes changed and removes the views of articles that are gone.
+   * The search index is not updated (run `buildSearchIndex` when convenient).
+   */
+  async updatePage(issueId: string, page: Page): Promise<UpdateResult> {
+    const current = this.model.byId.get(issueId);
+    if (!current) throw new BanmianError(`web edition: no issue ${issueId} to update`);
+    const pages = current.issue.children.filter((p) => p.number !== page.number).concat(page).sort((a, b) => a.number - b.number);
+    return this.updateIssue({ ...current.issue, children: pages }, this.layouts.get(issueId));
+  }
+
+  /** Like `updatePage`, for a whole issue (new, or with several pages changed). */
+  async updateIssue(issue: Issue, layout?: IssueLayout): Promise<UpdateResult> {
+    const started = performance.now();
+    if (!this.assetRefs) throw new BanmianError('web edition: updateIssue before build');
+    if (layout) this.layouts.set(issue.id, layout);
+    const before = this.model.byId.get(issue.id);
+    const oldFiles = new Set(before ? this.issueFiles(before) : []);
+    const ref = replaceIssue(this.model, checkIssues([issue])[0], layout ?? this.layouts.get(issue.id));
+    await this.prepareImages([ref]);
+    const rc = this.renderContext();
+    const out = new Map<string, string>();
+    this.renderIssue(rc, ref, out);
+    this.renderSiteWide(rc, out);
+    // Neighbouring issues' fronts link to this one (上一期 / 下一期) when it is new.
+    if (!before) {
+      const i = this.model.issues.indexOf(ref);
+      for (const n of [this.model.issues[i - 1], this.model.issues[i + 1]]) if (n) out.set(routeFile(n.url), renderIssueFront(rc, n));
+    }
+    const written: string[] = [];
+    for (const [rel, content] of out) {
+      oldFiles.delete(rel);
+      const file = path.join(this.outDir, rel);
+      const old = existsSync(file) ? await readFile(file, 'utf8') : undefined;
+      if (old === content) continue;
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, content);
+      written.push(rel);
+    }
+    const removed: string[] = [];
+    for (const rel of oldFiles) {
+      await rm(path.join(this.outDir, rel), { force: true });
+      removed.push(rel);
+    }
+    return { written: written.sort(), removed: removed.sort(), rendered: out.size, ms: performance.now() - started };
+  }
+
+  private issueFiles(issue: IssueRef): string[] {
+    return [routeFile(issue.url), ...issue.pages.map((p) => routeFile(p.url)), ...issue.articles.map((a) => routeFile(a.url))];
+  }
+
+  private renderIssue(rc: RenderContext, issue: IssueRef, out: Map<string, string>): void {
+    out.set(routeFile(issue.url), renderIssueFront(rc, issue));
+    for (const page of issue.pages) {
+      out.set(routeFile(page.url), renderPageView(rc, page));
+      for (const article of page.articles) out.set(routeFile(article.url), renderArticle(rc, article));
+    }
+  }
+
+  /** What depends on every issue: the home page (latest issue + archive), feed, sitemap. */
+  private renderSiteWide(rc: RenderContext, out: Map<string, string>): void {
+    out.set(routeFile(routes.home()), renderHome(rc));
+    out.set(routes.feed(), renderFeed(this.model, this.urls, this.ctx.config));
+    out.set(routes.sitemap(), renderSitemap(this.model, this.urls));
+  }
+
+  renderContext(): RenderContext {
+    if (!this.assetRefs) throw new BanmianError('web edition: render before the assets were written');
+    const refs = this.assetRefs;
+    const assets: Assets = {
+      ...refs,
+      figure: (issueId, src) => this.figures.get(issueId)?.get(src),
+      thumb: (issueId, page) => this.thumbs.get(issueId)?.get(page),
+    };
+    return {
+      templates: this.templates,
+      model: this.model,
+      urls: this.urls,
+      config: this.ctx.config,
+      assets,
+      warn: (message) => {
+        this.warnings.push(message);
+        this.ctx.log.warn(message);
+      },
+    };
+  }
+
+  /** Resizes every figure image of these issues and reads the page thumbnails' sizes. */
+  private async prepareImages(issues: IssueRef[]): Promise<void> {
+    const jobs: Array<() => Promise<void>> = [];
+    for (const ref of issues) {
+      const figures = new Map<string, ImageRef>();
+      this.figures.set(ref.id, figures);
+      for (const src of figureSources(ref.issue)) {
+        jobs.push(async () => {
+          const img = await processFigure(ref.issue, src, this.outDir, this.ctx.force ? undefined : this.ctx.previousOutDir);
+          if (img) figures.set(src, img);
+        });
+      }
+      if (ref.layout) jobs.push(async () => void this.thumbs.set(ref.id, await thumbSizes(ref.id, ref.layout!, this.outDir)));
+    }
+    await runLimited(jobs, 4);
+  }
+
+}
+
+/** Writes files with a bounded number in flight, making each folder once. */
+class FileWriter {
+  private readonly dirs = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown;
+
+  constructor(
+    private readonly root: string,
+    private readonly limit: number,
+  ) {}
+
+  async write(rel: string, content: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
+    const file = path.join(this.root, rel);
+    const dir = path.dirname(file);
+    let made = this.dirs.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true });
+      this.dirs.set(dir, made);
+    }
+    const job: Promise<void> = made
+      .then(() => writeFile(file, content))
+      .catch((err: unknown) => {
+        this.failure ??= err;
+      })
+      .finally(() => this.inFlight.delete(job));
+    this.inFlight.add(job);
+  }
+
+  async done(): Promise<void> {
+    await Promise.all(this.inFlight);
+    if (this.failure) throw this.failure;
+  }
+}
+
+async function runLimited(jobs: Array<() => Promise<unknown>>, limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await jobs[next++]();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+}
+
+/** Ids become folder names: refuse what would escape or collide. */
+function checkIssues(issues: Issue[]): Issue[] {
+  const seen = new Set<string>();
+  for (const issue of issues) {
+    if (!/^[\w.-]+$/.test(issue.id) || issue.id.startsWith('.')) throw new BanmianError(`issue id ${JSON.stringify(issue.id)} cannot be a folder name of the site`, { file: issue.dir });
+    if (['assets', 'search', 'pagefind'].includes(issue.id)) throw new BanmianError(`issue id "${issue.id}" is reserved by the web edition`, { file: issue.dir });
+    if (seen.has(issue.id)) throw new BanmianError(`two issues have the id ${issue.id}`, { file: issue.dir });
+    seen.add(issue.id);
+    const articleIds = new Set<string>();
+    for (const page of issue.children) {
+      for (const child of page.children) {
+        if (child.type !== 'article') continue;
+        const key = `${page.number}/${child.id}`;
+        if (!/^[\w.-]+$/.test(child.id)) throw new BanmianError(`article id ${JSON.stringify(child.id)} cannot be a folder name`, { file: page.file, line: child.position?.start.line });
+        if (articleIds.has(key)) throw new BanmianError(`two articles on page ${page.number} have the id ${child.id}`, { file: page.file, line: child.position?.start.line });
+        articleIds.add(key);
+      }
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,93 @@
+/**
+ * Property tests: random strings and mutated corpus pages never crash the parser
+ * (only BanmianError for bad front matter is allowed), never need the internal
+ * fallback, keep every significant character (in order, except reported moves) and
+ * give every node a position.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BanmianError } from '../../src/errors.js';
+import { parsePage } from '../../src/parse/index.js';
+import { CORPUS, checkInvariant, corpus, nodesWithoutPosition } from './helpers.js';
+
+function check(text: string): void {
+  let r;
+  try {
+    r = parsePage(text, { file: 'fuzz.txt' });
+  } catch (e) {
+    if (e instanceof BanmianError && /front matter/.test(e.message)) return;
+    throw e;
+  }
+  const { page, file } = r;
+  const fallback = file.messages.find((m) => m.ruleId === 'internal-fallback');
+  expect(fallback?.reason, 'internal fallback').toBeUndefined();
+  const inv = checkInvariant(text, page, file);
+  expect(inv.detail).toBe('');
+  expect(nodesWithoutPosition(page)).toEqual([]);
+}
+
+/** FUZZ_RUNS=5000 npx vitest run tests/parse/fuzz.test.ts for a longer run. */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
+
+const pieces = [
+  '记者：', '杨军：', '□本报记者 丁霞', '■', '——', '——访', '…', '...', ',', ':', '?', '(', ')', '"', '  \n', '\n', '\n\n',
+  '# ', '## ', '---', '[主题] ', '[头条]', '[新稿]', '![图](a.jpg "某 摄")', '邢志峰 摄', '下转第3版', '(本报记者 李涛 整理)',
+  '责编 王杰 美编 李晓萌', 'PIN ZHI', '品质崂山', '谋发展·话落实', '＊', '*', '_', '`', '<b>', '\\', '&amp;', '\u200b', '\t', '    ',
+  '便民服', '务岗', '“', '”', '5', '个', 'ＡＢ１２', '🀄', '\u3000', '> ', '1. ', '- ',
+];
+
+const tokenText = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 6 })), { maxLength: 60 }).map((a) => a.join(''));
+
+function mutate(text: string, ops: Array<{ kind: number; at: number; s: string }>): string {
+  let t = text;
+  for (const op of ops) {
+    const at = Math.floor(op.at * t.length);
+    switch (op.kind) {
+      case 0: // cut a line in two with a blank line (a column break)
+        t = t.slice(0, at) + '\n\n' + t.slice(at);
+        break;
+      case 1: // insert blank lines
+        t = t.slice(0, at) + '\n\n\n' + t.slice(at);
+        break;
+      case 2: // half-width swaps
+        t = t.replace(/，/g, ',').replace(/：/g, ':').replace(/？/g, '?');
+        break;
+      case 3: // random text
+        t = t.slice(0, at) + op.s + t.slice(at);
+        break;
+      case 4: // delete a span
+        t = t.slice(0, at) + t.slice(at + 40);
+        break;
+      default: // join two lines
+        t = t.slice(0, at) + t.slice(at).replace('\n', '');
+    }
+  }
+  return t;
+}
+
+describe('fuzz', () => {
+  it('random strings: no crash, invariant holds', () => {
+    fc.assert(fc.property(fc.oneof(tokenText, fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 })), (text) => check(text)), { numRuns: RUNS });
+  });
+
+  it('mutated corpus pages: no crash, invariant holds', () => {
+    const texts = CORPUS.map(corpus);
+    fc.assert(
+      fc.property(
+        fc.nat({ max: texts.length - 1 }),
+        fc.array(fc.record({ kind: fc.nat({ max: 5 }), at: fc.double({ min: 0, max: 1, noNaN: true }), s: fc.oneof(fc.constantFrom(...pieces), fc.string({ unit: 'grapheme', maxLength: 8 })) }), { maxLength: 8 }),
+        (k, ops) => check(mutate(texts[k], ops)),
+      ),
+      { numRuns: Math.ceil(RUNS / 3) },
+    );
+  });
+
+  it('front matter fuzz: only BanmianError', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (yaml) => {
+        check(`---\n${yaml}\n---\n\n正文。\n`);
+      }),
+      { numRuns: Math.ceil(RUNS / 2) },
+    );
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { Text } from '../../src/ast/types.js';
+import { significantChars } from '../../src/ast/text.js';
+import { parsePage } from '../../src/parse/index.js';
+import { CORPUS, corpus, textNodes } from './helpers.js';
+
+/** Counts of each significant character (the invariant as a multiset, cheap at 20 MB). */
+function counts(s: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const ch of significantChars(s)) m.set(ch, (m.get(ch) ?? 0) + 1);
+  return m;
+}
+
+describe('a 20 MB page', () => {
+  it('parses without crashing and loses no character', () => {
+    const pages = CORPUS.map(corpus);
+    const parts: string[] = [];
+    for (let bytes = 0, i = 0; bytes < 20 * 1024 * 1024; i++) {
+      parts.push(pages[i % pages.length]);
+      bytes += Buffer.byteLength(pages[i % pages.length]);
+    }
+    const text = parts.join('\n\n');
+    const { page } = parsePage(text, { file: 'big.txt' });
+    const articles = page.children.filter((c) => c.type === 'article');
+    // Every repeated page contributes its articles (at least the 2 interviews of 000).
+    expect(articles.length).toBeGreaterThan(parts.length);
+    const out = textNodes(page)
+      .map((t: Text) => t.value)
+      .join('');
+    expect(counts(out)).toEqual(counts(text));
+  }, 180_000);
+});

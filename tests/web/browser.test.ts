@@ -1,0 +1,175 @@
+/**
+ * The e-paper in a real browser, served under a sub-path (/epaper/) by a tiny static
+ * server: views load without console errors, hot areas and 上一版/下一版 work, search
+ * finds an article by a body word, feed and sitemap parse as XML. Screenshots at 375
+ * and 1280 px go to test-output/.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type LaunchedBrowser } from '../../src/print/browser.js';
+import { buildWebEdition } from '../../src/web/index.js';
+import { fixtureContext, fixtureIssues, fixtureLayouts, REPO_ROOT, writeIssueFiles, writePrintOutputs } from './fixtures.js';
+import { serveStatic } from './helpers.js';
+
+const BASE = '/epaper/';
+const SHOTS = path.join(REPO_ROOT, 'test-output');
+
+let tmp: string;
+let server: { origin: string; close(): Promise<void> };
+let browser: LaunchedBrowser;
+let root: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'banmian-web-browser-'));
+  await writeIssueFiles(tmp);
+  const out = path.join(tmp, 'dist');
+  const layouts = fixtureLayouts();
+  await writePrintOutputs(out, layouts);
+  await buildWebEdition(fixtureIssues(tmp), layouts, fixtureContext(out, BASE));
+  server = await serveStatic(out, BASE);
+  root = server.origin + BASE;
+  browser = await launchBrowser();
+  await mkdir(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+/** A tab that records console errors, page errors and failed or 4xx/5xx requests. */
+async function openTab(width = 1280): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.browser.newPage();
+  await page.setViewport({ width, height: 900 });
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${String(e)}`));
+  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${r.status()}: ${r.url()}`);
+  });
+  return { page, problems };
+}
+
+describe('e-paper in the browser (served under /epaper/)', () => {
+  it('issue, page and article views load with no console error', async () => {
+    const { page, problems } = await openTab();
+    for (const rel of ['', '2026-11-20/', '2026-11-20/01/', '2026-11-20/03/', '2026-11-20/03/a1/', '2026-11-20/02/a1/', '2026-11-19/01/', '2026-11-20/01/a2/']) {
+      const res = await page.goto(root + rel, { waitUntil: 'networkidle0' });
+      expect(res?.status(), rel).toBe(200);
+      expect(await page.$$eval('h1', (h) => h.length), rel).toBe(1);
+      // The stylesheet applied: the masthead is red.
+      expect(await page.$eval('.masthead', (el) => getComputedStyle(el).backgroundColor), rel).toBe('rgb(196, 30, 36)');
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('a click on a hot area opens that article; hot areas take keyboard focus', async () => {
+    const { page, problems } = await openTab();
+    await page.goto(root + '2026-11-20/01/', { waitUntil: 'networkidle0' });
+    const area = await page.$('svg.hot-areas a[href$="/01/a2/"] rect');
+    await area!.scrollIntoView();
+    const rect = await area!.boundingBox();
+    expect(rect!.width).toBeGreaterThan(50);
+    // A real mouse click in the middle of the module.
+    await Promise.all([page.waitForNavigation({ waitUntil: 'networkidle0' }), page.mouse.click(rect!.x + rect!.width / 2, rect!.y + rect!.height / 2)]);
+    expect(page.url()).toBe(root + '2026-11-20/01/a2/');
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe('滨海步道全线贯通');
+    await page.goBack({ waitUntil: 'networkidle0' });
+    const focused = await page.evaluate(() => {
+      const a = document.querySelector<SVGAElement>('svg.hot-areas a');
+      a?.focus();
+      return document.activeElement === a && a !== null;
+    });
+    expect(focused).toBe(true);
+    await Promise.all([page.waitForNavigation({ waitUntil: 'networkidle0' }), page.keyboard.press('Enter')]);
+    expect(page.url()).toBe(root + '2026-11-20/01/a1/');
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('上一版 / 下一版 walk the pages', async () => {
+    const { page, problems } = await openTab();
+    await page.goto(root + '2026-11-20/02/', { waitUntil: 'networkidle0' });
+    await Promise.all([page.waitForNavigation(), page.click('.pager a[rel="next"]')]);
+    expect(page.url()).toBe(root + '2026-11-20/03/');
+    expect(await page.$eval('.pager a[rel="prev"]', (a) => a.textContent)).toBe('上一版');
+    expect(await page.$('.pager a[rel="next"]')).toBeNull();
+    await Promise.all([page.waitForNavigation(), page.click('.pager a[rel="prev"]')]);
+    await Promise.all([page.waitForNavigation(), page.click('.pager a[rel="prev"]')]);
+    expect(page.url()).toBe(root + '2026-11-20/01/');
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('search finds an article by a word from its body (Pagefind, Chinese)', async () => {
+    const { page, problems } = await openTab();
+    await page.goto(root + 'search/?q=' + encodeURIComponent('蓝碳交易'), { waitUntil: 'networkidle0' });
+    await page.waitForSelector('.pagefind-ui__result-link', { timeout: 15_000 });
+    const links = await page.$$eval('.pagefind-ui__result-link', (as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')));
+    expect(links).toContain(BASE + '2026-11-20/01/a1/');
+    await page.screenshot({ path: path.join(SHOTS, 'web-search-1280.png') });
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('feed and sitemap parse as XML and list every article; 404 page is served', async () => {
+    const { page } = await openTab();
+    await page.goto(root, { waitUntil: 'networkidle0' });
+    const counts = await page.evaluate(async (r) => {
+      const parse = async (u: string) => new DOMParser().parseFromString(await (await fetch(r + u)).text(), 'application/xml');
+      const feed = await parse('feed.xml');
+      const sitemap = await parse('sitemap.xml');
+      return {
+        feedErrors: feed.getElementsByTagName('parsererror').length,
+        sitemapErrors: sitemap.getElementsByTagName('parsererror').length,
+        entries: feed.getElementsByTagName('entry').length,
+        articleLocs: [...sitemap.getElementsByTagName('loc')].filter((l) => /\/\d\d\/a\d+\/$/.test(l.textContent ?? '')).length,
+      };
+    }, root);
+    expect(counts).toEqual({ feedErrors: 0, sitemapErrors: 0, entries: 8, articleLocs: 8 });
+    const res = await page.goto(root + 'no/such/page/', { waitUntil: 'networkidle0' });
+    expect(res?.status()).toBe(404);
+    expect(await page.$eval('h1', (h) => h.textContent)).toBe('页面不存在');
+    expect(await page.$eval('.masthead', (el) => getComputedStyle(el).backgroundColor)).toBe('rgb(196, 30, 36)');
+    await page.close();
+  });
+
+  it('screenshots at 375 and 1280 px; no horizontal scrolling on a phone', async () => {
+    const views: Array<[string, string]> = [
+      ['home', ''],
+      ['issue', '2026-11-20/'],
+      ['page', '2026-11-20/01/'],
+      ['page-text', '2026-11-19/01/'],
+      ['article', '2026-11-20/03/a1/'],
+      ['article-figure', '2026-11-20/01/a2/'],
+    ];
+    let fontBytes = 0;
+    for (const width of [375, 1280]) {
+      const { page, problems } = await openTab(width);
+      for (const [name, rel] of views) {
+        await page.goto(root + rel, { waitUntil: 'networkidle0' });
+        await page.evaluate(() => document.fonts.ready);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
+        await page.screenshot({ path: path.join(SHOTS, `web-${name}-${width}.png`), fullPage: name !== 'home' });
+        if (name === 'article' && width === 1280)
+          fontBytes = await page.evaluate(() =>
+            performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.woff2')).reduce((n, e) => n + (e as PerformanceResourceTiming).encodedBodySize, 0),
+          );
+      }
+      await page.close();
+      expect(problems).toEqual([]);
+    }
+    // Without system CJK fonts (as here) an article page pulls a few font slices, not the whole font.
+    console.log(`web fonts downloaded by the article view (no system CJK font): ${fontBytes} bytes`);
+    expect(fontBytes).toBeLessThan(3_000_000);
+  });
+});

@@ -1,0 +1,246 @@
+/**
+ * The web edition built from the fixture AST (no browser): files and addresses,
+ * sanitising, html-validate, links, the text invariant, feed/sitemap, determinism,
+ * strict templates and the incremental rebuild.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { HtmlValidate } from 'html-validate';
+import { toString } from 'mdast-util-to-string';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { significantChars } from '../../src/ast/text.js';
+import type { Issue } from '../../src/ast/types.js';
+import { BanmianError } from '../../src/errors.js';
+import { buildWebEdition, type WebBuildResult } from '../../src/web/index.js';
+import { fixtureContext, fixtureIssues, fixtureLayouts, REPO_ROOT, writeIssueFiles, writePrintOutputs } from './fixtures.js';
+import { articleText, checkLinks, listFiles } from './helpers.js';
+
+let tmp: string;
+let out: string;
+let issues: Issue[];
+let result: WebBuildResult;
+let warns: string[];
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'banmian-web-'));
+  await writeIssueFiles(tmp);
+  out = path.join(tmp, 'dist');
+  const layouts = fixtureLayouts();
+  await writePrintOutputs(out, layouts);
+  issues = fixtureIssues(tmp);
+  const ctx = fixtureContext(out);
+  result = await buildWebEdition(issues, layouts, ctx);
+  warns = ctx.log.warns;
+});
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const read = (rel: string) => readFile(path.join(out, rel), 'utf8');
+
+describe('web edition: addresses and files', () => {
+  it('writes the date-based URL map', async () => {
+    const files = await listFiles(out);
+    for (const f of [
+      'index.html',
+      '404.html',
+      'feed.xml',
+      'sitemap.xml',
+      'robots.txt',
+      'search/index.html',
+      '2026-11-20/index.html',
+      '2026-11-20/01/index.html',
+      '2026-11-20/01/a1/index.html',
+      '2026-11-20/03/a2/index.html',
+      '2026-11-19/02/a1/index.html',
+      '2026-11-20/images/photo.jpg',
+      'pagefind/pagefind-ui.js',
+      'assets/icon.svg',
+      'assets/fonts.css',
+    ])
+      expect(files).toContain(f);
+    expect(result.counts).toEqual({ issues: 2, pages: 5, articles: 8 });
+    expect(result.search?.indexed).toBe(8);
+  });
+
+  it('home shows the latest issue and the archive calendar of every issue', async () => {
+    const home = await read('index.html');
+    expect(home).toContain('<h1 class="view-title">海岸新闻 · 2026年11月20日</h1>');
+    expect(home).toContain('往期回顾');
+    expect(home).toContain('href="/epaper/2026-11-19/"');
+    expect(home).toContain('href="/epaper/2026-11-20/"');
+    expect(home).toContain('第01版：要闻');
+  });
+
+  it('page views: SVG hot areas over the page image, or a text list without a layout', async () => {
+    const p1 = await read('2026-11-20/01/index.html');
+    expect(p1).toMatch(/<svg class="hot-areas" viewBox="0 0 1105.5 1544.9"/);
+    expect(p1).toContain('<a href="/epaper/2026-11-20/01/a1/" aria-label="前三季度GDP增长6.8% 主要经济指标领跑全市">');
+    expect(p1).toContain('href="/epaper/2026-11-20/01/2026-11-20-01.pdf"');
+    expect(p1).toContain('<span class="pager-off">上一版</span>');
+    expect(p1).toContain('<a rel="next" href="/epaper/2026-11-20/02/"');
+    const old = await read('2026-11-19/01/index.html');
+    expect(old).not.toContain('<svg');
+    expect(old).toContain('class="page-text"');
+    expect(old).toContain('<a href="/epaper/2026-11-19/01/a1/">全区冬季供暖全面启动</a>');
+  });
+
+  it('article view: parts, Q&A, figure with web image, jumps linked to the continuation', async () => {
+    const a = await read('2026-11-20/03/a1/index.html');
+    expect(a).toContain('<h1 class="headline">聚力城市更新提品质<br>打造宜居宜业新青屿</h1>');
+    expect(a).toContain('<p class="subtitle">——访青屿街道党工委书记陆启明</p>');
+    expect(a).toContain('<strong class="speaker">记者：</strong>');
+    expect(a).toContain('<p class="section-label">作风能力提升</p>');
+    expect(a).toContain('<p class="banner-title">奋进新征程 建功新时代 抓落实·促发展·惠民生</p>');
+    const lead = await read('2026-11-20/01/a1/index.html');
+    expect(lead).toContain('<p class="jump jump-to"><a href="/epaper/2026-11-20/03/a2/">下转第3版</a></p>');
+    expect(await read('2026-11-20/03/a2/index.html')).toContain('<a href="/epaper/2026-11-20/01/a1/">上接第1版</a>');
+    const fig = await read('2026-11-20/01/a2/index.html');
+    expect(fig).toContain('<img src="/epaper/2026-11-20/images/photo.jpg" width="1200" height="750" alt="滨海步道航拍"');
+    expect(fig).toContain('<span class="photo-credit">邢志峰 摄</span>');
+    expect(fig).toContain('"image":["https://epaper.example.cn/epaper/2026-11-20/images/photo.jpg"]');
+    expect(fig).toContain('<link rel="canonical" href="https://epaper.example.cn/epaper/2026-11-20/01/a2/">');
+    expect(fig).toContain('"@type":"NewsArticle"');
+  });
+});
+
+describe('web edition: safety', () => {
+  it('sanitises raw HTML and unsafe links, and says what it removed with file:line', async () => {
+    const html = await read('2026-11-20/02/a1/index.html');
+    expect(html).not.toMatch(/alert|onclick|onmouseover|javascript:/i);
+    expect(html).toContain('便民热线 <b>12345</b>');
+    expect(html).toContain('详情见活动页面');
+    expect(warns).toContainEqual(expect.stringMatching(/^issues\/2026-11-20\/02-综合\.md:14: removed onclick attribute, <script>/));
+    expect(warns).toContainEqual(expect.stringMatching(/^issues\/2026-11-20\/02-综合\.md:18: removed onmouseover attribute/));
+    expect(warns).toContainEqual(expect.stringContaining('dropped link with unsafe URL "javascript:alert(2)"'));
+    for (const rel of (await listFiles(out)).filter((f) => f.endsWith('.html'))) {
+      const page = await read(rel);
+      // The only scripts: JSON-LD, and Pagefind's UI on the search page.
+      for (const m of page.matchAll(/<script([^>]*)>/g)) expect(m[1]).toMatch(/application\/ld\+json|src="\/epaper\/(pagefind\/pagefind-ui|assets\/search)\.js"/);
+      expect(page).not.toMatch(/\son[a-z]+=/i);
+    }
+  });
+
+  it('escapes text (a headline with markup characters stays text)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'banmian-web-esc-'));
+    try {
+      const evil = fixtureIssues(tmp);
+      const a = evil[0].children[0].children[0];
+      if (a.type !== 'article' || a.children[0].type !== 'headline') throw new Error('fixture changed');
+      a.children[0].children = [{ type: 'text', value: '<img src=x onerror=alert(1)>“引号”&' }];
+      const ctx = fixtureContext(path.join(dir, 'dist'));
+      await buildWebEdition(evil, new Map(), ctx, { search: false, fonts: false });
+      const html = await readFile(path.join(dir, 'dist', '2026-11-19/01/a1/index.html'), 'utf8');
+      expect(html).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;“引号”&amp;');
+      expect(html).not.toContain('<img src=x');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('web edition: proof', () => {
+  it('every page passes html-validate', async () => {
+    // The recommended preset with no rule turned off.
+    const validator = new HtmlValidate({ extends: ['html-validate:recommended'] });
+    const failures: string[] = [];
+    for (const rel of (await listFiles(out)).filter((f) => f.endsWith('.html') && !f.startsWith('pagefind/'))) {
+      const report = await validator.validateString(await read(rel), rel);
+      for (const r of report.results) for (const m of r.messages) if (m.severity === 2) failures.push(`${rel}:${m.line}:${m.column} ${m.ruleId} ${m.message}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('every internal link and asset resolves', async () => {
+    const { broken, checked } = await checkLinks(out, '/epaper/', 'https://epaper.example.cn');
+    expect(broken).toEqual([]);
+    expect(checked).toBeGreaterThan(200);
+  });
+
+  it('each article view holds its article text in order (significant characters)', async () => {
+    let n = 0;
+    for (const issue of issues)
+      for (const page of issue.children)
+        for (const node of page.children) {
+          if (node.type !== 'article') continue;
+          const html = await read(`${issue.id}/${String(page.number).padStart(2, '0')}/${node.id}/index.html`);
+          const shown = significantChars(articleText(html) ?? '');
+          const source = significantChars(toString(node, { includeHtml: false, includeImageAlt: false }));
+          const hasHtml = JSON.stringify(node).includes('"type":"html"');
+          // Sanitised raw HTML adds its text; everything else must match exactly.
+          if (hasHtml) expect(isSubsequence(source, shown), `${issue.id} p${page.number} ${node.id}`).toBe(true);
+          else expect(shown, `${issue.id} p${page.number} ${node.id}`).toBe(source);
+          n++;
+        }
+    expect(n).toBe(8);
+  });
+
+  it('feed and sitemap list every article; robots points at the sitemap', async () => {
+    const feed = await read('feed.xml');
+    const sitemap = await read('sitemap.xml');
+    for (const issue of issues)
+      for (const page of issue.children)
+        for (const node of page.children) {
+          if (node.type !== 'article') continue;
+          const url = `https://epaper.example.cn/epaper/${issue.id}/${String(page.number).padStart(2, '0')}/${node.id}/`;
+          expect(feed).toContain(`<id>${url}</id>`);
+          expect(sitemap).toContain(`<loc>${url}</loc>`);
+        }
+    expect(feed).toContain('<updated>2026-11-20T00:00:00+08:00</updated>');
+    expect(await read('robots.txt')).toContain('Sitemap: https://epaper.example.cn/epaper/sitemap.xml');
+  });
+
+  it('is deterministic: a second build gives byte-identical pages', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'banmian-web-det-'));
+    try {
+      const layouts = fixtureLayouts();
+      const out2 = path.join(dir, 'dist');
+      await writePrintOutputs(out2, layouts);
+      await buildWebEdition(fixtureIssues(tmp), layouts, fixtureContext(out2), { search: false });
+      for (const rel of result.files) expect(await readFile(path.join(out2, rel), 'utf8'), rel).toBe(await read(rel));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('web edition: templates and incremental rebuild', () => {
+  it('a template that reads a missing field fails the build naming template and field', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'banmian-web-tpl-'));
+    try {
+      await cp(path.join(REPO_ROOT, 'templates', 'web'), path.join(dir, 'web'), { recursive: true });
+      const file = path.join(dir, 'web', 'pages', 'article.hbs');
+      await writeFile(file, (await readFile(file, 'utf8')).replace('{{crumbs.page.title}}', '{{crumbs.page.subtitle}}'));
+      const ctx = fixtureContext(path.join(dir, 'dist'));
+      const err = await buildWebEdition(fixtureIssues(tmp), new Map(), ctx, { search: false, fonts: false, templatesDir: path.join(dir, 'web') }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BanmianError);
+      expect((err as Error).message).toMatch(/template pages\/article\.hbs: "subtitle" not defined/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('updatePage renders only the changed issue and site-wide lists, fast', async () => {
+    const site = result.site;
+    const page = structuredClone(issues[1].children[1]);
+    const a = page.children[0];
+    if (a.type !== 'article') throw new Error('fixture changed');
+    a.children.push({ type: 'paragraph', children: [{ type: 'text', value: '本段为增量构建测试追加的文字。' }] });
+    const r = await site.updatePage('2026-11-20', page);
+    expect(r.written).toContain('2026-11-20/02/a1/index.html');
+    expect(r.written).not.toContain('2026-11-19/01/a1/index.html');
+    expect(r.ms).toBeLessThan(500);
+    expect(await read('2026-11-20/02/a1/index.html')).toContain('本段为增量构建测试追加的文字。');
+    // Unchanged again: nothing written.
+    const again = await site.updatePage('2026-11-20', page);
+    expect(again.written).toEqual([]);
+  });
+});
+
+function isSubsequence(needle: string, hay: string): boolean {
+  let i = 0;
+  for (const ch of hay) if (ch === needle[i]) i++;
+  return i === needle.length;
+}
