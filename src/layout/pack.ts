@@ -184,7 +184,8 @@ function realise(stacks: Stack[], jumpLines: number): PagePlan {
     const free = Math.max(0, stack.height - sum(needs) - rules());
     // Share the spare lines, the most to the first (the bigger headline sits there).
     const grow = needs.map(() => Math.floor(free / n));
-    for (let i = 0; i < free - grow[0] * n; i++) grow[i]++;
+    const remainder = free - grow[0] * n;
+    for (let i = 0; i < remainder; i++) grow[i]++;
     let line = stack.line;
     arts.forEach((a, i) => {
       const lines = needs[i] + grow[i] + (i < n - 1 ? 1 : 0);

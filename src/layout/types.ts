@@ -27,6 +27,8 @@ export interface ModuleLayout {
   jumpTo?: number;
   /** This module continues the article from this page (上接第N版). */
   jumpFrom?: number;
+  /** Where the body columns start (below headline and photos), pt from the trim's top. */
+  bodyY?: number;
   /** Text that did not fit anywhere (should be 0). */
   overset: number;
 }

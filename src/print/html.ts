@@ -10,9 +10,19 @@ export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** `——` and `……` never break inside (clreq); wrap them so the line breaker keeps them whole. */
+/**
+ * `——` and `……` never break inside and never start a line (clreq, strict): each is kept
+ * whole and glued to the character before it (Chromium's `line-break: strict` allows a
+ * break before them).
+ */
 function textHtml(s: string): string {
-  return esc(s).replace(/(——|……)/g, '<span class="nb">$1</span>');
+  let out = '';
+  let last = 0;
+  for (const m of s.matchAll(/[^\s]?(?:——|……)+/gu)) {
+    out += esc(s.slice(last, m.index)) + `<span class="nb">${esc(m[0])}</span>`;
+    last = m.index + m[0].length;
+  }
+  return out + esc(s.slice(last));
 }
 
 export function inlineHtml(nodes: Inline[]): string {

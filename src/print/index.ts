@@ -105,6 +105,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
     for (let pass = 0; pass < FIT_PASSES; pass++) {
       ({ renders, overset } = planIssue(issue, grid, infos));
       const misfits = await checkFit(tab, grid, table, issue, renders, ctx);
+      if (process.env.BANMIAN_DEBUG) console.error(`fit pass ${pass}: misfits ${misfits.join(" ")}`);
       if (misfits.length === 0) break;
       for (const id of misfits) {
         const info = infos.find((i) => key(i) === id);
@@ -185,7 +186,7 @@ function measureOf(piece: Piece, grid: Grid): ArticleMeasure {
   const figures: number[] = [0];
   for (let w = 1; w <= grid.columns; w++) {
     header[w] = from > 0 || piece.continuedFrom ? info.contHeader[w] : info.header[w][0];
-    figures[w] = from > 0 ? 0 : figureLines(info, grid, w).lines;
+    figures[w] = from > 0 || piece.continuedFrom ? 0 : figureLines(info, grid, w).lines;
   }
   return {
     id: pieceId(piece),
@@ -231,14 +232,14 @@ function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[]): { renders: P
         }
         grow -= info.header[w][size] - info.header[w][0];
       }
-      const fig = from > 0 ? { lines: 0, heights: [] } : figureLines(info, grid, w, grow);
-      grow -= fig.lines - (from > 0 ? 0 : figureLines(info, grid, w).lines);
+      const fig = isCont ? { lines: 0, heights: [] } : figureLines(info, grid, w, grow);
+      grow -= fig.lines - (isCont ? 0 : figureLines(info, grid, w).lines);
       const headerLines = (isCont ? info.contHeader[w] : info.header[w][size]) + Math.max(0, grow);
       const blocks = info.blocks.slice(from, from + m.blocks);
       modules.push({
         article: info.article,
         blocks,
-        photos: from > 0 ? [] : info.photos.map((p, i) => ({ figure: p.figure, src: p.src, heightPt: fig.heights[i] })),
+        photos: isCont ? [] : info.photos.map((p, i) => ({ figure: p.figure, src: p.src, heightPt: fig.heights[i] })),
         banner: isCont ? undefined : info.banner,
         column: m.column,
         columns: w,
@@ -256,7 +257,9 @@ function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[]): { renders: P
     }
     for (const o of plan.overflow) {
       const piece = pieces.find((p) => pieceId(p) === o.id)!;
-      const next: Piece = { info: piece.info, from: piece.from + o.from, continuedFrom: o.from > 0 ? page.number : piece.continuedFrom };
+      // Once its header is printed here, what follows is a continuation (上接), without photos.
+      const placed = plan.modules.some((m) => m.id === o.id);
+      const next: Piece = { info: piece.info, from: piece.from + o.from, continuedFrom: placed ? page.number : piece.continuedFrom };
       if (pi === pages.length - 1) overset.set(key(piece.info), piece.info.blockLines.slice(next.from).reduce((a, b) => a + b, 0));
       else carried.push(next);
     }
@@ -294,7 +297,7 @@ async function checkFit(tab: BrowserPage, grid: Grid, table: AssetTable, issue: 
 interface Measured {
   page: number;
   pageBox: { x: number; y: number; w: number; h: number };
-  modules: Array<{ id: string; x: number; y: number; w: number; h: number; unused: number; area: number }>;
+  modules: Array<{ id: string; x: number; y: number; w: number; h: number; bodyY: number; unused: number; area: number }>;
 }
 
 async function render(
@@ -347,7 +350,7 @@ async function render(
         const mh = m.querySelector<HTMLElement>('.mh')!;
         const inner = [...mh.children].reduce((s, c) => s + c.getBoundingClientRect().height, 0);
         unused += Math.max(0, mh.getBoundingClientRect().height - inner - 2 * line * (96 / 72)) * r.width;
-        mods.push({ id: m.id, x: (r.left - box.left) * PT, y: (r.top - box.top) * PT, w: r.width * PT, h: r.height * PT, unused: unused * PT * PT, area: r.width * r.height * PT * PT });
+        mods.push({ id: m.id, x: (r.left - box.left) * PT, y: (r.top - box.top) * PT, bodyY: (br.top - box.top) * PT, w: r.width * PT, h: r.height * PT, unused: unused * PT * PT, area: r.width * r.height * PT * PT });
       }
       out.push({ page: i, pageBox: { x: box.left, y: box.top, w: box.width, h: box.height }, modules: mods });
     });
@@ -374,6 +377,7 @@ async function render(
         page: mod.article === undefined ? n : pageOf(issue, mod.article),
         articleId: mod.article.id,
         rect: { x: round(box.x), y: round(box.y), w: round(box.w), h: round(box.h) },
+        bodyY: round(box.bodyY),
         column: mod.column,
         columns: mod.columns,
         line: mod.line + (r.masthead ? grid.mastheadLines : 0),

@@ -1,0 +1,52 @@
+/** The packer, without a browser: modules tile the grid, never overlap, and lose no block. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type ArticleMeasure, packPage } from '../../src/layout/pack.js';
+
+const article = (id: string, lead: boolean) =>
+  fc.record({
+    blockLines: fc.array(fc.integer({ min: 1, max: 14 }), { minLength: 1, maxLength: 24 }),
+    header: fc.array(fc.integer({ min: 2, max: 8 }), { minLength: 9, maxLength: 9 }),
+    photo: fc.integer({ min: 0, max: 20 }),
+  }).map((r): ArticleMeasure => ({ id, lead, blockLines: r.blockLines, header: r.header, figures: r.header.map((_, w) => (w === 0 ? 0 : r.photo ? Math.ceil((r.photo * w) / 4) : 0)) }));
+
+const page = fc.integer({ min: 1, max: 8 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => article(`a${i + 1}`, i === 0))));
+
+describe('packPage', () => {
+  it('tiles the whole grid with modules that do not overlap, and places or carries every block', () => {
+    fc.assert(
+      fc.property(page, fc.constantFrom(98, 84), (articles, lines) => {
+        const plan = packPage({ columns: 8, lines, articles });
+        const cells = new Uint8Array(8 * lines);
+        for (const m of plan.modules) {
+          expect(m.column + m.columns).toBeLessThanOrEqual(8);
+          expect(m.line + m.lines).toBeLessThanOrEqual(lines);
+          for (let c = m.column; c < m.column + m.columns; c++) for (let l = m.line; l < m.line + m.lines; l++) cells[l * 8 + c]++;
+        }
+        expect([...cells].every((x) => x === 1)).toBe(true);
+        for (const a of articles) {
+          const placed = plan.modules.find((m) => m.id === a.id);
+          const carried = plan.overflow.find((o) => o.id === a.id);
+          // Every block is either set here or carried to a later page, exactly once.
+          expect((placed?.blocks ?? 0) + (carried ? a.blockLines.length - carried.from : 0)).toBe(a.blockLines.length);
+          if (placed && carried) expect(placed.jumps).toBe(true);
+        }
+      }),
+      { numRuns: 300, seed: 20261122 },
+    );
+  });
+
+  it('puts the lead article on top, across the main area', () => {
+    const articles: ArticleMeasure[] = ['a1', 'a2', 'a3', 'a4'].map((id, i) => ({ id, lead: i === 0, blockLines: Array(20).fill(6), header: Array(9).fill(4), figures: Array(9).fill(0) }));
+    const plan = packPage({ columns: 8, lines: 98, articles });
+    const lead = plan.modules.find((m) => m.id === 'a1')!;
+    expect(lead.line).toBe(0);
+    expect(lead.columns).toBeGreaterThanOrEqual(5);
+    expect(plan.overflow).toEqual([]);
+  });
+
+  it('is deterministic', () => {
+    const articles: ArticleMeasure[] = ['a1', 'a2', 'a3'].map((id, i) => ({ id, lead: i === 0, blockLines: Array(30).fill(5 + i), header: Array(9).fill(5), figures: Array(9).fill(0) }));
+    expect(packPage({ columns: 8, lines: 98, articles })).toEqual(packPage({ columns: 8, lines: 98, articles }));
+  });
+});
