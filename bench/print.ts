@@ -4,7 +4,7 @@
  * cache), time per page, and the floor: the same pages' final paginated HTML printed
  * by a bare page.pdf() in the same run.
  */
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config/index.js';
@@ -22,7 +22,10 @@ export async function benchPrint(): Promise<Record<string, number | string>> {
     await cp(path.join(ROOT, 'issues', '2026-11-20'), issueDir, { recursive: true });
     for (const f of await readdir(issueDir)) {
       const m = /^0([1-4])(.*\.(md|txt))$/.exec(f);
-      if (m) await cp(path.join(issueDir, f), path.join(issueDir, `0${Number(m[1]) + 4}${m[2]}`));
+      if (!m) continue;
+      // A copy is a new page: its front matter's page number (if any) moves on too.
+      const text = (await readFile(path.join(issueDir, f), 'utf8')).replace(/^page:\s*\d+\s*$/m, `page: ${Number(m[1]) + 4}`);
+      await writeFile(path.join(issueDir, `0${Number(m[1]) + 4}${m[2]}`), text);
     }
     const { issue } = await loadIssue(issueDir, { root: dir });
     const { config } = await loadConfig(ROOT);
