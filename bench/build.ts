@@ -1,7 +1,10 @@
 /**
  * Whole builds of the sample issue, the way an editor meets them: a full build, a
- * rebuild with nothing changed (the cache), and a rebuild after one page file changed.
+ * rebuild with nothing changed (the cache) — in process and as the whole `banmian build`
+ * command, next to the bare startup costs it cannot avoid — a rebuild after a change
+ * only the web edition sees, and a rebuild after one page file changed.
  */
+import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +29,16 @@ export async function benchBuild(): Promise<Record<string, number | string>> {
     };
     const full = await time(opts);
     const noChange = await time(opts);
+    // The whole command, as `npm run build` runs it (tsx start, config, build, exit).
+    const wall = (args: string[]) => {
+      const t = performance.now();
+      const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+      return { ms: performance.now() - t, out: r.stdout + r.stderr, status: r.status };
+    };
+    const cli = wall(['bin/banmian.js', 'build', '--issues', issues, '--out', path.join(dir, 'dist')]);
+    const nodeAlone = wall(['-e', '0']);
+    const help = wall(['bin/banmian.js', '--help']);
+    const webOnly = await time({ ...opts, config: { ...config, site: { ...config.site, feedSize: config.site.feedSize + 1 } } });
     const issueDirs = (await readdir(issues)).sort();
     const issueDir = path.join(issues, issueDirs[issueDirs.length - 1]);
     const pageFile = path.join(issueDir, (await readdir(issueDir)).filter((f) => /^\d+.*\.(md|txt)$/.test(f)).sort()[0]);
@@ -35,7 +48,12 @@ export async function benchBuild(): Promise<Record<string, number | string>> {
     const onePageFull = await time(opts);
     return {
       'full build (ms)': full,
-      'no-change rebuild (ms)': noChange,
+      'no-change rebuild, in process (ms)': noChange,
+      'no-change rebuild, whole command (ms)': cli.ms,
+      '  …it reused the output': cli.status === 0 && /nothing changed since the last build/.test(cli.out) ? 'yes' : `no (exit ${cli.status})`,
+      '  …`banmian --help` wall (ms)': help.ms,
+      '  …`node -e 0` wall (ms)': nodeAlone.ms,
+      'web-only change: HTML again, PDFs reused (ms)': webOnly,
       'one page changed, HTML pass (ms)': onePageHtml,
       'one page changed, HTML + print (ms)': onePageFull,
     };

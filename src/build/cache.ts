@@ -1,14 +1,23 @@
 /**
- * The build cache. Print work is the slow part (a browser, layout passes), so each
- * issue's print output is keyed by a content hash of everything it depends on: the
- * issue folder's files, the print styles and templates, the print and paper config,
- * the browser's identity, and the print code itself. When the key is unchanged, the
- * previous build's PDFs, page images and layout.json are copied over and no browser
- * is started. The manifest lives in the output folder (`.banmian/manifest.json`).
+ * The build cache, two levels, both keyed by content hashes and recorded in the output
+ * folder's manifest (`.banmian/manifest.json`):
+ *
+ * 1. The whole output. `outputKey` hashes every input of a build without parsing
+ *    anything: the issue folders' files, `templates/`, `styles/`, the resolved config,
+ *    the build options, the browser's identity, banmian's code under `src/` and the
+ *    locked dependency versions (`package-lock.json`). When it equals the previous build's key and the previous
+ *    output is intact (every recorded file there with its recorded size), the build
+ *    hard-links the previous files into its staging folder (copies where links are not
+ *    possible) and does nothing else: no parse, no render, no search index, no browser.
+ * 2. The print output per issue. Print work is the slow part (a browser, layout
+ *    passes), so each issue's PDFs, page images and layout.json are keyed by the issue
+ *    folder's files, the print styles and templates, the print and paper config, the
+ *    browser's identity and the print code; an unchanged key copies them over and no
+ *    browser is started, while the web edition is rendered again.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Issue } from '../ast/types.js';
 import type { BanmianConfig } from '../config/types.js';
@@ -16,18 +25,35 @@ import type { IssueLayout } from '../layout/types.js';
 import { paths } from './context.js';
 
 export const MANIFEST = '.banmian/manifest.json';
-const MANIFEST_VERSION = 1;
+/** Where banmian's own code, print styles and lockfile are (the project root when run from this checkout). */
+const PACKAGE_ROOT = path.resolve(import.meta.dirname, '../..');
+const MANIFEST_VERSION = 2;
 
 export interface Manifest {
   version: number;
   /** Print key per issue id. */
   print: Record<string, string>;
+  /** The whole output, when it is a faithful product of its inputs (see `outputKey`). */
+  output?: OutputRecord;
+}
+
+export interface OutputRecord {
+  key: string;
+  /** Ids of the issues built, in build order. */
+  issues: string[];
+  /** Parser warnings of that build (reported again when the output is reused). */
+  warnings: number;
+  /** Every file of the output but the manifest: [relative path, size]. */
+  files: Array<[string, number]>;
 }
 
 export async function readManifest(outDir: string): Promise<Manifest> {
   try {
     const m = JSON.parse(await readFile(path.join(outDir, MANIFEST), 'utf8')) as Manifest;
-    if (m.version === MANIFEST_VERSION && m.print) return m;
+    // Version 1 had the same print keys and no whole-output record.
+    if ((m.version === MANIFEST_VERSION || m.version === 1) && m.print && typeof m.print === 'object') {
+      return { version: MANIFEST_VERSION, print: m.print, output: m.version === MANIFEST_VERSION ? m.output : undefined };
+    }
   } catch {
     // no previous build, or an unreadable manifest: nothing is reused
   }
@@ -39,27 +65,31 @@ export async function writeManifest(outDir: string, manifest: Manifest): Promise
   await writeFile(path.join(outDir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
 }
 
-/** Every file under `dir` (sorted, relative), skipping dot-files. */
-async function listFiles(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = async (d: string) => {
-    for (const e of (await readdir(d, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (e.name.startsWith('.')) continue;
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else out.push(p);
-    }
-  };
-  await walk(dir);
-  return out;
+/** Reads, changes and writes back the manifest of an output folder (the dev server's in-place updates). */
+export async function updateManifest(outDir: string, change: (m: Manifest) => void): Promise<void> {
+  const m = await readManifest(outDir);
+  change(m);
+  await writeManifest(outDir, m);
 }
 
+/** Every file under `dir` (sorted, relative), skipping dot-files. Folders are read in parallel. */
+async function listFiles(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const walk = async (d: string): Promise<string[]> => {
+    const entries = (await readdir(d, { withFileTypes: true })).filter((e) => !e.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const parts = await Promise.all(entries.map((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)])));
+    return parts.flat();
+  };
+  return walk(dir);
+}
+
+/** Hashes names and contents in the given order; the files are read in parallel. */
 async function hashFiles(hash: ReturnType<typeof createHash>, root: string, files: string[]): Promise<void> {
-  for (const file of files) {
+  const contents = await Promise.all(files.map((f) => readFile(f)));
+  files.forEach((file, i) => {
     hash.update(path.relative(root, file)).update('\0');
-    hash.update(await readFile(file)).update('\0');
-  }
+    hash.update(contents[i]).update('\0');
+  });
 }
 
 /** What the print output of every issue depends on besides the issue's own folder. */
@@ -67,8 +97,11 @@ export async function printEnvironmentKey(root: string, config: BanmianConfig, b
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ print: { ...config.print, concurrency: 0 }, paper: config.paper, browserIdentity }));
   const shared: string[] = [];
-  for (const dir of ['src/print', 'src/layout', 'src/ast', 'src/parse', 'templates/print']) shared.push(...(await listFiles(path.join(root, dir))));
+  for (const dir of ['src/print', 'src/layout', 'src/ast', 'src/parse']) shared.push(...(await listFiles(path.join(PACKAGE_ROOT, dir))));
+  shared.push(...(await listFiles(path.join(root, 'templates', 'print'))));
   const styles = (await listFiles(path.join(root, 'styles'))).filter((f) => /print/.test(path.relative(root, f)));
+  // The print edition reads its stylesheet from banmian's own styles/ (the same folder when run from this checkout).
+  if (PACKAGE_ROOT !== path.resolve(root)) styles.push(...(await listFiles(path.join(PACKAGE_ROOT, 'styles'))).filter((f) => /print/.test(path.basename(f))));
   await hashFiles(hash, root, [...shared, ...styles]);
   return hash.digest('hex');
 }
@@ -119,4 +152,122 @@ export async function reusePrintOutput(issue: Issue, fromDir: string, toDir: str
     await copyFile(path.join(fromDir, f), path.join(toDir, f));
   }
   return layout;
+}
+
+// ---------------------------------------------------------------------------
+// The whole output
+
+export interface OutputKeyInput {
+  root: string;
+  config: BanmianConfig;
+  issuesDir: string;
+  ids?: string[];
+  wantHtml: boolean;
+  wantPdf: boolean;
+}
+
+/**
+ * The issue folders a build would read, found the way the parser finds them (the ids
+ * asked for, or every folder with an `issue.yaml`) but without parsing; undefined when
+ * an asked-for folder is missing (the parser then reports it).
+ */
+async function issueFolders(issuesDir: string, ids?: string[]): Promise<string[] | undefined> {
+  let entries;
+  try {
+    entries = await readdir(issuesDir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+  if (ids?.length) return ids.every((id) => folders.includes(id)) ? ids : undefined;
+  const sorted = folders.sort();
+  const hasYaml = await Promise.all(sorted.map((name) => stat(path.join(issuesDir, name, 'issue.yaml')).then((s) => s.isFile(), () => false)));
+  return sorted.filter((_, i) => hasYaml[i]);
+}
+
+/**
+ * A hash of everything a build's output depends on, computed from bytes alone (no
+ * parsing): options, resolved config, browser identity, every issue folder's files,
+ * the project's `templates/` and `styles/`, banmian's code under `src/` and its
+ * `package-lock.json`. Undefined
+ * when the inputs cannot be listed (the build then runs in full and reports why).
+ */
+export async function outputKey(input: OutputKeyInput): Promise<string | undefined> {
+  const folders = await issueFolders(input.issuesDir, input.ids);
+  if (!folders) return undefined;
+  const hash = createHash('sha256');
+  hash.update(
+    JSON.stringify({
+      manifest: MANIFEST_VERSION,
+      html: input.wantHtml,
+      pdf: input.wantPdf,
+      issuesDir: path.relative(input.root, input.issuesDir),
+      ids: input.ids ?? null,
+      folders,
+      // How many pages are laid out at once does not change the output.
+      config: { ...input.config, print: { ...input.config.print, concurrency: 0 } },
+      browser: input.wantPdf ? await browserIdentity(input.config) : null,
+    }),
+  );
+  hash.update('\0');
+  // Listed and read in parallel, hashed in a fixed order.
+  const pkg = PACKAGE_ROOT !== path.resolve(input.root);
+  const groups: Array<[label: string, base: string, files: Promise<string[]>]> = [
+    ...folders.map((name): [string, string, Promise<string[]>] => [`issue:${name}`, path.join(input.issuesDir, name), listFiles(path.join(input.issuesDir, name))]),
+    ...['templates', 'styles'].map((d): [string, string, Promise<string[]>] => [`dir:${d}`, input.root, listFiles(path.join(input.root, d))]),
+    // banmian's code, its own styles (the print edition reads them from there) and the locked dependency versions.
+    ['package:src', PACKAGE_ROOT, listFiles(path.join(PACKAGE_ROOT, 'src'))],
+    ['package:styles', PACKAGE_ROOT, pkg ? listFiles(path.join(PACKAGE_ROOT, 'styles')) : Promise.resolve([])],
+    ['package:lock', PACKAGE_ROOT, Promise.resolve([path.join(PACKAGE_ROOT, 'package-lock.json')].filter((f) => existsSync(f)))],
+  ];
+  // Each file is digested as soon as it is read, so no more than a few are held at once.
+  const digest = async (f: string) => [f, createHash('sha256').update(await readFile(f)).digest('hex')] as const;
+  const digests = await Promise.all(groups.map(async ([, , files]) => Promise.all((await files).map(digest))));
+  groups.forEach(([label, base], i) => {
+    hash.update(`${label}\0`);
+    for (const [file, sum] of digests[i]) hash.update(path.relative(base, file)).update('\0').update(sum).update('\0');
+  });
+  return hash.digest('hex');
+}
+
+/** Every file of an output folder but the manifest folder: [relative path, size], sorted. */
+export async function listOutput(outDir: string): Promise<Array<[string, number]>> {
+  const walk = async (d: string, rel: string): Promise<Array<[string, number]>> => {
+    const parts = await Promise.all(
+      (await readdir(d, { withFileTypes: true })).map(async (e): Promise<Array<[string, number]>> => {
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        const p = path.join(d, e.name);
+        if (r === path.dirname(MANIFEST)) return [];
+        if (e.isDirectory()) return walk(p, r);
+        return e.isFile() ? [[r, (await stat(p)).size]] : [];
+      }),
+    );
+    return parts.flat();
+  };
+  return (await walk(outDir, '')).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/**
+ * Puts the previous output's files into `toDir` (hard links; copies where a link
+ * cannot be made) when every recorded file is still there with its recorded size.
+ * Returns the number of files, or undefined (nothing usable; `toDir` may hold a part).
+ */
+export async function reuseOutput(record: OutputRecord, fromDir: string, toDir: string): Promise<number | undefined> {
+  const sizes = await Promise.all(record.files.map(([rel]) => stat(path.join(fromDir, rel)).then((s) => (s.isFile() ? s.size : -1), () => -1)));
+  if (record.files.some(([, size], i) => sizes[i] !== size)) return undefined;
+  const dirs = new Set<string>();
+  for (const [rel] of record.files) dirs.add(path.dirname(path.join(toDir, rel)));
+  for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });
+  await Promise.all(
+    record.files.map(async ([rel]) => {
+      const from = path.join(fromDir, rel);
+      const to = path.join(toDir, rel);
+      try {
+        await link(from, to);
+      } catch {
+        await copyFile(from, to);
+      }
+    }),
+  );
+  return record.files.length;
 }

@@ -9,7 +9,9 @@ import { loadConfig } from '../config/index.js';
 import { BanmianError } from '../errors.js';
 import { createLogger } from './logger.js';
 import { formatDiagnostics } from './report.js';
-import { outline } from './outline.js';
+
+// Everything heavier (parser, web and print editions, the dev server) is imported only by
+// the command that needs it: a no-change `banmian build` loads none of them.
 
 const HELP = `banmian — one text, two editions of a Chinese newspaper (web e-paper and print PDF)
 
@@ -99,8 +101,7 @@ async function run(argv: string[]): Promise<number> {
         force: Boolean(values.force),
         log,
       });
-      const { counts } = formatDiagnostics(result.files);
-      if (counts.warnings) log.info(`${counts.warnings} parser warning(s): run \`banmian check\` to see them`);
+      if (result.warnings) log.info(`${result.warnings} parser warning(s): run \`banmian check\` to see them`);
       return 0;
     }
     case 'dev': {
@@ -138,6 +139,7 @@ async function parseCommand(args: string[], json: boolean, root: string): Promis
   const target = path.resolve(root, args[0]);
   if (!existsSync(target)) throw new BanmianError(`no such file or folder`, { file: args[0] });
   const { loadIssue, parsePageFile } = await import('../parse/index.js');
+  const { outline } = await import('./outline.js');
   const { node, files } = statSync(target).isDirectory()
     ? await loadIssue(target, { root }).then((r) => ({ node: r.issue, files: r.files }))
     : await parsePageFile(target, { root }).then((r) => ({ node: r.page, files: [r.file] }));

@@ -3,16 +3,22 @@
  * watch the inputs, rebuild what changed, and reload open tabs.
  *
  * A change first gets a quick pass (HTML at once, the previous print pages kept), then
- * the print pages of what changed are re-laid-out in the background and the tabs reload
- * again. A broken edit keeps the last good output served and shows the error in the
- * terminal and as an overlay in the browser.
+ * the search index is rebuilt and the print pages of what changed are re-laid-out in the
+ * background, and the tabs reload again. A broken edit keeps the last good output served
+ * and shows the error in the terminal and as an overlay in the browser.
+ *
+ * The dev server changes the output folder in place, so it keeps the build manifest
+ * honest: a page update drops the whole-output cache key (the next `banmian build`
+ * renders the web edition again), and a print re-layout records the issue's new print
+ * key only once its files are in place.
  */
 import { existsSync, watch, type FSWatcher } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import { build } from '../build/build.js';
+import { browserIdentity, issuePrintKey, printEnvironmentKey, updateManifest } from '../build/cache.js';
 import type { BuildContext, Logger } from '../build/context.js';
 import type { Issue } from '../ast/types.js';
 import { parsePageFile } from '../parse/index.js';
@@ -134,6 +140,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
         outDir: opts.outDir,
         only: opts.htmlOnly ? 'html' : undefined,
         stalePrint: pass === 'quick',
+        keepSite: true,
         log,
       });
       state = { issues: result.issues, web: result.web };
@@ -171,13 +178,50 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
         written += (await web.updateIssue(issue)).written.length;
         state.issues = state.issues.map((i) => (i.id === issue.id ? issue : i));
       }
+      // The output no longer is what a full build of these inputs makes.
+      await updateManifest(opts.outDir, (m) => void delete m.output);
       log.info(`updated ${written} file(s) of ${touched.size} issue(s) in ${Math.round(performance.now() - t)} ms`);
       const { text } = formatDiagnostics(files);
       if (text) log.info(text);
       showDiagnostics(text);
       send('reload', { pass: 'html' });
+      if (written) searchUpdate();
       if (!opts.htmlOnly && config.editions.pdf) for (const issue of touched.values()) void enqueue(() => printUpdate(issue));
     });
+
+  /**
+   * Rebuilds the search index from the served HTML in the background: Pagefind writes a
+   * side folder, which then replaces `pagefind/` (so a search never reads half an
+   * index). Several page updates in a row queue one rebuild.
+   */
+  let searchQueued = false;
+  const searchUpdate = () => {
+    if (searchQueued) return;
+    searchQueued = true;
+    void enqueue(async () => {
+      searchQueued = false;
+      const t = performance.now();
+      const outDir = path.resolve(opts.outDir);
+      const side = await mkdtemp(path.join(path.dirname(outDir), '.banmian-dev-search-'));
+      const pagefind = await import('pagefind');
+      try {
+        const { index, errors } = await pagefind.createIndex({});
+        if (!index) throw new BanmianError(`search index: Pagefind did not start: ${errors.join('; ')}`);
+        const added = await index.addDirectory({ path: outDir });
+        if (added.errors.length) throw new BanmianError(`search index: ${added.errors.join('; ')}`);
+        const written = await index.writeFiles({ outputPath: path.join(side, 'pagefind') });
+        if (written.errors.length) throw new BanmianError(`search index: ${written.errors.join('; ')}`);
+        const target = path.join(outDir, 'pagefind');
+        const old = path.join(side, 'old');
+        if (existsSync(target)) await rename(target, old);
+        await rename(path.join(side, 'pagefind'), target);
+        log.info(`search index rebuilt (${added.page_count} page(s) read) in ${Math.round(performance.now() - t)} ms`);
+      } finally {
+        await pagefind.close();
+        await rm(side, { recursive: true, force: true });
+      }
+    });
+  };
 
   /** Lays out one issue's print pages into a side folder, then moves them into the served output. */
   const printUpdate = async (issue: Issue) => {
@@ -187,10 +231,20 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     const t = performance.now();
     const side = await mkdtemp(path.join(path.dirname(path.resolve(opts.outDir)), '.banmian-dev-print-'));
     try {
+      const envKey = await printEnvironmentKey(opts.root, config, await browserIdentity(config));
+      const key = await issuePrintKey(issue, envKey);
       const { buildPrintEdition } = await import('../print/index.js');
       const ctx: BuildContext = { root: opts.root, config, outDir: side, previousOutDir: opts.outDir, force: true, log };
       const layout = (await buildPrintEdition([issue], ctx)).get(issue.id);
+      // The issue's print files change in place: no key while they do, the new one after
+      // (unless the page files changed again meanwhile — a later pass handles that).
+      await updateManifest(opts.outDir, (m) => {
+        delete m.output;
+        delete m.print[issue.id];
+      });
       await cp(path.join(side, issue.id), path.join(opts.outDir, issue.id), { recursive: true, force: true });
+      const keyNow = await issuePrintKey(issue, envKey);
+      if (keyNow === key) await updateManifest(opts.outDir, (m) => void (m.print[issue.id] = key));
       await web.updateIssue(issue, layout);
       log.info(`print pages of ${issue.id} laid out again in ${Math.round(performance.now() - t)} ms`);
       send('reload', { pass: 'print' });

@@ -1,6 +1,8 @@
 /**
  * The build cache: a second build with nothing changed reuses every PDF and page image
- * without starting a browser; a changed page file makes its issue's print pages new.
+ * without starting a browser (the whole output, in fact); a change only the web edition
+ * sees re-renders the HTML and still reuses the PDFs; a changed page file makes its
+ * issue's print pages new.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -44,9 +46,19 @@ describe('build cache', () => {
 
     const second = await build(opts);
     expect(browserLaunchCount()).toBe(launches); // no browser started
-    expect(lines.join('\n')).toMatch(/0 issue\(s\) laid out, 1 reused/);
+    expect(second.reused).toBe(true); // nothing changed: the whole output was reused
     expect(await Promise.all(files.map(sha))).toEqual(before);
     expect(second.layouts.get('2026-11-21')).toEqual(layout);
+
+    // A change only the web edition sees: the web pages are rendered again, every PDF reused.
+    lines.length = 0;
+    const third = await build({ ...opts, config: { ...config, site: { ...config.site, feedSize: config.site.feedSize + 1 } } });
+    expect(third.reused).toBe(false);
+    expect(browserLaunchCount()).toBe(launches);
+    expect(lines.join('\n')).toMatch(/0 issue\(s\) laid out, 1 reused/);
+    expect(lines.join('\n')).toMatch(/web edition written/);
+    expect(await Promise.all(files.map(sha))).toEqual(before);
+    expect(third.layouts.get('2026-11-21')).toEqual(layout);
 
     await writeFile(path.join(issue, '01-要闻.md'), page.replace('3万人次', '5万人次'));
     await build(opts);

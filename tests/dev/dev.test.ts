@@ -7,7 +7,10 @@ import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANIFEST } from '../../src/build/cache.js';
 import { startDevServer, type DevServer } from '../../src/dev/server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -15,6 +18,13 @@ const SAMPLE = path.join(ROOT, 'issues', '2026-11-20');
 
 const logged: string[] = [];
 const silent = { info: (m: string) => void logged.push(m), warn: (m: string) => void logged.push(m), progress() {} };
+
+/** The text of every page in a Pagefind index (its fragments are gzipped JSON; words are split by U+200B). */
+async function indexedText(outDir: string): Promise<string> {
+  const dir = path.join(outDir, 'pagefind', 'fragment');
+  const texts = await Promise.all((await readdir(dir)).map(async (f) => gunzipSync(await readFile(path.join(dir, f))).toString('utf8')));
+  return texts.join('\n').replace(/\u200b/g, '');
+}
 
 async function until(ok: () => boolean, ms = 3000): Promise<void> {
   for (const end = Date.now() + ms; !ok() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
@@ -30,9 +40,15 @@ describe('banmian dev', () => {
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'banmian-dev-'));
     await cp(SAMPLE, path.join(tmp, 'issues', '2026-11-20'), { recursive: true });
+    // A project of its own (templates, styles, the sample's config as plain data), so
+    // that edits others make in the checkout's templates/ or styles/ meanwhile do not
+    // trigger full builds in this server.
+    for (const d of ['templates', 'styles']) await cp(path.join(ROOT, d), path.join(tmp, d), { recursive: true });
+    const userConfig = ((await import(pathToFileURL(path.join(ROOT, 'banmian.config.ts')).href)) as { default: unknown }).default;
+    await writeFile(path.join(tmp, 'banmian.config.mjs'), `export default ${JSON.stringify(userConfig)};\n`);
     const pages = (await readdir(path.join(tmp, 'issues', '2026-11-20'))).filter((f) => /^01.*\.(md|txt)$/.test(f));
     pageFile = path.join(tmp, 'issues', '2026-11-20', pages[0]);
-    server = await startDevServer({ root: ROOT, issuesDir: path.join(tmp, 'issues'), outDir: path.join(tmp, 'dist'), port: 0, htmlOnly: true, log: silent, debounceMs: 50 });
+    server = await startDevServer({ root: tmp, issuesDir: path.join(tmp, 'issues'), outDir: path.join(tmp, 'dist'), port: 0, htmlOnly: true, log: silent, debounceMs: 50 });
     await new Promise<void>((resolve) => {
       sse = http.get(new URL('/__banmian/events', server.url), (res) => {
         res.setEncoding('utf8');
@@ -77,6 +93,17 @@ describe('banmian dev', () => {
     // Only the changed page was parsed and its issue re-rendered, not a whole build.
     expect(logged.some((l) => /^updated [1-9]\d* file\(s\) of 1 issue\(s\)/.test(l))).toBe(true);
     expect(logged.filter((l) => l.startsWith('parsed ')).length).toBe(1);
+  });
+
+  it('rebuilds the search index after a page update, and marks the output as no longer a full build', async () => {
+    // idle() waited for the background search job queued by the edit above.
+    expect(logged.some((l) => /^search index rebuilt/.test(l))).toBe(true);
+    expect(await indexedText(path.join(tmp, 'dist'))).toContain('编辑刚刚补充的一句话测试');
+    const manifest = JSON.parse(await readFile(path.join(tmp, 'dist', MANIFEST), 'utf8')) as { output?: unknown };
+    expect(manifest.output).toBeUndefined();
+    // The served index is whole: its entry file and the search page's script are there.
+    expect((await get('pagefind/pagefind-entry.json')).status).toBe(200);
+    expect((await readdir(tmp)).filter((f) => f.startsWith('.banmian-dev-search-'))).toEqual([]);
   });
 
   it('a broken edit keeps the last good page served and reports the error', async () => {
