@@ -16,6 +16,8 @@ export interface ImageRef {
   path: string;
   width: number;
   height: number;
+  /** Site-relative path of a WebP copy (page images and thumbnails). */
+  webp?: string;
 }
 
 /** What the renderers need besides the model: asset addresses and image sizes. */
@@ -28,6 +30,8 @@ export interface Assets {
   searchScript: string;
   figure(issueId: string, src: string): ImageRef | undefined;
   thumb(issueId: string, page: number): ImageRef | undefined;
+  /** The page image of the print edition, with its WebP copy. */
+  pageImage(issueId: string, page: number): ImageRef | undefined;
 }
 
 export interface RenderContext {
@@ -76,7 +80,7 @@ function issueInfo(rc: RenderContext, issue: IssueRef) {
 }
 
 function imageView(rc: RenderContext, img: ImageRef | undefined) {
-  return img ? { src: rc.urls.href(img.path), width: img.width, height: img.height } : null;
+  return img ? { src: rc.urls.href(img.path), width: img.width, height: img.height, webp: img.webp ? rc.urls.href(img.webp) : null } : null;
 }
 
 function sidebarView(rc: RenderContext, issue: IssueRef, current?: PageRef) {
@@ -256,19 +260,28 @@ export function renderPageView(rc: RenderContext, page: PageRef): string {
   const name = rc.config.paper.name;
   const layout = page.layout;
   const hotAreas = [];
+  /** Articles of other pages that the print edition placed (or continued) on this one. */
+  const guests: Array<{ url: string; title: string; note: string }> = [];
   if (layout) {
     for (const m of layout.modules) {
+      // A module belongs to the article of page `m.page` (its own page): a continuation
+      // (上接) or an article moved here links to the article's own view.
       const target = issue.pages.find((p) => p.number === m.page)?.articles.find((a) => a.id === m.articleId);
       if (!target) {
         rc.warn(`${page.page.file}: layout.json has a module for ${m.page}/${m.articleId}, which is not in the text`);
         continue;
       }
-      hotAreas.push({ url: rc.urls.href(target.url), title: target.title, x: r(m.rect.x), y: r(m.rect.y), w: r(m.rect.w), h: r(m.rect.h) });
+      const note = m.page === page.number ? null : m.jumpFrom ? `上接${pageLabel(m.jumpFrom)}` : `转自${target.page.label}`;
+      const label = note ? `${target.title}（${note}）` : target.title;
+      hotAreas.push({ url: rc.urls.href(target.url), title: label, x: r(m.rect.x), y: r(m.rect.y), w: r(m.rect.w), h: r(m.rect.h) });
+      if (note && !guests.some((g) => g.url === rc.urls.href(target.url))) guests.push({ url: rc.urls.href(target.url), title: target.title, note });
     }
   }
+  const pageImage = layout ? rc.assets.pageImage(issue.id, page.number) : undefined;
   const image = layout
     ? {
         src: rc.urls.href(routes.issueFile(issue.id, layout.image)),
+        webp: pageImage?.webp ? rc.urls.href(pageImage.webp) : null,
         width: layout.imageSize.w,
         height: layout.imageSize.h,
         viewBox: `0 0 ${r(layout.trim.w)} ${r(layout.trim.h)}`,
@@ -315,11 +328,16 @@ export function renderPageView(rc: RenderContext, page: PageRef): string {
         pdf: layout?.pdf ? rc.urls.href(routes.issueFile(issue.id, layout.pdf)) : null,
         image,
         articles,
+        guests,
         staff: staffText(page.page.staff),
       },
     },
     plainEnv(rc, page.page.file),
   );
+}
+
+function pageLabel(n: number): string {
+  return `第${String(n).padStart(2, '0')}版`;
 }
 
 function r(n: number): number {

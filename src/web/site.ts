@@ -12,7 +12,7 @@ import type { Issue, Page } from '../ast/types.js';
 import type { BuildContext } from '../build/context.js';
 import { BanmianError } from '../errors.js';
 import type { IssueLayout } from '../layout/types.js';
-import { figureSources, processFigure, thumbSizes, writeStaticAssets, writeStyles, type StyleResult } from './assets.js';
+import { figureSources, processFigure, pageImages, writeStaticAssets, writeStyles, type PageImages, type StyleResult } from './assets.js';
 import { renderFeed } from './feed.js';
 import { buildModel, replaceIssue, type IssueRef, type SiteModel } from './model.js';
 import { renderArticle, renderHome, renderIssueFront, renderNotFound, renderPageView, renderSearch, type Assets, type ImageRef, type RenderContext } from './render.js';
@@ -51,6 +51,8 @@ export interface UpdateResult {
   removed: string[];
   rendered: number;
   ms: number;
+  /** Where the time went (ms): model, images, render, write (compare and write changed files). */
+  timings: { model: number; images: number; render: number; write: number };
 }
 
 export class WebSite {
@@ -64,7 +66,7 @@ export class WebSite {
   private readonly layouts: Map<string, IssueLayout>;
   private readonly options: Required<Omit<WebOptions, 'templatesDir'>>;
   private readonly figures = new Map<string, Map<string, ImageRef>>();
-  private readonly thumbs = new Map<string, Map<number, ImageRef>>();
+  private readonly pageImages = new Map<string, Map<number, PageImages>>();
   private assetRefs: { css: string; fontsCss: string | null; icon: string; searchScript: string } | undefined;
   private styles: StyleResult | undefined;
 
@@ -170,7 +172,9 @@ export class WebSite {
     const before = this.model.byId.get(issue.id);
     const oldFiles = new Set(before ? this.issueFiles(before) : []);
     const ref = replaceIssue(this.model, checkIssues([issue])[0], layout ?? this.layouts.get(issue.id));
+    const tModel = performance.now();
     await this.prepareImages([ref]);
+    const tImages = performance.now();
     const rc = this.renderContext();
     const out = new Map<string, string>();
     this.renderIssue(rc, ref, out);
@@ -180,6 +184,7 @@ export class WebSite {
       const i = this.model.issues.indexOf(ref);
       for (const n of [this.model.issues[i - 1], this.model.issues[i + 1]]) if (n) out.set(routeFile(n.url), renderIssueFront(rc, n));
     }
+    const tRender = performance.now();
     const written: string[] = [];
     for (const [rel, content] of out) {
       oldFiles.delete(rel);
@@ -195,7 +200,9 @@ export class WebSite {
       await rm(path.join(this.outDir, rel), { force: true });
       removed.push(rel);
     }
-    return { written: written.sort(), removed: removed.sort(), rendered: out.size, ms: performance.now() - started };
+    const end = performance.now();
+    const timings = { model: tModel - started, images: tImages - tModel, render: tRender - tImages, write: end - tRender };
+    return { written: written.sort(), removed: removed.sort(), rendered: out.size, ms: end - started, timings };
   }
 
   private issueFiles(issue: IssueRef): string[] {
@@ -223,7 +230,8 @@ export class WebSite {
     const assets: Assets = {
       ...refs,
       figure: (issueId, src) => this.figures.get(issueId)?.get(src),
-      thumb: (issueId, page) => this.thumbs.get(issueId)?.get(page),
+      thumb: (issueId, page) => this.pageImages.get(issueId)?.get(page)?.thumb,
+      pageImage: (issueId, page) => this.pageImages.get(issueId)?.get(page)?.image,
     };
     return {
       templates: this.templates,
@@ -238,7 +246,7 @@ export class WebSite {
     };
   }
 
-  /** Resizes every figure image of these issues and reads the page thumbnails' sizes. */
+  /** Resizes every figure image of these issues; WebP copies of the page images and thumbnails. */
   private async prepareImages(issues: IssueRef[]): Promise<void> {
     const jobs: Array<() => Promise<void>> = [];
     for (const ref of issues) {
@@ -250,7 +258,8 @@ export class WebSite {
           if (img) figures.set(src, img);
         });
       }
-      if (ref.layout) jobs.push(async () => void this.thumbs.set(ref.id, await thumbSizes(ref.id, ref.layout!, this.outDir)));
+      if (ref.layout)
+        jobs.push(async () => void this.pageImages.set(ref.id, await pageImages(ref.id, ref.layout!, this.outDir, this.ctx.force ? undefined : this.ctx.previousOutDir)));
     }
     await runLimited(jobs, 4);
   }

@@ -97,6 +97,10 @@ export async function checkLinks(outDir: string, basePath: string, siteUrl: stri
           const v = el.properties[prop];
           if (typeof v === 'string') resolve(file, v);
         }
+        // <source srcset> / <img srcset>: "url [descriptor], url [descriptor]"
+        const srcset = el.properties.srcSet;
+        const candidates = Array.isArray(srcset) ? srcset.join(',') : typeof srcset === 'string' ? srcset : '';
+        for (const c of candidates.split(',')) if (c.trim()) resolve(file, c.trim().split(/\s+/)[0]);
       });
     } else if (rel.endsWith('.css')) {
       const css = await readFile(file, 'utf8');
