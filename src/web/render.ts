@@ -297,6 +297,7 @@ export function renderPageView(rc: RenderContext, page: PageRef): string {
       url: rc.urls.href(a.url),
       title: a.title,
       lead: a.article.lead,
+      elsewhere: layout ? placedElsewhere(page, a.id) : null,
       banner: bannerText,
       kicker: a.parts.kickers.length ? a.parts.kickers.map((k) => toString(k)).join(' ') : null,
       subtitle: a.parts.subtitles.length ? a.parts.subtitles.map((s) => (s.dash ? '——' : '') + toString(s)).join(' ') : null,
@@ -334,6 +335,14 @@ export function renderPageView(rc: RenderContext, page: PageRef): string {
     },
     plainEnv(rc, page.page.file),
   );
+}
+
+/** `见第02版` when the print edition placed none of this page's article on the page itself. */
+function placedElsewhere(page: PageRef, articleId: string): string | null {
+  const mine = (m: { page: number; articleId: string }) => m.page === page.number && m.articleId === articleId;
+  if (!page.layout || page.layout.modules.some(mine)) return null;
+  const other = page.issue.pages.find((p) => p.layout?.modules.some(mine));
+  return other ? `见${other.label}` : null;
 }
 
 function pageLabel(n: number): string {

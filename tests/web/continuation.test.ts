@@ -142,6 +142,14 @@ describe.skipIf(!ready)('转版 on the sample issue (real parser, real print lay
         }
         if (m.jumpFrom !== undefined) continuations++;
       }
+      // The page's own articles that the print edition placed wholly on another page say where.
+      for (const node of issue.children.find((p) => p.number === pl.number)!.children) {
+        if (node.type !== 'article' || pl.modules.some((m) => m.page === pl.number && m.articleId === node.id)) continue;
+        const where = layout.pages.find((p) => p.modules.some((m) => m.page === pl.number && m.articleId === node.id));
+        const item = nav.find((l) => l.href === articleHref(pl.number, node.id));
+        expect(item, `page ${pl.number} lists ${node.id}`).toBeDefined();
+        if (where) expect(html).toMatch(new RegExp(`href="${articleHref(pl.number, node.id)}">[^<]*</a><span class="guest-note">（见第${String(where.number).padStart(2, '0')}版）</span>`));
+      }
     }
     expect(continuations).toBeGreaterThan(0);
   });
