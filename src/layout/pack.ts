@@ -26,6 +26,13 @@ export interface ArticleMeasure {
   columns?: number;
   /** Lines added after a render showed the module needed more than predicted. */
   extra?: number;
+  /** Block i may be cut between any two of its lines (running text); others only at their ends. */
+  splittable?: boolean[];
+  /**
+   * A continuation from an earlier page: it may move on whole to a later page. An
+   * article's own page always shows at least its start (never moved away unannounced).
+   */
+  movable?: boolean;
 }
 
 export interface ModulePlan {
@@ -36,8 +43,10 @@ export interface ModulePlan {
   lines: number;
   /** Lines the content needs at this width (the rest is growth). */
   need: number;
-  /** Body blocks placed here (a prefix when the article jumps). */
+  /** Body blocks placed here whole (a prefix when the article jumps). */
   blocks: number;
+  /** Lines of the next block set here before the jump: the article is cut inside that block. */
+  partLines: number;
   /** Ends with a jump line to a later page. */
   jumps: boolean;
   /** Spare lines given to the module (bigger headline, photo, space). */
@@ -48,8 +57,8 @@ export interface ModulePlan {
 
 export interface PagePlan {
   modules: ModulePlan[];
-  /** Articles (or their tails) that did not fit: blocks from `from` on. */
-  overflow: Array<{ id: string; from: number }>;
+  /** Articles (or their tails) that did not fit: from block `from`, after its first `fromLine` lines, on. */
+  overflow: Array<{ id: string; from: number; fromLine: number }>;
   /** Spare grid cells (column-lines) not given to any module's content. */
   spare: number;
 }
@@ -61,13 +70,27 @@ export interface PackInput {
   articles: ArticleMeasure[];
   /** Lines a jump line takes (下转第N版). */
   jumpLines?: number;
+  /** No later page: text that does not fit here is overset, so avoid overflow at any cost. */
+  lastPage?: boolean;
 }
 
-/** Lines a module needs at `w` columns: header, photos, balanced body columns. */
-export function moduleNeed(a: ArticleMeasure, w: number, blocks = a.blockLines.length, jump = 0): number {
-  const body = sum(a.blockLines.slice(0, blocks)) + (a.extra ?? 0);
-  const bodyLines = body > 0 ? Math.ceil(body / w) : 0;
-  return (a.header[w] ?? a.header[a.header.length - 1]) + (a.figures[w] ?? 0) + bodyLines + jump;
+/**
+ * How overflow is weighed. `fit`: text that does not fit is costly per line, so a page
+ * whose text fits is laid out without jumps. `full`: the page has more text than room
+ * anyway, so a jump costs a fixed amount and spare space is what to avoid: every stack
+ * ends with its columns full, cut at a line where needed.
+ */
+type Mode = 'fit' | 'full';
+
+/**
+ * Lines a module needs at `w` columns: header, photos, balanced body columns. The body
+ * is `blocks` whole blocks plus `partLines` lines of the next one, then the jump line.
+ */
+export function moduleNeed(a: ArticleMeasure, w: number, blocks = a.blockLines.length, jump = 0, partLines = 0): number {
+  const body = sum(a.blockLines.slice(0, blocks)) + partLines + jump;
+  // `extra` is whole rows: a render showed the columns needed that much more depth.
+  const bodyLines = (body > 0 ? Math.ceil(body / w) : 0) + (a.extra ?? 0);
+  return (a.header[w] ?? a.header[a.header.length - 1]) + (a.figures[w] ?? 0) + bodyLines;
 }
 
 interface Stack {
@@ -78,17 +101,30 @@ interface Stack {
   articles: ArticleMeasure[];
 }
 
+/** Rows of body text a jumping article keeps on its first page at least. */
+const MIN_START_ROWS = 4;
+/** Rows the stacks under the lead need at least. */
+const MIN_BELOW = 6;
+
 /** Packs one page. Deterministic: the same input gives the same plan. */
 export function packPage(input: PackInput): PagePlan {
-  const { columns: C, lines: R, articles } = input;
   const jumpLines = input.jumpLines ?? 1;
-  if (articles.length === 0) return { modules: [], overflow: [], spare: C * R };
+  if (input.articles.length === 0) return { modules: [], overflow: [], spare: input.columns * input.lines };
+  const fit = search(input, 'fit');
+  const plan = realise(fit, jumpLines);
+  if (plan.overflow.length === 0 || input.lastPage) return plan;
+  return realise(search(input, 'full'), jumpLines);
+}
+
+/** The best arrangement of stacks for the page under `mode`. */
+function search(input: PackInput, mode: Mode): Stack[] {
+  const { columns: C, lines: R, articles } = input;
   let best: { cost: number; stacks: Stack[] } | undefined;
   const consider = (stacks: Stack[]) => {
-    const cost = planCost(stacks);
+    const cost = planCost(stacks, mode, input.jumpLines ?? 1);
     if (!best || cost < best.cost - 1e-9) best = { cost, stacks };
   };
-  const [lead, ...rest] = articles;
+  const [lead, ...rest] = leadFirst(articles);
   const railWidths = rest.length >= 3 ? [0, 2, 3] : [0];
   for (const rail of railWidths) {
     const M = C - rail;
@@ -97,52 +133,163 @@ export function packPage(input: PackInput): PagePlan {
     for (const rc of railCounts) {
       const main = rest.slice(0, rest.length - rc);
       const railArts = rest.slice(rest.length - rc);
-      const leadH = Math.min(R, moduleNeed(lead, M));
-      const below = R - leadH;
       const railStack: Stack[] = rail ? [{ column: M, width: rail, line: 0, height: R, articles: railArts }] : [];
       if (main.length === 0) {
         // Only the lead in the main area: it takes the whole height.
         consider([{ column: 0, width: M, line: 0, height: R, articles: [lead] }, ...railStack]);
         continue;
       }
-      if (below < 6) continue;
-      for (const widths of compositions(M, 2, Math.min(main.length, 4))) {
-        for (const split of splits(main.length, widths.length)) {
-          const stacks: Stack[] = [{ column: 0, width: M, line: 0, height: leadH, articles: [lead] }];
-          let col = 0;
-          let k = 0;
-          widths.forEach((w, i) => {
-            stacks.push({ column: col, width: w, line: leadH, height: below, articles: main.slice(k, k + split[i]) });
-            col += w;
-            k += split[i];
-          });
-          consider([...stacks, ...railStack]);
+      // The lead at its natural depth; a lead longer than most of the page may also be
+      // held to part of it (it then jumps), so that the other articles find room below.
+      const natural = moduleNeed(lead, M);
+      const depths = new Set<number>();
+      if (R - natural >= MIN_BELOW) depths.add(natural);
+      if (natural > R / 2) for (const share of [0.6, 0.75]) if (Math.floor(R * share) < natural && R - Math.floor(R * share) >= MIN_BELOW) depths.add(Math.floor(R * share));
+      for (const leadH of depths) {
+        const below = R - leadH;
+        for (const widths of compositions(M, 2, Math.min(main.length, 4))) {
+          for (const split of splits(main.length, widths.length)) {
+            const stacks: Stack[] = [{ column: 0, width: M, line: 0, height: leadH, articles: [lead] }];
+            let col = 0;
+            let k = 0;
+            widths.forEach((w, i) => {
+              stacks.push({ column: col, width: w, line: leadH, height: below, articles: main.slice(k, k + split[i]) });
+              col += w;
+              k += split[i];
+            });
+            consider([...stacks, ...railStack]);
+          }
         }
       }
     }
   }
-  return realise(best!.stacks, jumpLines);
+  // No shape left room below the lead: the lead takes the main area alone.
+  if (!best) consider([{ column: 0, width: C, line: 0, height: R, articles: [lead, ...rest] }]);
+  return best!.stacks;
 }
 
-/** Overflow first (it makes a jump), then spare space spread unevenly, then odd shapes. */
-function planCost(stacks: Stack[]): number {
+/**
+ * The article that takes the top of the page, then the rest in reading order. The lead
+ * is the article marked lead (the parser marks the first); but a text with no headline
+ * (a caption or an intro standing first on the page) cannot head a page, so then the
+ * longest article with a headline leads.
+ */
+function leadFirst(articles: ArticleMeasure[]): ArticleMeasure[] {
+  const hasHeadline = (a: ArticleMeasure) => (a.header[1] ?? 0) > 0;
+  let i = articles.findIndex((a) => a.lead);
+  if (i < 0) i = 0;
+  if (!hasHeadline(articles[i])) {
+    let best = -1;
+    for (const [k, a] of articles.entries()) if (hasHeadline(a) && (best < 0 || sum(a.blockLines) > sum(articles[best].blockLines))) best = k;
+    if (best >= 0) i = best;
+  }
+  return [articles[i], ...articles.slice(0, i), ...articles.slice(i + 1)];
+}
+
+/** What one stack holds once its text is fitted: modules' needs, cuts, and what moves on. */
+interface StackFill {
+  arts: ArticleMeasure[];
+  needs: number[];
+  blocks: number[];
+  parts: number[];
+  jumps: boolean[];
+  overflow: PagePlan['overflow'];
+  /** Lines of one column that did not fit (continued or moved to a later page). */
+  overflowLines: number;
+  /** Articles of this page (not continuations) moved on whole. */
+  movedOwn: number;
+  movedCont: number;
+  /** An article of this page kept with fewer than MIN_START_ROWS rows before its jump. */
+  stubs: number;
+  free: number;
+}
+
+/**
+ * Fits a stack's articles into its height: while they need more, the last one keeps
+ * what fits (cut at a line when its block allows) and jumps, or moves on whole when it
+ * would only show a stub. Used both to score candidate plans and to realise the best.
+ */
+function fillStack(stack: Stack, jumpLines: number): StackFill {
+  let arts = stack.articles;
+  const rules = () => arts.length - 1;
+  let needs = arts.map((a) => moduleNeed(a, stack.width));
+  let blocks = arts.map((a) => a.blockLines.length);
+  let parts = arts.map(() => 0);
+  let jumps = arts.map(() => false);
+  const overflow: PagePlan['overflow'] = [];
+  let overflowLines = 0;
+  let movedOwn = 0;
+  let movedCont = 0;
+  let stubs = 0;
+  while (stack.height - sum(needs) - rules() < 0) {
+    const last = arts.length - 1;
+    const a = arts[last];
+    const room = stack.height - sum(needs.slice(0, last)) - rules();
+    let keep = a.blockLines.length;
+    while (keep > 0 && moduleNeed(a, stack.width, keep, jumpLines) > room) keep--;
+    // Cut inside the next block, at the last line that still fits, so the columns end full.
+    let part = 0;
+    if (keep < a.blockLines.length && a.splittable?.[keep]) {
+      for (let k = a.blockLines[keep] - 1; k >= 1; k--) {
+        if (moduleNeed(a, stack.width, keep, jumpLines, k) <= room) {
+          part = k;
+          break;
+        }
+      }
+    }
+    // A jump needs a real start here: a headline over a line or two of text reads as a
+    // stub. A continuation then moves on whole (the stack above grows instead); an
+    // article of this page keeps its start unless not even its headline and a line fit.
+    const startRows = room - (a.header[stack.width] ?? 0) - (a.figures[stack.width] ?? 0);
+    const moveOn = (keep === 0 && part === 0) || startRows < (a.movable ? MIN_START_ROWS : 1);
+    if (moveOn && arts.length > 1) {
+      overflow.unshift({ id: a.id, from: 0, fromLine: 0 });
+      overflowLines += sum(a.blockLines);
+      if (a.movable) movedCont++;
+      else movedOwn++;
+      arts = arts.slice(0, last);
+      needs = needs.slice(0, last);
+      blocks = blocks.slice(0, last);
+      parts = parts.slice(0, last);
+      jumps = jumps.slice(0, last);
+      continue;
+    }
+    if (startRows < MIN_START_ROWS) stubs++;
+    blocks[last] = keep;
+    parts[last] = part;
+    jumps[last] = keep < a.blockLines.length;
+    if (jumps[last]) {
+      overflow.push({ id: a.id, from: keep, fromLine: part });
+      overflowLines += sum(a.blockLines.slice(keep)) - part;
+    }
+    needs[last] = Math.min(room, moduleNeed(a, stack.width, keep, jumps[last] ? jumpLines : 0, part));
+    break;
+  }
+  const free = Math.max(0, stack.height - sum(needs) - rules());
+  return { arts, needs, blocks, parts, jumps, overflow, overflowLines, movedOwn, movedCont, stubs, free };
+}
+
+/**
+ * `fit`: text left over first (it makes jumps), then spare space spread unevenly, then
+ * odd shapes. `full`: jumps are fixed costs, moving an article off its own page or
+ * leaving a stub is dear, and spare space is what the plan must avoid.
+ */
+function planCost(stacks: Stack[], mode: Mode, jumpLines: number): number {
   let cost = 0;
   for (const s of stacks) {
-    const needs = s.articles.map((a) => moduleNeed(a, s.width));
-    const need = sum(needs) + (s.articles.length - 1);
-    const over = Math.max(0, need - s.height);
-    const spare = Math.max(0, s.height - need);
-    cost += over * s.width * 100;
+    const f = fillStack(s, jumpLines);
+    const jumps = f.jumps.filter(Boolean).length;
+    if (mode === 'fit') cost += f.overflowLines * 100;
+    else cost += 40 * jumps + f.overflowLines * 0.05;
+    cost += f.movedOwn * 500 + f.movedCont * 5 + f.stubs * 300;
     // Spare lines become growth; a little per module is fine, much is a hole in disguise.
-    const perModule = spare / s.articles.length;
+    const perModule = f.free / Math.max(1, f.arts.length);
     cost += s.width * (perModule <= 2 ? perModule * 0.5 : perModule * perModule);
-    for (const [i, a] of s.articles.entries()) {
-      const body = sum(a.blockLines);
-      const depth = body / s.width;
+    for (const a of f.arts) {
+      const depth = sum(a.blockLines) / s.width;
       // A short text spread over many columns, or a long one in a narrow stack, reads badly.
       if (depth < 5 && s.width > 1) cost += (5 - depth) * 4;
       if (a.columns && a.columns !== s.width) cost += 50;
-      if (needs[i] > s.height && s.articles.length > 1) cost += 20;
     }
   }
   return cost;
@@ -153,35 +300,9 @@ function realise(stacks: Stack[], jumpLines: number): PagePlan {
   const overflow: PagePlan['overflow'] = [];
   let spare = 0;
   for (const stack of stacks) {
-    let arts = stack.articles;
-    const rules = () => arts.length - 1;
-    let needs = arts.map((a) => moduleNeed(a, stack.width));
-    let blocks = arts.map((a) => a.blockLines.length);
-    let jumps = arts.map(() => false);
-    while (stack.height - sum(needs) - rules() < 0) {
-      // Too much text for the stack: the last article keeps what fits and jumps.
-      const last = arts.length - 1;
-      const a = arts[last];
-      const room = stack.height - sum(needs.slice(0, last)) - rules();
-      let keep = a.blockLines.length;
-      while (keep > 0 && moduleNeed(a, stack.width, keep, jumpLines) > room) keep--;
-      if (keep === 0 && arts.length > 1) {
-        // Not even one block fits under its header: the whole article moves on.
-        overflow.unshift({ id: a.id, from: 0 });
-        arts = arts.slice(0, last);
-        needs = needs.slice(0, last);
-        blocks = blocks.slice(0, last);
-        jumps = jumps.slice(0, last);
-        continue;
-      }
-      blocks[last] = keep;
-      jumps[last] = keep < a.blockLines.length;
-      if (jumps[last]) overflow.push({ id: a.id, from: keep });
-      needs[last] = Math.min(room, moduleNeed(a, stack.width, keep, jumps[last] ? jumpLines : 0));
-      break;
-    }
+    const { arts, needs, blocks, parts, jumps, overflow: over, free } = fillStack(stack, jumpLines);
+    overflow.push(...over);
     const n = arts.length;
-    const free = Math.max(0, stack.height - sum(needs) - rules());
     // Share the spare lines, the most to the first (the bigger headline sits there).
     const grow = needs.map(() => Math.floor(free / n));
     const remainder = free - grow[0] * n;
@@ -189,7 +310,7 @@ function realise(stacks: Stack[], jumpLines: number): PagePlan {
     let line = stack.line;
     arts.forEach((a, i) => {
       const lines = needs[i] + grow[i] + (i < n - 1 ? 1 : 0);
-      modules.push({ id: a.id, column: stack.column, columns: stack.width, line, lines, need: needs[i], blocks: blocks[i], jumps: jumps[i], grow: grow[i], ruleBelow: i < n - 1 });
+      modules.push({ id: a.id, column: stack.column, columns: stack.width, line, lines, need: needs[i], blocks: blocks[i], partLines: parts[i], jumps: jumps[i], grow: grow[i], ruleBelow: i < n - 1 });
       line += lines;
     });
     spare += free * stack.width;

@@ -10,13 +10,18 @@ import { columnX, type Grid, spanWidth } from '../layout/grid.js';
 import { fontFaceCss, ORIGIN } from './assets.js';
 import { blockHtml, esc, figureHtml, headerHtml } from './html.js';
 
-/** Headline sizes in pt for an article at `w` columns: the base size and two growth steps. */
+/**
+ * Headline sizes in pt for an article at `w` columns: the base size and growth steps.
+ * A page short of text takes its spare lines first as bigger headlines (the way a
+ * makeup editor opens up a feature page), so the steps reach well above the base.
+ */
 export function headlineSizes(lead: boolean, w: number): number[] {
   const base = lead ? Math.min(44, 9 + 4.5 * w) : Math.min(30, 9 + 3 * w);
-  return [base, base * 1.18, base * 1.36].map((s) => Math.round(s * 2) / 2);
+  const cap = lead ? 66 : 48;
+  return [1, 1.18, 1.36, 1.6, 1.9].map((k) => Math.round(Math.min(cap, base * k) * 2) / 2);
 }
 
-export const SIZES = 3;
+export const SIZES = 5;
 
 export function rootStyle(grid: Grid): string {
   return `:root{--em:${grid.em}pt;--line:${grid.line}pt;--col:${grid.columnW}pt;--gut:${grid.gutter}pt;--type-w:${grid.typeW}pt;--grid-h:${grid.lines * grid.line}pt;--masthead-h:${grid.mastheadLines * grid.line}pt}`;

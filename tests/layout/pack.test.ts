@@ -50,3 +50,43 @@ describe('packPage', () => {
     expect(packPage({ columns: 8, lines: 98, articles })).toEqual(packPage({ columns: 8, lines: 98, articles }));
   });
 });
+
+describe('packPage on a page with more text than room', () => {
+  // Eight articles of long paragraphs: far more than one page holds.
+  const long = (id: string, lead: boolean): ArticleMeasure => ({
+    id,
+    lead,
+    blockLines: Array(12).fill(9),
+    header: Array(9).fill(4),
+    figures: Array(9).fill(0),
+    splittable: Array(12).fill(true),
+  });
+  const articles = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((id, i) => long(id, i === 0));
+  const plan = packPage({ columns: 8, lines: 98, articles });
+
+  it('cuts a jumping article inside a paragraph so that its columns end full', () => {
+    const jumping = plan.modules.filter((m) => m.jumps);
+    expect(jumping.length).toBeGreaterThan(0);
+    for (const m of jumping) {
+      const a = articles.find((x) => x.id === m.id)!;
+      const body = a.blockLines.slice(0, m.blocks).reduce((s, x) => s + x, 0) + m.partLines + 1;
+      const bodyRows = m.lines - (m.ruleBelow ? 1 : 0) - a.header[m.columns];
+      // Every column of the module is full: the text (with its jump line) fills all rows.
+      expect(body).toBe(bodyRows * m.columns);
+      const carried = plan.overflow.find((o) => o.id === m.id)!;
+      expect(carried.from).toBe(m.blocks);
+      expect(carried.fromLine).toBe(m.partLines);
+    }
+  });
+
+  it('leaves no spare space: every stack is full', () => {
+    expect(plan.spare).toBe(0);
+  });
+
+  it('on the last page it keeps overflow to the least instead (there the text would be overset)', () => {
+    const left = (p: typeof plan) =>
+      p.overflow.reduce((s, o) => s + articles.find((a) => a.id === o.id)!.blockLines.slice(o.from).reduce((x, y) => x + y, 0) - o.fromLine, 0);
+    const last = packPage({ columns: 8, lines: 98, articles, lastPage: true });
+    expect(left(last)).toBeLessThanOrEqual(left(plan));
+  });
+});
