@@ -18,6 +18,7 @@ import type { IssueLayout } from '../layout/types.js';
 import type { WebSite } from '../web/site.js';
 import {
   browserIdentity,
+  changedParts,
   issuePrintKey,
   listOutput,
   type Manifest,
@@ -79,7 +80,11 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const wantHtml = config.editions.html && opts.only !== 'pdf';
   const previous = await readManifest(outDir);
   // Hashed before anything is parsed: an edit made during the build then makes the key stale, never the output.
-  const key = opts.stalePrint ? undefined : await outputKey({ root: opts.root, config, issuesDir, ids: opts.ids, wantHtml, wantPdf });
+  const inputs = opts.stalePrint ? undefined : await outputKey({ root: opts.root, config, issuesDir, ids: opts.ids, wantHtml, wantPdf });
+  const key = inputs?.key;
+  if (inputs && previous.output && previous.output.key !== inputs.key && !opts.force) {
+    log.info(`changed since the last build: ${changedParts(previous.output.parts, inputs.parts).join(', ')}`);
+  }
   const staging = `${outDir}.tmp-${process.pid}-${++buildSerial}`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
@@ -155,7 +160,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       web = (await buildWebEdition(issues, layouts, ctx)).site;
       log.info(`web edition written in ${ms(t)}`);
     }
-    if (key && faithful) manifest.output = { key, issues: issues.map((i) => i.id), warnings, files: await listOutput(staging) };
+    if (inputs && faithful) manifest.output = { key: inputs.key, parts: inputs.parts, issues: issues.map((i) => i.id), warnings, files: await listOutput(staging) };
     await writeManifest(staging, manifest);
     await swapIn(staging, outDir);
     if (web) web.outDir = outDir;

@@ -39,6 +39,8 @@ export interface Manifest {
 
 export interface OutputRecord {
   key: string;
+  /** The key's parts (options and config, each issue folder, templates, styles, code…) → digest, to say what changed. */
+  parts?: Record<string, string>;
   /** Ids of the issues built, in build order. */
   issues: string[];
   /** Parser warnings of that build (reported again when the output is reused). */
@@ -192,24 +194,24 @@ async function issueFolders(issuesDir: string, ids?: string[]): Promise<string[]
  * `package-lock.json`. Undefined
  * when the inputs cannot be listed (the build then runs in full and reports why).
  */
-export async function outputKey(input: OutputKeyInput): Promise<string | undefined> {
+export async function outputKey(input: OutputKeyInput): Promise<{ key: string; parts: Record<string, string> } | undefined> {
   const folders = await issueFolders(input.issuesDir, input.ids);
   if (!folders) return undefined;
   const hash = createHash('sha256');
-  hash.update(
-    JSON.stringify({
-      manifest: MANIFEST_VERSION,
-      html: input.wantHtml,
-      pdf: input.wantPdf,
-      issuesDir: path.relative(input.root, input.issuesDir),
-      ids: input.ids ?? null,
-      folders,
-      // How many pages are laid out at once does not change the output.
-      config: { ...input.config, print: { ...input.config.print, concurrency: 0 } },
-      browser: input.wantPdf ? await browserIdentity(input.config) : null,
-    }),
-  );
-  hash.update('\0');
+  const parts: Record<string, string> = {};
+  const settings = JSON.stringify({
+    manifest: MANIFEST_VERSION,
+    html: input.wantHtml,
+    pdf: input.wantPdf,
+    issuesDir: path.relative(input.root, input.issuesDir),
+    ids: input.ids ?? null,
+    folders,
+    // How many pages are laid out at once does not change the output.
+    config: { ...input.config, print: { ...input.config.print, concurrency: 0 } },
+    browser: input.wantPdf ? await browserIdentity(input.config) : null,
+  });
+  hash.update(settings).update('\0');
+  parts['options, config and browser'] = createHash('sha256').update(settings).digest('hex');
   // Listed and read in parallel, hashed in a fixed order.
   const pkg = PACKAGE_ROOT !== path.resolve(input.root);
   const groups: Array<[label: string, base: string, files: Promise<string[]>]> = [
@@ -225,9 +227,14 @@ export async function outputKey(input: OutputKeyInput): Promise<string | undefin
   const digests = await Promise.all(groups.map(async ([, , files]) => Promise.all((await files).map(digest))));
   groups.forEach(([label, base], i) => {
     hash.update(`${label}\0`);
-    for (const [file, sum] of digests[i]) hash.update(path.relative(base, file)).update('\0').update(sum).update('\0');
+    const part = createHash('sha256');
+    for (const [file, sum] of digests[i]) {
+      hash.update(path.relative(base, file)).update('\0').update(sum).update('\0');
+      part.update(path.relative(base, file)).update('\0').update(sum).update('\0');
+    }
+    parts[label] = part.digest('hex');
   });
-  return hash.digest('hex');
+  return { key: hash.digest('hex'), parts };
 }
 
 /** Every file of an output folder but the manifest folder: [relative path, size], sorted. */
@@ -270,4 +277,11 @@ export async function reuseOutput(record: OutputRecord, fromDir: string, toDir: 
     }),
   );
   return record.files.length;
+}
+
+/** Names of the key parts that differ between two records ('everything' when there is nothing to compare). */
+export function changedParts(before: Record<string, string> | undefined, now: Record<string, string>): string[] {
+  if (!before) return ['everything (no record of the last build)'];
+  const names = [...new Set([...Object.keys(before), ...Object.keys(now)])];
+  return names.filter((n) => before[n] !== now[n]).map((n) => n.replace(/^(issue|dir|package):/, (_, k: string) => (k === 'package' ? 'banmian ' : k === 'dir' ? '' : 'issue ')));
 }

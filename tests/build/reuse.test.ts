@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../../src/build/build.js';
 import { MANIFEST } from '../../src/build/cache.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -39,6 +39,8 @@ describe('whole-output reuse', () => {
   let out: string;
   let pageFile: string;
   const lines: string[] = [];
+  /** true when the build reused the output; else what it said had changed (shown when an assertion fails). */
+  const reusedOrWhy = (r: { reused: boolean }) => r.reused || lines.filter((l) => l.startsWith('changed since')).pop() || 'not reused';
 
   beforeAll(async () => {
     // A project of its own: templates and styles are copied so the test may edit them.
@@ -50,6 +52,10 @@ describe('whole-output reuse', () => {
     const log = { info: (m: string) => void lines.push(m), warn: (m: string) => void lines.push(m), progress() {} };
     out = path.join(dir, 'dist');
     opts = { root: dir, config, issuesDir: path.join(dir, 'issues'), outDir: out, only: 'html', log };
+  });
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('reuses the previous output with nothing parsed or rendered, byte for byte', async () => {
@@ -64,7 +70,8 @@ describe('whole-output reuse', () => {
 
     lines.length = 0;
     const second = await build(opts);
-    expect(second.reused).toBe(true);
+    // (Should this fail: the log says what changed — banmian's own code, if someone edits src/ meanwhile.)
+    expect(reusedOrWhy(second)).toBe(true);
     expect(second.issues).toEqual([]); // nothing parsed
     expect(second.web).toBeUndefined(); // nothing rendered
     expect(second.warnings).toBe(first.warnings); // still reported
@@ -82,18 +89,20 @@ describe('whole-output reuse', () => {
     expect(forced.reused).toBe(false);
     const again = await snapshot(out);
     for (const [file, sha] of Object.entries(before)) if (/\.(html|xml|txt|css)$/.test(file)) expect([file, again[file]]).toEqual([file, sha]);
-    expect((await build(opts)).reused).toBe(true);
+    expect(reusedOrWhy(await build(opts))).toBe(true);
   });
 
   it('builds again when a page file changed', async () => {
     const original = await readFile(pageFile);
     await writeFile(pageFile, original.toString('utf8').replace(/。/, '。新加的一句供复用测试。'));
+    lines.length = 0;
     const r = await build(opts);
+    expect(lines).toContain(`changed since the last build: issue ${ID}`);
     expect(r.reused).toBe(false);
     expect(r.issues.map((i) => i.id)).toEqual([ID]);
     const html = await Promise.all((await readdir(path.join(out, ID, '01'), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => readFile(path.join(out, ID, '01', e.name, 'index.html'), 'utf8')));
     expect(html.some((h) => h.includes('新加的一句供复用测试'))).toBe(true);
-    expect((await build(opts)).reused).toBe(true);
+    expect(reusedOrWhy(await build(opts))).toBe(true);
     await writeFile(pageFile, original);
     expect((await build(opts)).reused).toBe(false);
   });
@@ -101,9 +110,11 @@ describe('whole-output reuse', () => {
   it('builds again when a template or a style changed', async () => {
     const base = path.join(dir, 'templates', 'web', 'layouts', 'base.hbs');
     await writeFile(base, (await readFile(base, 'utf8')).replace('</body>', '<!-- 模板改了 -->\n</body>'));
+    lines.length = 0;
     expect((await build(opts)).reused).toBe(false);
+    expect(lines).toContain('changed since the last build: templates');
     expect(await readFile(path.join(out, 'index.html'), 'utf8')).toContain('<!-- 模板改了 -->');
-    expect((await build(opts)).reused).toBe(true);
+    expect(reusedOrWhy(await build(opts))).toBe(true);
 
     const css = path.join(dir, 'styles', 'web.css');
     await writeFile(css, (await readFile(css, 'utf8')) + '\n.reuse-test-marker { color: red; }\n');
@@ -111,18 +122,18 @@ describe('whole-output reuse', () => {
     const assets = await readdir(path.join(out, 'assets'));
     const cssFiles = await Promise.all(assets.filter((f) => f.endsWith('.css')).map((f) => readFile(path.join(out, 'assets', f), 'utf8')));
     expect(cssFiles.some((c) => c.includes('.reuse-test-marker'))).toBe(true);
-    expect((await build(opts)).reused).toBe(true);
+    expect(reusedOrWhy(await build(opts))).toBe(true);
   });
 
   it('builds again when the config changed, with --force, and when the output was damaged', async () => {
     const renamed = { ...opts, config: { ...opts.config, paper: { ...opts.config.paper, name: '复用测试报' } } };
     expect((await build(renamed)).reused).toBe(false);
     expect(await readFile(path.join(out, 'index.html'), 'utf8')).toContain('复用测试报');
-    expect((await build(renamed)).reused).toBe(true);
+    expect(reusedOrWhy(await build(renamed))).toBe(true);
     expect((await build(opts)).reused).toBe(false);
 
     expect((await build({ ...opts, force: true })).reused).toBe(false);
-    expect((await build(opts)).reused).toBe(true);
+    expect(reusedOrWhy(await build(opts))).toBe(true);
 
     // The editions wanted are part of the key.
     expect((await build({ ...opts, only: undefined, config: { ...opts.config, editions: { html: true, pdf: false } } })).reused).toBe(false);
@@ -136,7 +147,7 @@ describe('whole-output reuse', () => {
   });
 
   it('a failed build leaves the previous output untouched', async () => {
-    expect((await build(opts)).reused).toBe(true);
+    expect(reusedOrWhy(await build(opts))).toBe(true);
     const before = await snapshot(out);
     const manifest = await readFile(path.join(out, MANIFEST), 'utf8');
     const original = await readFile(pageFile);
@@ -146,7 +157,7 @@ describe('whole-output reuse', () => {
     expect(await readFile(path.join(out, MANIFEST), 'utf8')).toBe(manifest);
     expect((await readdir(dir)).filter((f) => f.startsWith('dist'))).toEqual(['dist']);
     await writeFile(pageFile, original);
-    expect((await build(opts)).reused).toBe(true);
+    expect(reusedOrWhy(await build(opts))).toBe(true);
   });
 
   it('an output folder that is not a previous build is not reused', async () => {
