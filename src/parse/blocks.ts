@@ -6,10 +6,11 @@
  * (`[主题]`, `[引题]`, …, see docs/markup.md).
  */
 import type { Root, RootContent, PhrasingContent, Image, ListItem as MdListItem } from 'mdast';
+import type { Node, Point } from 'unist';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import type { Blockquote, BodyBlock, HtmlBlock, List, ListItem, Paragraph } from '../ast/types.js';
-import { type Inl, inlineEnd, inlineStart, plainText, sliceInlines, textNode, offsetAt } from './inline.js';
+import { type Inl, inlineEnd, inlineStart, isLiteralChar, plainText, sliceInlines, textNode, offsetAt } from './inline.js';
 import { normalizeInlines } from './normalize.js';
 import { type Source, positionOf } from './source.js';
 
@@ -70,6 +71,102 @@ const processor = unified().use(remarkParse);
 /** Parses Markdown with the same processor the bench compares against. */
 export function parseMarkdown(text: string): Root {
   return processor.parse(text) as Root;
+}
+
+/**
+ * Where a long page can be cut into pieces that CommonMark parses exactly as it would
+ * parse the whole: at a blank line followed by a line that starts in column 0 and
+ * cannot continue anything before it (not a list item, not inside a fenced code block
+ * or an HTML block that runs over blank lines). Parsing piece by piece keeps only one
+ * piece's syntax tree in memory. Link reference definitions act across the whole
+ * document, so a text that may hold one (`]:`) is not cut. Pieces are about `size`
+ * characters; returns [start, end) offsets.
+ */
+export function markdownChunks(text: string, size = 128 * 1024): Array<[number, number]> {
+  if (!(size >= 1)) size = 128 * 1024;
+  if (text.length <= size || text.indexOf(']:') >= 0) return [[0, text.length]];
+  const out: Array<[number, number]> = [];
+  let chunkStart = 0;
+  let end: RegExp | undefined; // end condition of the fenced code or HTML block we are in
+  let prevBlank = false;
+  let blankFrom = 0; // start of the run of blank lines before `at`
+  for (let at = 0; at < text.length; ) {
+    let nl = text.indexOf('\n', at);
+    if (nl < 0) nl = text.length;
+    const line = text.slice(at, nl);
+    if (end) {
+      if (end.test(line)) end = undefined;
+    } else {
+      if (prevBlank && at - chunkStart >= size && /^\S/.test(line) && !LIST_START.test(line)) {
+        // the blank lines between belong to neither piece: at the end of a piece they
+        // would be taken into an unclosed code or HTML block of a list item
+        out.push([chunkStart, blankFrom]);
+        chunkStart = at;
+      }
+      const opening = blockOpening(line);
+      // an HTML block may end on the line that opens it (`<!-- … -->`)
+      if (opening && !(opening.html && opening.end.test(line.slice(opening.length)))) end = opening.end;
+    }
+    const blank = !/[^ \t]/.test(line);
+    if (blank && !prevBlank) blankFrom = at;
+    prevBlank = blank;
+    at = nl + 1;
+  }
+  out.push([chunkStart, text.length]);
+  return out;
+}
+
+/** The Markdown trees of the pieces of `text` (markdownChunks), positions as in the whole text. */
+export function* parseMarkdownPieces(text: string, size?: number): Generator<Root> {
+  let line = 0; // newlines before the piece
+  let counted = 0;
+  for (const [a, b] of markdownChunks(text, size)) {
+    if (a === 0 && b === text.length) {
+      yield parseMarkdown(text);
+      continue;
+    }
+    for (let i = text.indexOf('\n', counted); i >= 0 && i < a; i = text.indexOf('\n', i + 1)) line++;
+    counted = a;
+    const root = parseMarkdown(text.slice(a, b));
+    if (a > 0) shiftPositions(root, a, line);
+    yield root;
+  }
+}
+
+/** Moves a piece's positions to where it starts in the whole text (a line start: columns stay). */
+function shiftPositions(node: Node, offset: number, lines: number): void {
+  const seen = new Set<Point>();
+  const shift = (p: Point | undefined) => {
+    if (!p || seen.has(p)) return;
+    seen.add(p);
+    p.line += lines;
+    if (p.offset !== undefined) p.offset += offset;
+  };
+  const walk = (n: Node) => {
+    shift(n.position?.start);
+    shift(n.position?.end);
+    const kids = (n as { children?: Node[] }).children;
+    if (kids) for (const k of kids) walk(k);
+  };
+  walk(node);
+}
+
+const LIST_START = /^(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)/;
+const HTML_OPEN = /^ {0,3}(?:<(?:script|pre|style|textarea)(?=[\s>]|$)|<!--|<\?|<!\[CDATA\[|<![A-Za-z])/i;
+
+/** The end condition of a block that runs over blank lines (CommonMark: fenced code, HTML blocks 1–5), if `line` opens one. */
+function blockOpening(line: string): { end: RegExp; html: boolean; length: number } | undefined {
+  const fence = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+  if (fence) {
+    // closed by a fence of the same character, at least as long
+    const ch = fence[1][0] === '`' ? '`' : '~';
+    return { end: new RegExp(`^ {0,3}${ch}{${fence[1].length},}[ \\t]*$`), html: false, length: fence[0].length };
+  }
+  const m = HTML_OPEN.exec(line);
+  if (!m) return undefined;
+  const o = m[0].trimStart().toLowerCase();
+  const end = o === '<!--' ? /-->/ : o === '<?' ? /\?>/ : o === '<![cdata[' ? /\]\]>/ : o.startsWith('<!') ? />/ : /<\/(?:script|pre|style|textarea)>/i;
+  return { end, html: true, length: m[0].length };
 }
 
 export const ROLE_TAGS: Record<string, Kind> = {
@@ -170,7 +267,7 @@ function readTags(src: Source, inlines: Inl[]): { tags: string[]; rest: Inl[] } 
     if (!m) break;
     // an escaped `\[主题]` is text, not a tag
     const bracket = cut + m[0].indexOf('[');
-    if (src.text[offsetAt(src, inlines, bracket)] !== '[') break;
+    if (!isLiteralChar(src, inlines, bracket, '[')) break;
     tags.push(m[1]);
     cut += m[0].length;
   }
@@ -334,7 +431,7 @@ function stripTags(src: Source, inlines: Inl[]): Inl[] {
   for (const at of lineStarts) {
     let cut = 0;
     for (let m = TAG_RE.exec(text.slice(at)); m; m = TAG_RE.exec(text.slice(at + cut))) {
-      if (src.text[offsetAt(src, inlines, at + cut + m[0].indexOf('['))] !== '[') break;
+      if (!isLiteralChar(src, inlines, at + cut + m[0].indexOf('['), '[')) break;
       cut += m[0].length;
     }
     if (cut) cuts.push([at, at + cut]);
@@ -363,6 +460,8 @@ function passParagraphs(src: Source, node: RootContent): Paragraph[] {
   if (node.type === 'paragraph') return [paragraphNode(src, convertInlines(src, node.children), s, e)];
   if (node.type === 'heading') return [paragraphNode(src, convertInlines(src, node.children), s, e)];
   if ('children' in node && node.type !== 'list') return (node.children as RootContent[]).flatMap((c) => passParagraphs(src, c));
+  // raw HTML stays literal, as at the top level (no tags, no normalisation)
+  if (node.type === 'html') return [{ type: 'paragraph', children: [{ type: 'html', value: node.value, position: positionOf(src, s, e) }], position: positionOf(src, s, e) }];
   return [paragraphNode(src, [textNode(src, src.text.slice(s, e), s, e)], s, e)];
 }
 
@@ -383,7 +482,8 @@ function listNode(src: Source, node: Extract<RootContent, { type: 'list' }>): Li
 /**
  * An ATX heading is one line in CommonMark. A heading line that ends in a hard break
  * (two spaces or `\`) directly followed by a line of text continues the headline:
- * `# 前三季度GDP增长6.8%  ⏎主要经济指标领跑全市` is one two-line headline.
+ * `# 前三季度GDP增长6.8%  ⏎主要经济指标领跑全市` is one two-line headline — unless that
+ * line starts with a role tag.
  */
 function headingContinues(src: Source, heading: RootContent, next: RootContent | undefined): boolean {
   if (!next || next.type !== 'paragraph' || heading.type !== 'heading') return false;
@@ -391,7 +491,10 @@ function headingContinues(src: Source, heading: RootContent, next: RootContent |
   if ((next.position?.start.line ?? 0) !== endLine + 1) return false;
   const lineStart = src.lineStarts[endLine - 1] ?? 0;
   const lineEnd = (src.lineStarts[endLine] ?? src.text.length + 1) - 1;
-  return /(?: {2,}|\\)$/.test(src.text.slice(lineStart, lineEnd));
+  if (!/(?: {2,}|\\)$/.test(src.text.slice(lineStart, lineEnd))) return false;
+  // a role tag on the next line says what that line is: it does not continue the headline
+  const first = next.children[0];
+  return !(first?.type === 'text' && TAG_RE.test(first.value));
 }
 
 export function toBlocks(src: Source, root: Root): Block[] {

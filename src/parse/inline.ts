@@ -84,6 +84,34 @@ export function offsetAt(src: Source, nodes: Inl[], k: number): number {
   return nodes.length ? endOf(nodes[nodes.length - 1]) : 0;
 }
 
+/**
+ * Is plain-text character `k` of `nodes` the character `ch` written as such in the
+ * source (not produced by an escape like `\\[`, an entity, or inline code)? Unlike
+ * offsetAt, this finds the character itself, also after indentation or a `>` that
+ * Markdown stripped from a continuation line.
+ */
+export function isLiteralChar(src: Source, nodes: Inl[], k: number, ch: string): boolean {
+  let at = 0;
+  for (const n of nodes) {
+    const len = lengthOf(n);
+    if (k < at + len) {
+      const rel = k - at;
+      if (n.type === 'text') {
+        if (n.value[rel] !== ch) return false;
+        const from = locate(src, n, rel);
+        const end = Math.min(n.position?.end.offset ?? from, from + 8);
+        let j = from;
+        while (j < end && src.text[j] !== ch) j++;
+        return j < end && src.text[j - 1] !== '\\';
+      }
+      if (n.type === 'break' || n.type === 'inlineCode' || n.type === 'html') return false;
+      return isLiteralChar(src, (n as { children: Inl[] }).children, rel, ch);
+    }
+    at += len;
+  }
+  return false;
+}
+
 function spanPosition(src: Source, children: Inl[], fallback?: Position): Position | undefined {
   if (!children.length) return fallback;
   return positionOf(src, startOf(children[0]), endOf(children[children.length - 1]));

@@ -173,6 +173,10 @@ export async function loadIssues(
       files.push(...r.files);
     }
   }
+  // page files right in the folder but no issue in it: an issue folder missing its issue.yaml
+  if (!wanted && !issues.length && entries.some((e) => e.isFile() && PAGE_FILE.test(e.name))) {
+    throw new BanmianError('issue folder has no issue.yaml', { file: relativeName(issuesDir, root) });
+  }
   issues.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { issues, files };
 }

@@ -7,7 +7,7 @@
 import type { Article, Banner, BodyBlock, Page, PageMeta, StaffCredits, ArticleHeader } from '../ast/types.js';
 import { BanmianError } from '../errors.js';
 import { VFile } from 'vfile';
-import { type Block, parseMarkdown, toBlocks } from './blocks.js';
+import { type Block, parseMarkdownPieces, toBlocks } from './blocks.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { classify, preClassify } from './infer.js';
 import { detectInterview, isTurn } from './interview.js';
@@ -33,6 +33,8 @@ import {
 export interface ParsePageOptions {
   file: string;
   number?: number;
+  /** Characters per Markdown piece of a long page (blocks.ts markdownChunks); Infinity parses it whole. */
+  pieceSize?: number;
 }
 
 type Item =
@@ -41,6 +43,7 @@ type Item =
   | { kind: 'article'; draft: ArticleDraft };
 
 const PRE_HEADER = new Set(['sectionLabel', 'kicker', 'lead']);
+const HEADER_NODES = new Set(['sectionLabel', 'kicker', 'headline', 'subtitle', 'byline']);
 
 function assemble(blocks: Block[]): Item[] {
   const items: Item[] = [];
@@ -177,9 +180,12 @@ function bannerNode(src: Source, item: { title?: Block; motto?: Block }): Banner
 }
 
 /** Splits the page text into blocks and infers what they are. */
-function inferPage(src: Source, markdownText: string): Item[] {
-  const root = parseMarkdown(markdownText);
-  let blocks = toBlocks(src, root);
+function inferPage(src: Source, markdownText: string, pieceSize?: number): Item[] {
+  // Piece by piece: only one piece's Markdown tree is alive at a time (bounded memory on huge pages).
+  let blocks: Block[] = [];
+  for (const root of parseMarkdownPieces(markdownText, pieceSize)) {
+    for (const block of toBlocks(src, root)) blocks.push(block);
+  }
   blocks = preClassify(blocks);
   blocks = repairColumnBreaks(src, blocks);
   blocks = classify(src, blocks);
@@ -222,7 +228,7 @@ export function parsePage(text: string, opts: ParsePageOptions): { page: Page; f
 
   let items: Item[];
   try {
-    items = inferPage(src, markdownText);
+    items = inferPage(src, markdownText, opts.pieceSize);
   } catch (err) {
     if (err instanceof BanmianError) throw err;
     // A bug in inference must not take the build down: keep every character, say so.
@@ -244,6 +250,10 @@ export function parsePage(text: string, opts: ParsePageOptions): { page: Page; f
     } else {
       if (!it.draft.blocks.length) continue;
       const node = buildArticle(src, it.draft, `a${++n}`);
+      if (!node.children.some((c) => !HEADER_NODES.has(c.type)) && node.children.some((c) => c.type === 'headline')) {
+        // e.g. a side story whose body the extraction lost or put elsewhere: the editor should look
+        report(src, 'this article has a headline but no body text (is its body missing or placed under another headline?)', 'article-without-body', node.position!.start.offset!, node.position!.end.offset!, 'warning');
+      }
       articles.push({ node, marked: it.draft.leadMark });
       children.push(node);
     }

@@ -144,6 +144,9 @@ describe('corpus 002: special page', () => {
     expect(arts.indexOf(zh)).toBe(arts.indexOf(a) + 1);
     expect(child<Headline>(zh, 'headline')[0].children.map((c) => c.type)).toEqual(['text', 'break', 'text']);
     expect(textOf(zh.children[0])).toBe('实体经济振兴');
+    // its body is not in the extracted text: the article is header-only, and check says so
+    expect(zh.children.map((c) => c.type)).toEqual(['sectionLabel', 'headline', 'byline']);
+    expect(messages(file, 'article-without-body').map((m) => (m as { line?: number }).line)).toEqual([27]);
     expect(messages(file, 'moved-block').length).toBe(2);
   });
 

@@ -2,8 +2,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Node, Parent } from 'unist';
-import { visit } from 'unist-util-visit';
+import type { Node, Node as MdNode, Parent } from 'unist';
+import { CONTINUE, SKIP, visit } from 'unist-util-visit';
+import type { Image, List, Root, Text as MdText } from 'mdast';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
 import type { VFile } from 'vfile';
 import { decodeNamedCharacterReference } from 'decode-named-character-reference';
 import { significantChars } from '../../src/ast/text.js';
@@ -43,86 +46,137 @@ export function textOf(node: Node): string {
   return '';
 }
 
-const TAG = /^([ \t>\u3000]*(?:(?:#{1,6}|[-+*]|\d{1,9}[.)])[ \t]+)?[ \t>\u3000]*)((?:\[(?:栏目|引题|主题|副题|署名|导语|小标题|正文|问|答|图说|摄影|简讯|文末|转版|栏头|头条|新稿)\](?!\([^()\s]*\))[ \t\u3000]*)+)/gm;
+const TAG_NAMES = '栏目|引题|主题|副题|署名|导语|小标题|正文|问|答|图说|摄影|简讯|文末|转版|栏头|头条|新稿';
+/** One or more role tags (and the spaces after them) at a position. */
+const TAGS_AT = new RegExp(`(?:\\[(?:${TAG_NAMES})\\][ \\t\u3000]*)+`, 'y');
+
+/** The page format read by CommonMark, independent of the parser's own stages. */
+const markdown = unified().use(remarkParse);
 
 /**
- * Where the page text starts (after front matter) and which ranges are markup, not
- * text: role tags and Markdown link/image addresses. Everything else after the front
- * matter counts for the invariant.
+ * Markdown constructs whose source is kept as written (content, with no references,
+ * escapes, links or images inside): code spans and raw HTML (2), and — with role tags
+ * still read at their line starts (3) — code blocks (indented extraction text), link
+ * reference definitions and reference-style links (the page format does not use them).
  */
-export function inputChars(source: string, tree?: Node): Array<{ ch: string; off: number }> {
-  const fm = /^---[ \t]*\n[\s\S]*?\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(source);
+const LITERAL = new Map([['inlineCode', 2], ['html', 2], ['code', 3], ['definition', 3], ['linkReference', 3], ['imageReference', 3]]);
+
+/**
+ * The input side of the invariant: the significant characters of the page text, each
+ * with its source offset, read independently of the parser with CommonMark
+ * (remark-parse) and the page format of docs/markup.md:
+ * - front matter is data, not text;
+ * - literal constructs (LITERAL above, autolinks) count as written;
+ * - an image counts as its description and title (the caption and photo credit); its
+ *   address is markup; a link counts as its label (address and title are markup);
+ * - ordered-list numbers are markup; a character reference counts as the character
+ *   it stands for;
+ * - role tags are markup where the page format reads them: at the start of a line of
+ *   a paragraph, of a heading's first line, or of a line of a code block (indented
+ *   text is unmarked extraction text, see blocks.ts).
+ */
+export function inputChars(source: string): Array<{ ch: string; off: number }> {
+  const fm = /^---[ \t]*\n(?:[\s\S]*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(source);
   const bodyStart = fm ? fm[0].length : 0;
-  const markup: Array<[number, number]> = [];
-  TAG.lastIndex = 0;
-  for (let m; (m = TAG.exec(source)); ) {
-    if (m.index < bodyStart) continue;
-    const s = m.index + m[1].length;
-    markup.push([s, s + m[2].length]);
+  const body = source.slice(0, bodyStart).replace(/[^\n]/g, ' ') + source.slice(bodyStart);
+  const root = markdown.parse(body) as Root;
+
+  // per source offset: 1 = markup (not text), 2 = literal (counts as written)
+  const kind = new Uint8Array(source.length);
+  const mark = (a: number, b: number, k: number) => kind.fill(k, Math.max(0, a), Math.max(0, Math.min(b, source.length)));
+  /** Text that stands for a source range (an image's description and title, a reference). */
+  const replaced = new Map<number, string>();
+  /** offset → length of the inline openers there (`*`, `**`, a link's `[`): a tag may follow them. */
+  const openerAt = new Map<number, number>();
+  const tagLines: Array<{ at: number; end: number; more: boolean; prefix: RegExp }> = [];
+
+  const startOf = (n: MdNode) => n.position?.start.offset ?? 0;
+  const endOf = (n: MdNode) => n.position?.end.offset ?? 0;
+  visit(root, (n: MdNode, _i, parent) => {
+    const a = startOf(n);
+    const b = endOf(n);
+    const literal = LITERAL.get(n.type) ?? (n.type === 'link' && source[a] === '<' ? 2 : 0);
+    if (literal) {
+      mark(a, b, literal);
+      if (n.type === 'code' || n.type === 'definition') tagLines.push({ at: a, end: b, more: true, prefix: /[ \t\u3000]*/y });
+      return SKIP;
+    }
+    if (n.type === 'image') {
+      const img = n as Image;
+      mark(a, b, 1);
+      replaced.set(a, significantChars(img.alt ?? '') + significantChars(img.title ?? ''));
+      return SKIP;
+    }
+    if (n.type === 'link') {
+      openerAt.set(a, (openerAt.get(a) ?? 0) + 1);
+      const kids = (n as Parent).children;
+      mark(kids.length ? endOf(kids[kids.length - 1]) : a + 1, b, 1);
+    }
+    if (n.type === 'emphasis' || n.type === 'strong') openerAt.set(a, (openerAt.get(a) ?? 0) + (n.type === 'strong' ? 2 : 1));
+    if (n.type === 'listItem' && parent && (parent as List).ordered) {
+      const m = /^\d{1,9}[.)]/.exec(source.slice(a, a + 12));
+      if (m) mark(a, a + m[0].length, 1);
+    }
+    if (n.type === 'paragraph') tagLines.push({ at: a, end: b, more: true, prefix: /[ \t>]*/y });
+    if (n.type === 'heading') {
+      const kids = (n as Parent).children;
+      if (kids.length) tagLines.push({ at: startOf(kids[0]), end: b, more: false, prefix: /[ \t]*/y });
+    }
+    if (n.type === 'text' && (n as MdText).value !== source.slice(a, b)) references(source, a, b, mark, replaced);
+    return CONTINUE;
+  });
+
+  // Role tags at line starts (after inline openers: `*[主题]*` is a tag too).
+  for (const { at, end, more, prefix } of tagLines) {
+    for (let line = at; line < end; ) {
+      prefix.lastIndex = line;
+      prefix.exec(source);
+      let p = prefix.lastIndex;
+      for (let d; (d = openerAt.get(p)); ) p += d;
+      TAGS_AT.lastIndex = p;
+      const m = TAGS_AT.exec(source);
+      // not inside markup, a code span or raw HTML
+      if (m && (kind[p] === 0 || kind[p] === 3)) mark(p, p + m[0].length, 1);
+      if (!more) break;
+      const nl = source.indexOf('\n', line);
+      if (nl < 0 || nl + 1 >= end) break;
+      line = nl + 1;
+    }
   }
-  // Literal stretches (code, text kept exactly as written) hold no entity or address markup.
-  const literal: Array<[number, number]> = [];
-  if (tree) {
-    visit(tree, (n) => {
-      const a = n.position?.start.offset ?? 0;
-      const b = n.position?.end.offset ?? 0;
-      if (n.type === 'inlineCode' || (n.type === 'text' && source.slice(a, b) === (n as Text).value)) literal.push([a, b]);
-    });
+
+  const out: Array<{ ch: string; off: number }> = [];
+  for (let i = bodyStart; i < source.length; i++) {
+    const r = replaced.get(i);
+    if (r !== undefined) for (const ch of r) out.push({ ch, off: i });
+    const cp = source.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    const at = i;
+    if (cp > 0xffff) i++;
+    if (kind[at] === 1) continue;
+    const sig = significantChars(ch);
+    if (sig) out.push({ ch: sig, off: at });
   }
-  const inLiteral = (x: number) => literal.some(([a, b]) => x >= a && x < b);
-  // ordered-list numbers are Markdown markup (kept in `list.start`, not in text)
-  if (tree) {
-    visit(tree, 'list', (list) => {
-      if (!(list as { ordered?: boolean }).ordered) return;
-      for (const item of (list as Parent).children) {
-        const at = item.position?.start.offset ?? -1;
-        const m = /^\d{1,9}[.)]/.exec(source.slice(at, at + 12));
-        if (m) markup.push([at, at + m[0].length]);
-      }
-    });
-  }
-  // link and image addresses (and a link's title) are markup; an image's title is its photo credit
-  if (tree) {
-    visit(tree, (n) => {
-      const isLink = n.type === 'link';
-      const isImage = n.type === 'figure' || (n.type === 'text' && source.startsWith('![', n.position?.start.offset ?? -1));
-      if (!isLink && !isImage) return;
-      const a = n.position?.start.offset ?? 0;
-      const slice = source.slice(a, n.position?.end.offset ?? a);
-      const k = slice.lastIndexOf('](');
-      if (k < 0 || inLiteral(a + k + 2)) return;
-      if (isLink) markup.push([a + k + 2, a + slice.length]);
-      else markup.push([a + k + 2, a + k + 2 + (/^[^)\s]*/.exec(slice.slice(k + 2))?.[0].length ?? 0)]);
-    });
-  }
-  // Character references (`&amp;`, `&#20013;`) are Markdown markup: they count as the character they stand for.
-  const refs = new Map<number, string>();
-  const ref = /(?<!\\)&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/g;
-  for (let m; (m = ref.exec(source)); ) {
-    if (m.index < bodyStart) continue;
-    let decoded: string | false = false;
+  return out;
+}
+
+/** Character references (`&amp;`, `&#20013;`) in a text node: markup standing for the character they encode. */
+function references(source: string, a: number, b: number, mark: (a: number, b: number, k: number) => void, replaced: Map<number, string>): void {
+  const ref = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/g;
+  const slice = source.slice(a, b);
+  for (let m; (m = ref.exec(slice)); ) {
+    let slashes = 0;
+    while (m.index - slashes - 1 >= 0 && slice[m.index - slashes - 1] === '\\') slashes++;
+    if (slashes % 2) continue; // `\&amp;` is an escaped `&`
+    let decoded: string | false;
     if (m[3]) decoded = decodeNamedCharacterReference(m[3]);
     else {
       const cp = m[1] ? Number(m[1]) : parseInt(m[2], 16);
       decoded = cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : '\ufffd';
     }
-    if (decoded === false || inLiteral(m.index)) continue;
-    markup.push([m.index, m.index + m[0].length]);
-    refs.set(m.index, decoded);
+    if (decoded === false) continue;
+    mark(a + m.index, a + m.index + m[0].length, 1);
+    replaced.set(a + m.index, significantChars(decoded));
   }
-  const out: Array<{ ch: string; off: number }> = [];
-  for (let i = bodyStart; i < source.length; i++) {
-    const r = refs.get(i);
-    if (r !== undefined) for (const ch of significantChars(r)) out.push({ ch, off: i });
-    const cp = source.codePointAt(i)!;
-    const ch = String.fromCodePoint(cp);
-    const at = i;
-    if (cp > 0xffff) i++;
-    if (!significantChars(ch)) continue;
-    if (markup.some(([a, b]) => at >= a && at < b)) continue;
-    out.push({ ch: significantChars(ch), off: at });
-  }
-  return out;
 }
 
 /**
@@ -151,7 +205,7 @@ function sorted(s: string): string {
  * except inside blocks the parser reported as moved (ruleId 'moved-block').
  */
 export function checkInvariant(source: string, page: Page, file: VFile): { ok: boolean; detail: string } {
-  const input = inputChars(source, page);
+  const input = inputChars(source);
   const output = outputChars(page);
   const inStr = input.map((x) => x.ch).join('');
   const outStr = output.map((x) => x.ch).join('');

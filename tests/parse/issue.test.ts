@@ -73,6 +73,13 @@ describe('loadIssues', () => {
     await expect(loadIssues(root, { root, ids: ['drafts'] })).rejects.toThrow('drafts: issue folder has no issue.yaml');
     await expect(loadIssues(root, { root, ids: ['zzz'] })).rejects.toThrow(/zzz: no such issue folder/);
   });
+
+  it('a folder of page files without issue.yaml is an error, not an empty list', async () => {
+    const dir = issueDir('loose-pages', null, { '01-a.md': '正文。' });
+    await expect(loadIssues(dir, { root: tmp })).rejects.toThrow('loose-pages: issue folder has no issue.yaml');
+    const empty = issueDir('empty-issues', null, {});
+    await expect(loadIssues(empty, { root: tmp })).resolves.toMatchObject({ issues: [] });
+  });
 });
 
 describe('the sample issue', () => {

@@ -115,3 +115,57 @@ describe('inference on small unmarked pages', () => {
     expect(page.staff.typesetter).toEqual(['吕雪']);
   });
 });
+
+describe('literal Markdown and tags on continuation lines', () => {
+  it('keeps an image written in indented (code) text as text, address included', () => {
+    const { page } = parse('    ![图](a.jpg "某 摄")\n');
+    expect(textOf(page)).toContain('a.jpg');
+    expect(page.children.some((c) => c.type === 'article' && c.children.some((x) => x.type === 'figure'))).toBe(false);
+  });
+
+  it('reads a role tag on an indented or quoted continuation line inside a list or quote', () => {
+    for (const text of ['- - [主题] 甲\n  [引题] 乙\n', '> 甲\n>     乙\n> [主题] 丙\n']) {
+      const { page } = parse(text);
+      expect(textOf(page)).not.toMatch(/主题|引题/);
+    }
+  });
+
+  it('does not continue a headline with a line that starts with a role tag', () => {
+    const { page } = parse('# 第一行  \n[主题] 另一篇\n');
+    expect(arts(page).map((a) => headlineText(a))).toEqual(['第一行', '另一篇']);
+  });
+
+  it('keeps raw HTML in a list literal (no tag read inside it)', () => {
+    const { page } = parse('- <div>\n  [主题] x\n');
+    const html: string[] = [];
+    const walk = (n: Parent | { type: string; value?: string }) => {
+      if (n.type === 'html') html.push((n as { value: string }).value);
+      if ('children' in n) n.children.forEach((c) => walk(c as never));
+    };
+    walk(page as never);
+    expect(html.join('')).toContain('[主题] x');
+  });
+});
+
+describe('interview turns with ASCII colons; mdast-util-to-string', () => {
+  const text = '稳经济促发展\n\n——访灵珠山街道党工委书记杨军\n\n□本报记者 丁霞\n\n记者: 今年有什么打算?\n\n杨军: 我们将聚焦实体经济。\n\n第二段，我们还要做好民生。\n\n记者：还有呢？\n\n杨军：我们将继续努力。\n\n据了解，灵珠山街道今年将实施十项工程。\n';
+
+  it('reads `记者:` / `杨军:` turns, keeps follow-on paragraphs in the answer, releases the wrap-up', () => {
+    const { page } = parse(text);
+    const a = arts(page)[0];
+    expect(types(a)).toEqual(['headline', 'subtitle', 'byline', 'question', 'answer', 'question', 'answer', 'paragraph']);
+    const turns = a.children.filter((c) => c.type === 'question' || c.type === 'answer') as Array<{ speaker: string; children: unknown[] }>;
+    expect(turns.map((t) => t.speaker)).toEqual(['记者', '杨军', '记者', '杨军']);
+    expect(turns[1].children).toHaveLength(2);
+  });
+
+  it('gives a node its text with mdast-util-to-string (speaker labels and roles stay in the text)', async () => {
+    const { toString } = await import('mdast-util-to-string');
+    const { page } = parse(text);
+    const a = arts(page)[0];
+    expect(toString(a.children[1] as never)).toBe('访灵珠山街道党工委书记杨军');
+    expect(toString(a.children[2] as never)).toBe('本报记者 丁霞');
+    expect(toString(a.children[3] as never)).toBe('记者：今年有什么打算？');
+    expect(toString(a.children[4] as never)).toBe('杨军：我们将聚焦实体经济。第二段，我们还要做好民生。');
+  });
+});
