@@ -86,7 +86,7 @@ export function offsetAt(src: Source, nodes: Inl[], k: number): number {
 
 /**
  * Is plain-text character `k` of `nodes` the character `ch` written as such in the
- * source (not produced by an escape like `\\[`, an entity, or inline code)? Unlike
+ * source (not produced by an escape like `\[`, an entity, or inline code)? Unlike
  * offsetAt, this finds the character itself, also after indentation or a `>` that
  * Markdown stripped from a continuation line.
  */
