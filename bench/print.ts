@@ -12,6 +12,7 @@ import { loadIssue } from '../src/parse/index.js';
 import { buildPrintEdition, finalHtml, keepFinalDocuments } from '../src/print/index.js';
 import { guardPage, ORIGIN, type AssetTable } from '../src/print/assets.js';
 import { launchBrowser } from '../src/print/browser.js';
+import { printTimings, StageTimer, type Stage } from '../src/print/timing.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -38,20 +39,37 @@ export async function benchPrint(): Promise<Record<string, number | string>> {
       await buildPrintEdition([issue], { root: ROOT, config, outDir: out, previousOutDir: out, force: true, log });
       return performance.now() - t;
     };
+    // Per stage: wall and CPU time (this process + the browser's); on a shared machine
+    // the CPU time is the steadier number. Stages marked "overlapped" run alongside others.
+    process.env.BANMIAN_TIMINGS = '1';
+    const stageList = () => [...(printTimings.get('browser') ?? []), ...(printTimings.get(issue.id) ?? [])] as Stage[];
+    const stages = (label: string): Record<string, string> => {
+      const out: Record<string, string> = {};
+      for (const s of stageList()) out[`  ${label}: ${s.name}`] = `wall ${(s.ms / 1000).toFixed(2)} s, cpu ${(s.cpuMs / 1000).toFixed(2)} s`;
+      return out;
+    };
+    const cpuOf = () => stageList().filter((s) => !s.name.includes('overlapped')).reduce((a, s) => a + s.cpuMs, 0);
     const cold = await run('cold');
+    const coldStages = stages('cold');
     const warm = await run('warm');
+    const warmStages = stages('warm');
+    const warmCpu = cpuOf();
     // The floor: the final HTML, printed once by a bare page.pdf().
     const html = finalHtml.get(issue.id)!;
     const b = await launchBrowser(config.print.browserPath);
     let floor = 0;
+    const floorTimer = new StageTimer();
+    floorTimer.browserPid = b.browser.process()?.pid;
     try {
       const tab = await b.browser.newPage();
       const table: AssetTable = { files: new Map([['/print.css', path.join(ROOT, 'styles/print.css')]]), docs: new Map([['/final.html', { type: 'text/html; charset=utf-8', body: html }]]) };
       await guardPage(tab, table);
       const t = performance.now();
-      await tab.goto(`${ORIGIN}/final.html`, { waitUntil: 'load' });
-      await tab.evaluate(() => document.fonts.ready.then(() => undefined));
-      await tab.pdf({ printBackground: true, preferCSSPageSize: true, tagged: true, outline: true });
+      await floorTimer.time('floor', async () => {
+        await tab.goto(`${ORIGIN}/final.html`, { waitUntil: 'load' });
+        await tab.evaluate(() => document.fonts.ready.then(() => undefined));
+        await tab.pdf({ printBackground: true, preferCSSPageSize: true, tagged: true, outline: true });
+      });
       floor = performance.now() - t;
     } finally {
       await b.close();
@@ -65,6 +83,11 @@ export async function benchPrint(): Promise<Record<string, number | string>> {
       'floor: bare page.pdf() of the final HTML (s)': floor / 1000,
       'warm / floor': warm / floor,
       'target ratio': '≤ 3',
+      'warm cpu (s, this process + browser)': warmCpu / 1000,
+      'floor cpu (s)': floorTimer.stages[0].cpuMs / 1000,
+      'warm cpu / floor cpu': warmCpu / floorTimer.stages[0].cpuMs,
+      ...coldStages,
+      ...warmStages,
     };
   } finally {
     keepFinalDocuments(false);

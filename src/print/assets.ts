@@ -60,6 +60,19 @@ const MIME: Record<string, string> = {
 /** Blocked requests, for the build log and the tests. */
 export const refused: string[] = [];
 
+/** What interception answered (for BANMIAN_DEBUG and the benchmark). */
+export const served = { requests: 0, bytes: 0 };
+
+/** The font files and Paged.js are answered on every navigation: read them once. */
+const fixedBytes = new Map<string, Buffer>();
+
+async function fileBytes(file: string): Promise<Buffer> {
+  if (!file.startsWith(NODE_MODULES + path.sep)) return readFile(file);
+  let b = fixedBytes.get(file);
+  if (!b) fixedBytes.set(file, (b = await readFile(file)));
+  return b;
+}
+
 function resolveFixed(p: string): string | undefined {
   if (p === '/paged.polyfill.js') return path.join(NODE_MODULES, 'pagedjs/dist/paged.polyfill.js');
   const m = /^\/fonts\/((?:@fontsource\/noto-serif-sc|@fontsource\/noto-sans-sc|lxgw-wenkai-webfont))\/files\/([\w.-]+\.woff2)$/.exec(p);
@@ -88,7 +101,9 @@ async function answer(req: HTTPRequest, table: AssetTable): Promise<void> {
     return void req.abort('blockedbyclient');
   }
   try {
-    const body = await readFile(file);
+    const body = await fileBytes(file);
+    served.requests++;
+    served.bytes += body.length;
     await req.respond({ status: 200, contentType: MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream', body, headers: { 'access-control-allow-origin': '*' } });
   } catch {
     await req.respond({ status: 404, body: '' });
