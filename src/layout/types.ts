@@ -31,6 +31,8 @@ export interface ModuleLayout {
   bodyY?: number;
   /** Text that did not fit anywhere (should be 0). */
   overset: number;
+  /** Height of the tallest blank in the module (end of a column, gap in the header), pt. */
+  hole: number;
 }
 
 export interface PageLayout {

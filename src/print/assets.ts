@@ -81,6 +81,9 @@ function resolveFixed(p: string): string | undefined {
 }
 
 export async function guardPage(page: BrowserPage, table: AssetTable): Promise<void> {
+  // Functions handed to page.evaluate come from TypeScript run through tsx/esbuild, which
+  // wraps named functions in a `__name()` helper the page does not have: give it one.
+  await page.evaluateOnNewDocument('globalThis.__name ??= (f) => f;');
   await page.setRequestInterception(true);
   page.on('request', (req: HTTPRequest) => void answer(req, table));
 }

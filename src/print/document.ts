@@ -23,6 +23,9 @@ export function headlineSizes(lead: boolean, w: number): number[] {
 
 export const SIZES = 5;
 
+/** Headline sizes in pt of a continuation (上接) module: small, growing a little on a page short of text. */
+export const CONT_SIZES = [12, 15, 18];
+
 export function rootStyle(grid: Grid): string {
   return `:root{--em:${grid.em}pt;--line:${grid.line}pt;--col:${grid.columnW}pt;--gut:${grid.gutter}pt;--type-w:${grid.typeW}pt;--grid-h:${grid.lines * grid.line}pt;--masthead-h:${grid.mastheadLines * grid.line}pt}`;
 }
@@ -39,23 +42,58 @@ export interface MeasureItem {
   photos: Figure[];
 }
 
-/** One sheet with everything to measure, keyed by data attributes. */
+/** Narrowest module the packer makes (stacks and rails are at least 2 columns wide). */
+export function minModuleColumns(grid: Grid): number {
+  return Math.min(2, grid.columns);
+}
+
+/**
+ * One sheet with everything the packer needs, keyed by data attributes: every article's
+ * header at its base headline size and its continuation header at every width a module
+ * can have, its photo captions, its body blocks in one column. The bigger headline steps
+ * are measured later, only where a module has room to grow (`sizesDocument`).
+ */
 export function measureDocument(grid: Grid, items: MeasureItem[]): string {
   let body = '';
   for (const it of items) {
     body += `<div class="measure" data-key="${esc(it.key)}">`;
-    for (let w = 1; w <= grid.columns; w++) {
+    for (let w = minModuleColumns(grid); w <= grid.columns; w++) {
       const width = spanWidth(grid, w);
-      headlineSizes(it.article.lead, w).forEach((pt, s) => {
-        body += `<div class="mh${it.article.lead ? ' lead-module' : ''}" data-kind="h" data-w="${w}" data-s="${s}" style="width:${width}pt">${headerHtml(it.article, { headlinePt: pt, banner: it.banner })}</div>`;
-      });
-      body += `<div class="mh" data-kind="c" data-w="${w}" style="width:${width}pt">${headerHtml(it.article, { headlinePt: 12, continuedFrom: 1 })}</div>`;
+      body += headerProbe(it, w, 0, false, width);
+      body += headerProbe(it, w, 0, true, width);
       it.photos.forEach((f, i) => {
         body += `<div class="figs" data-kind="f" data-w="${w}" data-i="${i}" style="width:${width}pt">${figureHtml(f, '', 0).replace(/<img[^>]*>/, '')}</div>`;
       });
     }
     body += `<div class="body" data-kind="b">${it.blocks.map(blockHtml).join('')}</div>`;
     body += `<div class="body" data-kind="j"><p class="jump">（下转第99版）</p></div>`;
+    body += `</div>`;
+  }
+  return `${head(grid)}</head><body>${body}</body></html>`;
+}
+
+/** A header (`cont`: of a continuation module) at width w and size step s, to be measured. */
+function headerProbe(it: Pick<MeasureItem, 'article' | 'banner'>, w: number, s: number, cont: boolean, width: number): string {
+  if (cont) return `<div class="mh" data-kind="c" data-w="${w}" data-s="${s}" style="width:${width}pt">${headerHtml(it.article, { headlinePt: CONT_SIZES[s], continuedFrom: 1 })}</div>`;
+  const pt = headlineSizes(it.article.lead, w)[s];
+  return `<div class="mh${it.article.lead ? ' lead-module' : ''}" data-kind="h" data-w="${w}" data-s="${s}" style="width:${width}pt">${headerHtml(it.article, { headlinePt: pt, banner: it.banner })}</div>`;
+}
+
+export interface SizeProbe {
+  key: string;
+  article: Article;
+  banner?: Banner;
+  w: number;
+  cont: boolean;
+}
+
+/** The growth steps (sizes 1…) of the given headers, for the modules that have spare rows. */
+export function sizesDocument(grid: Grid, probes: SizeProbe[]): string {
+  let body = '';
+  for (const p of probes) {
+    body += `<div class="measure" data-key="${esc(p.key)}">`;
+    const steps = p.cont ? CONT_SIZES.length : SIZES;
+    for (let s = 1; s < steps; s++) body += headerProbe(p, p.w, s, p.cont, spanWidth(grid, p.w));
     body += `</div>`;
   }
   return `${head(grid)}</head><body>${body}</body></html>`;
@@ -80,6 +118,8 @@ export interface ModuleRender {
   lead: boolean;
   /** Stable id for the DOM: `<articleId>` or `<articleId>-<part>`. */
   domId: string;
+  /** Blocks (by index in `blocks`) preceded by a blank line, so the columns end full. */
+  gapsBefore?: number[];
 }
 
 export interface PageRender {
@@ -100,7 +140,7 @@ function moduleHtml(grid: Grid, m: ModuleRender): string {
   html += `<div class="mh" style="height:${m.headerLines * grid.line}pt">${headerHtml(m.article, { headlinePt: m.headlinePt, banner: m.banner, continuedFrom: m.continuedFrom })}</div>`;
   if (m.photos.length) html += `<div class="figs" style="height:${m.figureLines * grid.line}pt">${m.photos.map((p) => figureHtml(p.figure, p.src, p.heightPt)).join('')}</div>`;
   const jump = m.jumpTo ? `<p class="jump">（下转第${m.jumpTo}版）</p>` : '';
-  html += `<div class="body" style="column-count:${m.columns};height:${bodyLines * grid.line}pt">${m.blocks.map(blockHtml).join('')}${jump}</div>`;
+  html += `<div class="body" style="column-count:${m.columns};height:${bodyLines * grid.line}pt">${m.blocks.map((b, i) => (m.gapsBefore?.includes(i) ? '<div class="gap"></div>' : '') + blockHtml(b)).join('')}${jump}</div>`;
   html += `</div>`;
   return html;
 }

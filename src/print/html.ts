@@ -81,21 +81,24 @@ export function headerHtml(article: Article, opts: HeaderOptions): string {
   let out = '';
   if (opts.continuedFrom) {
     const headline = parts.headline ? inlineHtml(parts.headline.children.filter((c) => c.type !== 'break')) : '';
-    out += `<h2 class="hl hl-cont" style="font-size:${hp}pt">${headline}</h2>`;
-    out += `<p class="jump jump-from">（上接第${opts.continuedFrom}版）</p>`;
-    return out;
+    return `<div class="mh-in"><div class="tg"><h2 class="hl hl-cont" style="font-size:${hp}pt">${headline}</h2><p class="jump jump-from">（上接第${opts.continuedFrom}版）</p></div></div>`;
   }
   if (opts.banner) {
     const title = opts.banner.children.find((c) => c.type === 'bannerTitle');
     const motto = opts.banner.children.find((c) => c.type === 'motto');
     out += `<div class="banner">${title ? `<span class="banner-title">${inlineHtml(title.children as Inline[])}</span>` : ''}${motto ? `<span class="banner-motto">${inlineHtml(motto.children as Inline[])}</span>` : ''}</div>`;
   }
-  for (const s of parts.sectionLabels) out += `<p class="section"><span>${inlineHtml(s.children)}</span></p>`;
-  for (const k of parts.kickers) out += `<p class="kicker" style="font-size:${round(Math.max(10.5, hp * 0.42))}pt">${inlineHtml(k.children)}</p>`;
-  if (parts.headline) out += `<h2 class="hl" style="font-size:${hp}pt">${inlineHtml(parts.headline.children)}</h2>`;
-  for (const s of parts.subtitles) out += `<p class="subtitle${s.dash ? ' dash' : ''}" style="font-size:${round(Math.max(10.5, hp * 0.45))}pt">${inlineHtml(s.children)}</p>`;
-  for (const b of parts.bylines) out += `<p class="byline${b.mark ? ' mark' : ''}">${inlineHtml(b.children)}</p>`;
-  return out;
+  // The title group and the bylines: spare header rows are spread evenly around them
+  // (.mh-in), so the title area opens up instead of leaving one hole.
+  let title = '';
+  for (const s of parts.sectionLabels) title += `<p class="section"><span>${inlineHtml(s.children)}</span></p>`;
+  for (const k of parts.kickers) title += `<p class="kicker" style="font-size:${round(Math.max(10.5, hp * 0.42))}pt">${inlineHtml(k.children)}</p>`;
+  if (parts.headline) title += `<h2 class="hl" style="font-size:${hp}pt">${inlineHtml(parts.headline.children)}</h2>`;
+  for (const s of parts.subtitles) title += `<p class="subtitle${s.dash ? ' dash' : ''}" style="font-size:${round(Math.max(10.5, hp * 0.45))}pt">${inlineHtml(s.children)}</p>`;
+  let bylines = '';
+  for (const b of parts.bylines) bylines += `<p class="byline${b.mark ? ' mark' : ''}">${inlineHtml(b.children)}</p>`;
+  if (!title && !bylines) return out;
+  return `${out}<div class="mh-in">${title ? `<div class="tg">${title}</div>` : ''}${bylines ? `<div class="bg">${bylines}</div>` : ''}</div>`;
 }
 
 export function figureHtml(f: Figure, src: string, heightPt: number): string {

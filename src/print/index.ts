@@ -12,13 +12,17 @@ import type { Article, Banner, BodyBlock, Figure, Issue, Page } from '../ast/typ
 import { paths, pad2, type BuildContext } from '../build/context.js';
 import { BanmianError } from '../errors.js';
 import { makeGrid, PX_PER_PT, spanWidth, type Grid } from '../layout/grid.js';
+import { columnGaps } from '../layout/gaps.js';
 import { type ArticleMeasure, packPage } from '../layout/pack.js';
 import type { IssueLayout, ModuleLayout, PageLayout } from '../layout/types.js';
 import { ORIGIN, guardPage, type AssetTable } from './assets.js';
+import { withFacesInUse } from './fonts.js';
 import { launchBrowser } from './browser.js';
-import { headlineSizes, issueDocument, measureDocument, type MeasureItem, type ModuleRender, type PageRender, SIZES } from './document.js';
-import { bannersBefore, columnBlocks, photoFigures } from './html.js';
-import { finishPdf } from './pdf.js';
+import { CONT_SIZES, headlineSizes, issueDocument, measureDocument, minModuleColumns, type MeasureItem, type ModuleRender, type PageRender, SIZES, type SizeProbe, sizesDocument } from './document.js';
+import { bannersBefore, columnBlocks, isSplittable, photoFigures, sliceBlock } from './html.js';
+import { pageImages, printPdfs } from './output.js';
+import { MIN_DPI, preparePrintPhotos } from './photos.js';
+import { debugTimings, printTimings, StageTimer } from './timing.js';
 
 const PRINT_CSS = path.resolve(import.meta.dirname, '../../styles/print.css');
 /** Page images for the web page view: this many px wide; thumbnails for the page lists. */
@@ -26,7 +30,9 @@ const IMAGE_WIDTH = 1100;
 const THUMB_WIDTH = 200;
 /** A photo is at most this share of the page's grid height. */
 const PHOTO_MAX_SHARE = 0.36;
-const FIT_PASSES = 4;
+const FIT_PASSES = 5;
+/** A made-up page covers at least this share of its body grid with text, headlines and photos. */
+const FILL_TARGET = 0.97;
 
 /** For the benchmark: keep each issue's final paginated HTML. */
 let keepFinalHtml = false;
@@ -43,16 +49,19 @@ interface ArticleInfo {
   photos: Array<{ figure: Figure; src: string; aspect: number }>;
   /** Measured, in lines: header[w][size], continuation header[w], photo captions[w][i] in pt, body blocks, jump line. */
   header: number[][];
-  contHeader: number[];
+  contHeader: number[][];
   captionPt: number[][];
   blockLines: number[];
+  /** Per body block: printed-text offsets where each of its lines starts in one column (empty: not cuttable). */
+  lineStarts: number[][];
   extra: number;
 }
 
-/** One placed piece of an article: the whole, or the part from block `from` on. */
+/** One placed piece of an article: the whole, or the part from line `fromLine` of block `from` on. */
 interface Piece {
   info: ArticleInfo;
   from: number;
+  fromLine: number;
   continuedFrom?: number;
 }
 
@@ -60,7 +69,9 @@ export async function buildPrintEdition(issues: Issue[], ctx: BuildContext): Pro
   const out = new Map<string, IssueLayout>();
   if (issues.length === 0) return out;
   const grid = makeGrid(ctx.config.print);
-  const launched = await launchBrowser(ctx.config.print.browserPath);
+  const startTimer = new StageTimer();
+  const launched = await startTimer.time('browser start', () => launchBrowser(ctx.config.print.browserPath));
+  printTimings.set('browser', startTimer.stages);
   ctx.log.info(`print edition: ${launched.version} (${launched.source.from}); line breaks depend on this browser`);
   try {
     for (const issue of issues) out.set(issue.id, await buildIssue(issue, grid, ctx, launched.browser.newPage.bind(launched.browser), launched.version));
@@ -73,9 +84,12 @@ export async function buildPrintEdition(issues: Issue[], ctx: BuildContext): Pro
 async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: () => Promise<BrowserPage>, browserVersion: string): Promise<IssueLayout> {
   const table: AssetTable = { files: new Map(), docs: new Map() };
   table.files.set('/print.css', PRINT_CSS);
-  const tab = await newPage();
+  const timer = new StageTimer();
+  const tab = await timer.time('new tab', newPage);
   try {
+    timer.browserPid = tab.browser().process()?.pid;
     await guardPage(tab, table);
+    const photosDone = timer.start('articles, photos');
     // 1. What every article is made of, and what its photos are.
     const infos: ArticleInfo[] = [];
     for (const page of issue.children) {
@@ -94,28 +108,45 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
           table.files.set(urlPath, file);
           photos.push({ figure: f, src: ORIGIN + urlPath, aspect: (meta.width ?? 4) / (meta.height ?? 3) });
         }
-        infos.push({ article, page, banner: banners.get(article.id), blocks: columnBlocks(article), photos, header: [], contHeader: [], captionPt: [], blockLines: [], extra: 0 });
+        infos.push({ article, page, banner: banners.get(article.id), blocks: columnBlocks(article), photos, header: [], contHeader: [], captionPt: [], blockLines: [], lineStarts: [], extra: 0 });
       }
     }
+    photosDone();
     // 2. Measure.
-    await measure(tab, grid, table, infos);
+    await timer.time('measure', () => measure(tab, grid, table, infos));
     // 3. Plan pages, check the fit in the browser, repack what overflowed.
     let renders: PageRender[] = [];
     let overset = new Map<string, number>();
     for (let pass = 0; pass < FIT_PASSES; pass++) {
-      ({ renders, overset } = planIssue(issue, grid, infos));
-      const misfits = await checkFit(tab, grid, table, issue, renders, ctx);
-      if (process.env.BANMIAN_DEBUG) console.error(`fit pass ${pass}: misfits ${misfits.join(" ")}`);
+      ({ renders, overset } = await timer.time(`fit ${pass} plan`, async () => {
+        const wanted = new Map<string, SizeProbe>();
+        const first = planIssue(issue, grid, infos, wanted);
+        if (wanted.size === 0) return first;
+        await measureSizes(tab, grid, table, infos, [...wanted.values()]);
+        return planIssue(issue, grid, infos);
+      }));
+      const misfits = await timer.time(`fit ${pass} check`, () => checkFit(tab, grid, table, issue, renders, ctx));
+      if (process.env.BANMIAN_DEBUG) console.error(`fit pass ${pass}: misfits ${misfits.join(' ')}`);
       if (misfits.length === 0) break;
+      if (pass === FIT_PASSES - 1) {
+        // Never silent: text that overflows its module would print over its neighbour.
+        ctx.log.warn(`${issue.id}: the text of article(s) ${misfits.join(', ')} still overflows its module after ${FIT_PASSES} fitting passes`);
+        break;
+      }
       for (const id of misfits) {
         const info = infos.find((i) => key(i) === id);
         if (info) info.extra += 1;
       }
     }
+    // Photos resampled for the press at their placed widths.
+    const lowRes = await timer.time('photos for print', () => preparePrintPhotos(grid, table, renders));
+    for (const p of lowRes) ctx.log.warn(`${issue.id} 第${pad2(Number(p.where.split('/')[0]))}版 ${p.where.split('/')[1]}: photo ${path.basename(p.file)} (${p.widthPx} px wide) prints at only ${p.dpi} dpi at its placed width; ${MIN_DPI} dpi or more is needed`);
     // 4. Paged.js pages → PDF, images, layout.
-    return await render(tab, grid, table, issue, renders, overset, ctx, browserVersion);
+    return await render(tab, grid, table, issue, renders, overset, ctx, browserVersion, timer);
   } finally {
     await tab.close().catch(() => undefined);
+    printTimings.set(issue.id, timer.stages);
+    debugTimings(issue.id, timer);
   }
 }
 
@@ -126,32 +157,84 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
   table.docs.set('/measure.html', { type: 'text/html; charset=utf-8', body: measureDocument(grid, items) });
   await tab.goto(`${ORIGIN}/measure.html`, { waitUntil: 'load' });
   await tab.evaluate(() => document.fonts.ready.then(() => undefined));
-  type Raw = Record<string, { h: Array<[number, number, number]>; c: Array<[number, number]>; f: Array<[number, number, number]>; b: number[]; j: number }>;
-  const raw: Raw = await tab.evaluate(() => {
+  type Raw = Record<string, { h: Array<[number, number, number]>; c: Array<[number, number, number]>; f: Array<[number, number, number]>; b: number[]; s: number[][]; j: number }>;
+  const raw: Raw = await tab.evaluate((halfLinePx: number) => {
+    /** Offsets into the element's text where its lines start (a line starts where a character sits lower than the last line's). */
+    const lineStarts = (el: Element): number[] => {
+      const out: number[] = [];
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      const range = document.createRange();
+      let offset = 0;
+      let lastTop = -Infinity;
+      for (let t = walker.nextNode() as Text | null; t; t = walker.nextNode() as Text | null) {
+        const s = t.data;
+        for (let i = 0; i < s.length; i++) {
+          const n = (s.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+          range.setStart(t, i);
+          range.setEnd(t, i + n);
+          const r = range.getClientRects()[0];
+          if (r && r.width > 0 && r.top > lastTop + halfLinePx) {
+            out.push(offset + i);
+            lastTop = r.top;
+          }
+          i += n - 1;
+        }
+        offset += s.length;
+      }
+      return out;
+    };
     const out: Raw = {};
     for (const m of document.querySelectorAll<HTMLElement>('.measure')) {
-      const r: Raw[string] = { h: [], c: [], f: [], b: [], j: 0 };
+      const r: Raw[string] = { h: [], c: [], f: [], b: [], s: [], j: 0 };
       for (const el of m.querySelectorAll<HTMLElement>('[data-kind]')) {
         const h = el.getBoundingClientRect().height;
         const w = Number(el.dataset.w);
         if (el.dataset.kind === 'h') r.h.push([w, Number(el.dataset.s), h]);
-        else if (el.dataset.kind === 'c') r.c.push([w, h]);
+        else if (el.dataset.kind === 'c') r.c.push([w, Number(el.dataset.s), h]);
         else if (el.dataset.kind === 'f') r.f.push([w, Number(el.dataset.i), h]);
-        else if (el.dataset.kind === 'b') r.b = [...el.children].map((c) => c.getBoundingClientRect().height);
+        else if (el.dataset.kind === 'b') {
+          r.b = [...el.children].map((c) => c.getBoundingClientRect().height);
+          r.s = [...el.children].map((c) => (c.matches('p:not(.caption-only):not(.endnote):not(.jump), .turn') ? lineStarts(c) : []));
+        }
         else if (el.dataset.kind === 'j') r.j = h;
       }
       out[m.dataset.key!] = r;
     }
     return out;
-  });
+  }, (grid.line * PX_PER_PT) / 2);
   const toLinesUp = (px: number) => Math.ceil(px / PX_PER_PT / grid.line - 0.05);
   for (const info of infos) {
     const r = raw[key(info)];
     info.header = [];
     for (const [w, s, h] of r.h) (info.header[w] ??= [])[s] = toLinesUp(h);
-    for (const [w, h] of r.c) info.contHeader[w] = toLinesUp(h);
+    info.contHeader = [];
+    for (const [w, s, h] of r.c) (info.contHeader[w] ??= [])[s] = toLinesUp(h);
     for (const [w, i, h] of r.f) (info.captionPt[w] ??= [])[i] = h / PX_PER_PT;
     info.blockLines = r.b.map((h) => Math.max(1, Math.round(h / PX_PER_PT / grid.line)));
+    if (process.env.BANMIAN_DEBUG) for (const [i, h] of r.b.entries()) { const l = h / PX_PER_PT / grid.line; if (Math.abs(l - Math.round(l)) > 0.01) console.error(`measure ${key(info)} block ${i} (${info.blocks[i].type}): ${l.toFixed(3)} lines`); }
+    // A block can be cut at a line only when its measured lines agree with its height.
+    info.lineStarts = info.blocks.map((b, i) => (isSplittable(b) && r.s[i]?.length === info.blockLines[i] && info.blockLines[i] > 1 ? r.s[i] : []));
+  }
+}
+
+/** Measures the growth steps of the given headers (see `sizesDocument`) into the articles' header tables. */
+async function measureSizes(tab: BrowserPage, grid: Grid, table: AssetTable, infos: ArticleInfo[], probes: SizeProbe[]): Promise<void> {
+  table.docs.set('/sizes.html', { type: 'text/html; charset=utf-8', body: sizesDocument(grid, probes) });
+  await tab.goto(`${ORIGIN}/sizes.html`, { waitUntil: 'load' });
+  await tab.evaluate(() => document.fonts.ready.then(() => undefined));
+  const raw: Array<[string, string, number, number, number]> = await tab.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.measure [data-kind]')].map((el) => [
+      (el.parentElement as HTMLElement).dataset.key!,
+      el.dataset.kind!,
+      Number(el.dataset.w),
+      Number(el.dataset.s),
+      el.getBoundingClientRect().height,
+    ] as [string, string, number, number, number]),
+  );
+  for (const [k, kind, w, s, h] of raw) {
+    const info = infos.find((i) => key(i) === k)!;
+    const table = kind === 'c' ? info.contHeader : info.header;
+    table[w][s] = Math.ceil(h / PX_PER_PT / grid.line - 0.05);
   }
 }
 
@@ -181,28 +264,47 @@ function figureLines(info: ArticleInfo, grid: Grid, w: number, grow = 0): { line
 }
 
 function measureOf(piece: Piece, grid: Grid): ArticleMeasure {
-  const { info, from } = piece;
+  const { info, from, fromLine } = piece;
   const header: number[] = [0];
   const figures: number[] = [0];
   for (let w = 1; w <= grid.columns; w++) {
-    header[w] = from > 0 || piece.continuedFrom ? info.contHeader[w] : info.header[w][0];
-    figures[w] = from > 0 || piece.continuedFrom ? 0 : figureLines(info, grid, w).lines;
+    // Widths under the narrowest module are never used; they repeat it.
+    const mw = Math.max(w, minModuleColumns(grid));
+    header[w] = from > 0 || piece.continuedFrom ? info.contHeader[mw][0] : info.header[mw][0];
+    figures[w] = from > 0 || piece.continuedFrom ? 0 : figureLines(info, grid, mw).lines;
   }
+  const blockLines = info.blockLines.slice(from);
+  if (fromLine > 0) blockLines[0] -= fromLine;
   return {
     id: pieceId(piece),
-    lead: from === 0 && info.article.lead,
-    blockLines: info.blockLines.slice(from),
+    lead: from === 0 && fromLine === 0 && !piece.continuedFrom && info.article.lead,
+    blockLines,
+    splittable: info.lineStarts.slice(from).map((s, i) => s.length - (i === 0 ? fromLine : 0) > 1),
     header,
     figures,
     columns: from === 0 ? info.article.data?.columns : undefined,
+    movable: from > 0 || fromLine > 0 || piece.continuedFrom !== undefined,
     extra: info.extra,
   };
 }
 
 /** Unique within the issue: an article id is only unique within its page. */
-const pieceId = (p: Piece) => `${p.info.page.number}-${p.info.article.id}${p.from > 0 ? `@${p.from}` : ''}`;
+const pieceId = (p: Piece) => `${p.info.page.number}-${p.info.article.id}${p.from > 0 || p.fromLine > 0 ? `@${p.from}.${p.fromLine}` : ''}`;
 
-function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[]): { renders: PageRender[]; overset: Map<string, number> } {
+/** Block `i` of an article from line `l0` to line `l1` (exclusive; undefined: to its end), cut where the lines start. */
+function blockLines(info: ArticleInfo, i: number, l0: number, l1?: number): BodyBlock {
+  const b = info.blocks[i];
+  if (l0 === 0 && l1 === undefined) return b;
+  const starts = info.lineStarts[i];
+  return sliceBlock(b, starts[l0] ?? 0, l1 === undefined ? Infinity : starts[l1]);
+}
+
+/**
+ * Plans every page of the issue. `wanted` collects the headers whose growth steps are not
+ * measured yet but that a module has spare rows for: the caller measures them and plans
+ * again (packing does not depend on growth, so the second plan places the same modules).
+ */
+function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[], wanted?: Map<string, SizeProbe>): { renders: PageRender[]; overset: Map<string, number> } {
   const renders: PageRender[] = [];
   const overset = new Map<string, number>();
   let carried: Piece[] = [];
@@ -210,32 +312,47 @@ function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[]): { renders: P
   for (const [pi, page] of pages.entries()) {
     const masthead = pi === 0;
     const lines = grid.lines - (masthead ? grid.mastheadLines : 0);
-    const pieces: Piece[] = [...infos.filter((i) => i.page === page).map((info) => ({ info, from: 0 })), ...carried];
+    const pieces: Piece[] = [...infos.filter((i) => i.page === page).map((info) => ({ info, from: 0, fromLine: 0 })), ...carried];
     carried = [];
-    const plan = packPage({ columns: grid.columns, lines, articles: pieces.map((p) => measureOf(p, grid)) });
+    const plan = packPage({ columns: grid.columns, lines, articles: pieces.map((p) => measureOf(p, grid)), lastPage: pi === pages.length - 1 });
+    if (process.env.BANMIAN_DEBUG) for (const m of plan.modules) { const a = pieces.map((p) => measureOf(p, grid)).find((x) => x.id === m.id)!; console.error(`p${page.number} ${m.id} w${m.columns} lines${m.lines} need${m.need} grow${m.grow} blocks${m.blocks}+${m.partLines} body${a.blockLines.reduce((s, x) => s + x, 0)} extra${a.extra} hdr${a.header[m.columns]} fig${a.figures[m.columns]}`); }
     const modules: ModuleRender[] = [];
     for (const m of plan.modules) {
       const piece = pieces.find((p) => pieceId(p) === m.id)!;
-      const { info, from } = piece;
+      const { info, from, fromLine } = piece;
       const w = m.columns;
       // Growth: a bigger headline first, then larger photos, then space in the header.
       const sizes = headlineSizes(info.article.lead, w);
       const isCont = from > 0 || !!piece.continuedFrom;
+      const heads = isCont ? info.contHeader[w] : info.header[w];
+      if (wanted && m.grow > 0 && heads.length < (isCont ? CONT_SIZES.length : SIZES)) {
+        wanted.set(`${key(info)} ${w} ${isCont}`, { key: key(info), article: info.article, banner: info.banner, w, cont: isCont });
+      }
       let size = 0;
       let grow = m.grow;
-      if (!isCont) {
-        for (let s = SIZES - 1; s > 0; s--) {
-          if (info.header[w][s] - info.header[w][0] <= grow) {
-            size = s;
-            break;
-          }
+      for (let s = heads.length - 1; s > 0; s--) {
+        if (heads[s] !== undefined && heads[s] - heads[0] <= grow) {
+          size = s;
+          break;
         }
-        grow -= info.header[w][size] - info.header[w][0];
       }
+      grow -= heads[size] - heads[0];
       const fig = isCont ? { lines: 0, heights: [] } : figureLines(info, grid, w, grow);
       grow -= fig.lines - (isCont ? 0 : figureLines(info, grid, w).lines);
-      const headerLines = (isCont ? info.contHeader[w] : info.header[w][size]) + Math.max(0, grow);
-      const blocks = info.blocks.slice(from, from + m.blocks);
+      const headerLines = heads[size] + Math.max(0, grow);
+      const blocks: BodyBlock[] = [];
+      const counts: number[] = [];
+      for (let i = 0; i < m.blocks; i++) {
+        blocks.push(blockLines(info, from + i, i === 0 ? fromLine : 0));
+        counts.push(info.blockLines[from + i] - (i === 0 ? fromLine : 0));
+      }
+      if (m.partLines > 0) {
+        const l0 = m.blocks === 0 ? fromLine : 0;
+        blocks.push(blockLines(info, from + m.blocks, l0, l0 + m.partLines));
+        counts.push(m.partLines);
+      }
+      const rows = m.lines - (m.ruleBelow ? 1 : 0) - headerLines - fig.lines;
+      const gapsBefore = info.extra > 0 ? [] : columnGaps(blocks, w * rows - counts.reduce((a, b) => a + b, 0) - (m.jumps ? 1 : 0));
       modules.push({
         article: info.article,
         blocks,
@@ -246,21 +363,27 @@ function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[]): { renders: P
         line: m.line,
         lines: m.lines,
         headerLines,
-        headlinePt: isCont ? 12 : sizes[size],
+        headlinePt: isCont ? CONT_SIZES[size] : sizes[size],
         figureLines: fig.lines,
         ruleBelow: m.ruleBelow,
         continuedFrom: piece.continuedFrom,
         jumpTo: m.jumps ? page.number + 1 : undefined,
         lead: info.article.lead && !isCont,
-        domId: isCont ? `${info.page.number}-${info.article.id}-${from}` : `${info.page.number}-${info.article.id}`,
+        domId: isCont ? `${info.page.number}-${info.article.id}-${from}_${fromLine}` : `${info.page.number}-${info.article.id}`,
+        gapsBefore,
       });
     }
     for (const o of plan.overflow) {
       const piece = pieces.find((p) => pieceId(p) === o.id)!;
       // Once its header is printed here, what follows is a continuation (上接), without photos.
       const placed = plan.modules.some((m) => m.id === o.id);
-      const next: Piece = { info: piece.info, from: piece.from + o.from, continuedFrom: placed ? page.number : piece.continuedFrom };
-      if (pi === pages.length - 1) overset.set(key(piece.info), piece.info.blockLines.slice(next.from).reduce((a, b) => a + b, 0));
+      const next: Piece = {
+        info: piece.info,
+        from: piece.from + o.from,
+        fromLine: (o.from === 0 ? piece.fromLine : 0) + o.fromLine,
+        continuedFrom: placed ? page.number : piece.continuedFrom,
+      };
+      if (pi === pages.length - 1) overset.set(key(piece.info), piece.info.blockLines.slice(next.from).reduce((a, b) => a + b, 0) - next.fromLine);
       else carried.push(next);
     }
     renders.push({ page, modules, masthead });
@@ -281,15 +404,29 @@ async function checkFit(tab: BrowserPage, grid: Grid, table: AssetTable, issue: 
   table.docs.set('/check.html', { type: 'text/html; charset=utf-8', body: issueDocument(grid, issue, renders, ctx.config, false) });
   await tab.goto(`${ORIGIN}/check.html`, { waitUntil: 'load' });
   await tab.evaluate(() => document.fonts.ready.then(() => undefined));
-  const over: string[] = await tab.evaluate(() => {
+  const over: string[] = await tab.evaluate((linePx: number) => {
     const out: string[] = [];
+    // A header's natural height, as the measuring sheet saw it (there the header has no
+    // set height): its parts' margin boxes, the spread-out group by its groups.
+    const natural = (mh: HTMLElement): number => {
+      let h = 0;
+      for (const c of mh.children) {
+        if (c.classList.contains('mh-in')) for (const g of c.children) h += g.getBoundingClientRect().height;
+        else {
+          const st = getComputedStyle(c);
+          h += c.getBoundingClientRect().height + parseFloat(st.marginTop) + parseFloat(st.marginBottom);
+        }
+      }
+      return h;
+    };
     for (const m of document.querySelectorAll<HTMLElement>('.module')) {
       const body = m.querySelector<HTMLElement>('.body');
       const header = m.querySelector<HTMLElement>('.mh');
-      if ((body && body.scrollWidth > body.clientWidth + 1) || (header && header.scrollHeight > header.clientHeight + 1)) out.push(m.id);
+      // Same slack as the measuring sheet's rounding (0.05 line).
+      if ((body && body.scrollWidth > body.clientWidth + 1) || (header && natural(header) > header.clientHeight + 0.05 * linePx)) out.push(m.id);
     }
     return out;
-  });
+  }, grid.line * PX_PER_PT);
   // Module ids are `m-<page>-<article>[-<from>]`: map back to the article's key.
   return [...new Set(over.map((id) => id.slice(2).split('-').slice(0, 2).join('-')))];
 }
@@ -297,7 +434,7 @@ async function checkFit(tab: BrowserPage, grid: Grid, table: AssetTable, issue: 
 interface Measured {
   page: number;
   pageBox: { x: number; y: number; w: number; h: number };
-  modules: Array<{ id: string; x: number; y: number; w: number; h: number; bodyY: number; unused: number; area: number }>;
+  modules: Array<{ id: string; x: number; y: number; w: number; h: number; bodyY: number; unused: number; area: number; hole: number }>;
 }
 
 async function render(
@@ -309,18 +446,25 @@ async function render(
   overset: Map<string, number>,
   ctx: BuildContext,
   browserVersion: string,
+  timer: StageTimer,
 ): Promise<IssueLayout> {
-  table.docs.set('/issue.html', { type: 'text/html; charset=utf-8', body: issueDocument(grid, issue, renders, ctx.config, true) });
+  // Only the font faces the pages use (Paged.js would load every face): src/print/fonts.ts.
+  const plainHtml = issueDocument(grid, issue, renders, ctx.config, false);
+  const issueHtml = await timer.time('fonts in use', () => withFacesInUse(tab, table, issueDocument(grid, issue, renders, ctx.config, true), plainHtml, `${ORIGIN}/check.html`));
+  table.docs.set('/issue.html', { type: 'text/html; charset=utf-8', body: issueHtml });
+  let done = timer.start('paged.js');
   const scale = 1;
   await tab.setViewport({ width: Math.ceil(grid.trimW * PX_PER_PT) + 40, height: 1200, deviceScaleFactor: scale });
   await tab.goto(`${ORIGIN}/issue.html`, { waitUntil: 'load' });
   await tab.waitForFunction('window.__banmianPaged === true', { timeout: 120_000 });
   await tab.evaluate(() => document.fonts.ready.then(() => undefined));
+  done();
+  done = timer.start('dom rects');
   if (keepFinalHtml) {
     // The paginated DOM, without the script that paginated it (the benchmark's floor).
     finalHtml.set(issue.id, await tab.evaluate(() => '<!doctype html>' + document.documentElement.outerHTML.replace(/<script[\s\S]*?<\/script>/g, '')));
   }
-  const measured: Measured[] = await tab.evaluate((line: number) => {
+  const measured: Measured[] = await tab.evaluate((line: number, gutter: number) => {
     const PT = 72 / 96;
     const out: Measured[] = [];
     const pages = [...document.querySelectorAll<HTMLElement>('.pagedjs_page')];
@@ -332,44 +476,67 @@ async function render(
         const body = m.querySelector<HTMLElement>('.body')!;
         const br = body.getBoundingClientRect();
         // Unused area: below the text in each column of the body, plus space added to the header beyond 2 lines.
-        const cols = new Map<number, number>();
+        // Depth of text in each column: a rect belongs to the column its left edge falls in
+        // (an indented first line starts 2 em into its column).
+        const count = Number(body.style.columnCount) || 1;
+        const gapPx = gutter / PT;
+        const colW = (br.width - (count - 1) * gapPx) / count;
+        const depths = new Array<number>(count).fill(0);
         const range = document.createRange();
         range.selectNodeContents(body);
         for (const rect of range.getClientRects()) {
           if (rect.width === 0 || rect.height === 0) continue;
-          const col = Math.round(rect.left - br.left);
-          let c = [...cols.keys()].find((k) => Math.abs(k - col) < 20);
-          if (c === undefined) c = col;
-          cols.set(c, Math.max(cols.get(c) ?? 0, rect.bottom - br.top));
+          const k = Math.min(count - 1, Math.max(0, Math.floor((rect.left - br.left + 1) / (colW + gapPx))));
+          depths[k] = Math.max(depths[k], Math.min(br.height, rect.bottom - br.top));
         }
-        const count = Number(body.style.columnCount) || 1;
-        const colW = (br.width - (count - 1) * (line * 2 / 3)) / count;
         let unused = 0;
-        const depths = [...cols.values()];
-        for (let k = 0; k < count; k++) unused += Math.max(0, br.height - (depths[k] ?? 0)) * colW;
+        // The tallest blank anywhere in the module (a column's end, a gap in the header), px.
+        let hole = 0;
+        for (let k = 0; k < count; k++) {
+          unused += Math.max(0, br.height - depths[k]) * colW;
+          if (br.height > 0) hole = Math.max(hole, br.height - depths[k]);
+        }
+        // Blank lines spread between blocks (so columns end full) are space too.
+        for (const g of body.querySelectorAll<HTMLElement>('.gap')) unused += g.getBoundingClientRect().height * colW;
         const mh = m.querySelector<HTMLElement>('.mh')!;
-        const inner = [...mh.children].reduce((s, c) => s + c.getBoundingClientRect().height, 0);
-        unused += Math.max(0, mh.getBoundingClientRect().height - inner - 2 * line * (96 / 72)) * r.width;
-        mods.push({ id: m.id, x: (r.left - box.left) * PT, y: (r.top - box.top) * PT, bodyY: (br.top - box.top) * PT, w: r.width * PT, h: r.height * PT, unused: unused * PT * PT, area: r.width * r.height * PT * PT });
+        // Header: a gap of up to 2 lines above, between or below its groups is spacing; beyond that it is a hole.
+        const inner = mh.querySelector<HTMLElement>('.mh-in');
+        const allow = 2 * line * (96 / 72);
+        if (inner) {
+          const ir = inner.getBoundingClientRect();
+          let top = ir.top;
+          for (const c of inner.children) {
+            const cr = c.getBoundingClientRect();
+            unused += Math.max(0, cr.top - top - allow) * r.width;
+            hole = Math.max(hole, cr.top - top);
+            top = cr.bottom;
+          }
+          unused += Math.max(0, ir.bottom - top - allow) * r.width;
+          hole = Math.max(hole, ir.bottom - top);
+        } else {
+          const content = [...mh.children].reduce((s, c) => s + c.getBoundingClientRect().height, 0);
+          unused += Math.max(0, mh.getBoundingClientRect().height - content - allow) * r.width;
+        }
+        mods.push({ id: m.id, x: (r.left - box.left) * PT, y: (r.top - box.top) * PT, bodyY: (br.top - box.top) * PT, w: r.width * PT, h: r.height * PT, unused: unused * PT * PT, area: r.width * r.height * PT * PT, hole: hole * PT });
       }
       out.push({ page: i, pageBox: { x: box.left, y: box.top, w: box.width, h: box.height }, modules: mods });
     });
     return out;
-  }, grid.line);
+  }, grid.line, grid.gutter);
+  done();
   if (measured.length !== renders.length) throw new BanmianError(`print edition: Paged.js made ${measured.length} pages of ${renders.length} (a page overflowed its sheet)`, { file: issue.id });
 
-  // Page images: each Paged.js page, screenshot and scaled.
-  const issueOut = path.join(ctx.outDir, paths.issueDir(issue.id));
-  await mkdir(issueOut, { recursive: true });
+  // Page images, then the PDFs (the issue, each page) while sharp encodes the images: src/print/output.ts.
+  for (const r of renders) await mkdir(path.join(ctx.outDir, paths.pageDir(issue.id, r.page.number)), { recursive: true });
+  const out = (file: string) => path.join(ctx.outDir, file);
+  const images = await pageImages(tab, renders.map((r) => ({ image: out(paths.pageImage(issue.id, r.page.number)), thumb: out(paths.pageThumb(issue.id, r.page.number)) })), IMAGE_WIDTH, THUMB_WIDTH, timer);
+  const meta = { title: `${ctx.config.paper.name} ${issue.date} 第${issue.number}期`, author: ctx.config.paper.name, date: issue.date };
+  const pageJobs = renders.map((r) => ({ file: out(paths.pagePdf(issue.id, r.page.number)), meta: { ...meta, title: `${meta.title} 第${pad2(r.page.number)}版` } }));
+  await printPdfs(tab, { file: out(paths.issuePdf(issue.id)), meta }, pageJobs, timer);
   const pagesOut: PageLayout[] = [];
-  const handles = await tab.$$('.pagedjs_page');
   for (const [i, r] of renders.entries()) {
     const n = r.page.number;
-    await mkdir(path.join(ctx.outDir, paths.pageDir(issue.id, n)), { recursive: true });
-    const png = (await handles[i].screenshot({ type: 'png' })) as Uint8Array;
-    const image = await sharp(png).resize({ width: IMAGE_WIDTH }).png({ compressionLevel: 9 }).toBuffer({ resolveWithObject: true });
-    await writeFile(path.join(ctx.outDir, paths.pageImage(issue.id, n)), image.data);
-    await writeFile(path.join(ctx.outDir, paths.pageThumb(issue.id, n)), await sharp(png).resize({ width: THUMB_WIDTH }).png({ compressionLevel: 9 }).toBuffer());
+    const image = await images[i];
     const m = measured[i];
     const modules: ModuleLayout[] = r.modules.map((mod) => {
       const box = m.modules.find((x) => x.id === `m-${mod.domId}`)!;
@@ -383,6 +550,7 @@ async function render(
         line: mod.line + (r.masthead ? grid.mastheadLines : 0),
         lines: mod.lines,
         fill: round(1 - box.unused / box.area, 4),
+        hole: round(box.hole),
         ...(mod.jumpTo ? { jumpTo: mod.jumpTo } : {}),
         ...(mod.continuedFrom ? { jumpFrom: mod.continuedFrom } : {}),
         overset: overset.get(`${pageOf(issue, mod.article)}-${mod.article.id}`) ?? 0,
@@ -402,23 +570,19 @@ async function render(
       pdf: path.relative(paths.issueDir(issue.id), paths.pagePdf(issue.id, n)),
       image: path.relative(paths.issueDir(issue.id), paths.pageImage(issue.id, n)),
       thumb: path.relative(paths.issueDir(issue.id), paths.pageThumb(issue.id, n)),
-      imageSize: { w: image.info.width, h: image.info.height },
+      imageSize: { w: image.width, h: image.height },
     });
     const jumps = modules.filter((x) => x.jumpTo || x.jumpFrom).map((x) => (x.jumpTo ? `${x.articleId}→${x.jumpTo}` : `${x.articleId}←${x.jumpFrom}`));
     ctx.log.info(`  第${pad2(n)}版: ${modules.length} modules, fill ${(fill * 100).toFixed(1)}%${jumps.length ? `, jumps ${jumps.join(' ')}` : ''}`);
+    if (fill < FILL_TARGET) {
+      // An underfull page is the editor's call (more copy, a photo): say how much is missing.
+      const lines = Math.round(((FILL_TARGET - fill) * gridArea) / (grid.columnW * grid.line));
+      ctx.log.warn(`${issue.id} 第${pad2(n)}版: fill ${(fill * 100).toFixed(1)}% is below ${FILL_TARGET * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`);
+    }
     ctx.log.progress('pages laid out', i + 1, renders.length);
   }
   for (const [k, lines] of overset) ctx.log.warn(`${issue.id}: article ${k} has ${lines} line(s) that fit on no page (overset)`);
 
-  // PDFs: the whole issue, then each page from the same layout.
-  const meta = { title: `${ctx.config.paper.name} ${issue.date} 第${issue.number}期`, author: ctx.config.paper.name, date: issue.date };
-  const pdfOpts = { printBackground: true, preferCSSPageSize: true, tagged: true, outline: true } as const;
-  const whole = await tab.pdf(pdfOpts);
-  await writeFile(path.join(ctx.outDir, paths.issuePdf(issue.id)), await finishPdf(whole, meta));
-  for (const [i, r] of renders.entries()) {
-    const one = await tab.pdf({ ...pdfOpts, pageRanges: String(i + 1) });
-    await writeFile(path.join(ctx.outDir, paths.pagePdf(issue.id, r.page.number)), await finishPdf(one, { ...meta, title: `${meta.title} 第${pad2(r.page.number)}版` }));
-  }
   const layout: IssueLayout = { issue: issue.id, browser: browserVersion, pdf: path.relative(paths.issueDir(issue.id), paths.issuePdf(issue.id)), pages: pagesOut };
   await writeFile(path.join(ctx.outDir, paths.layoutJson(issue.id)), JSON.stringify(layout, null, 1) + '\n');
   return layout;

@@ -1,6 +1,8 @@
 /** The packer, without a browser: modules tile the grid, never overlap, and lose no block. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { BodyBlock } from '../../src/ast/types.js';
+import { columnGaps } from '../../src/layout/gaps.js';
 import { type ArticleMeasure, packPage } from '../../src/layout/pack.js';
 
 const article = (id: string, lead: boolean) =>
@@ -88,5 +90,25 @@ describe('packPage on a page with more text than room', () => {
       p.overflow.reduce((s, o) => s + articles.find((a) => a.id === o.id)!.blockLines.slice(o.from).reduce((x, y) => x + y, 0) - o.fromLine, 0);
     const last = packPage({ columns: 8, lines: 98, articles, lastPage: true });
     expect(left(last)).toBeLessThanOrEqual(left(plan));
+  });
+});
+
+describe('columnGaps', () => {
+  const p = (cut = false): BodyBlock => ({ type: 'paragraph', children: [], ...(cut ? { data: { cutStart: true } } : {}) }) as BodyBlock;
+  const sub: BodyBlock = { type: 'subhead', children: [] };
+  const q = { type: 'question', speaker: '记者', children: [] } as BodyBlock;
+
+  it('leaves a column one line short alone', () => {
+    expect(columnGaps([p(), p(), p()], 1)).toEqual([]);
+  });
+  it('spreads the short lines before subheads first, then interview turns, then paragraph ends', () => {
+    const blocks = [p(), p(), sub, p(), q, p(), p(), p(), p()];
+    expect(columnGaps(blocks, 2)).toEqual([2, 4]);
+    const three = columnGaps(blocks, 3);
+    expect(three).toHaveLength(3);
+    expect(three).toEqual(expect.arrayContaining([2, 4]));
+  });
+  it('never before the first block or a continued paragraph, and never more gaps than places', () => {
+    expect(columnGaps([p(), p(true), p()], 5)).toEqual([2]);
   });
 });

@@ -90,8 +90,8 @@ function byLines(items: TextItem[]): TextItem[][] {
 }
 
 /**
- * `fillFloor`: a regression floor, NOT the 0.97 target of the issue (not met yet: text-only
- * pages shorter than the page leave space the packer can only give to headers).
+ * `fillFloor`: the least fill of any page (the issue's target is 0.97; a page with less text
+ * than room cannot reach it, and the build reports how much text it lacks).
  */
 function checkIssue(name: string, get: () => Built, fillFloor: number) {
   describe(name, () => {
@@ -217,6 +217,13 @@ function checkIssue(name: string, get: () => Built, fillFloor: number) {
       for (const p of layout.pages) expect(p.fill, `page ${p.number}`).toBeGreaterThanOrEqual(fillFloor);
     });
 
+    it('no hole taller than 2 lines on a page that is made up full (fill ≥ 0.97)', () => {
+      const { layout, config } = get();
+      const grid = makeGrid(config.print);
+      const full = layout.pages.filter((p) => p.fill >= 0.97);
+      for (const p of full) for (const m of p.modules) expect(m.hole, `page ${p.number} ${m.articleId}: blank of ${m.hole} pt`).toBeLessThanOrEqual(2 * grid.line + 1);
+    });
+
     it('a page with more text than room (its text jumps on) is full: fill ≥ 0.95, jumping modules cut at a line', () => {
       const { layout } = get();
       const full = layout.pages.filter((p) => p.modules.some((m) => m.jumpTo && m.page === p.number));
@@ -260,8 +267,11 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-checkIssue('sample issue (broadsheet)', () => sample, 0.8);
-checkIssue('corpus pages (tabloid)', () => corpus, 0.4);
+// The sample issue is made up full: every page at the 0.97 target. The corpus pages 3 and 4
+// each hold half an interview page (~1,700 characters for ~4,900 of room): no layout fills
+// them (the build says how much text each lacks), so only a regression floor there.
+checkIssue('sample issue (broadsheet)', () => sample, 0.97);
+checkIssue('corpus pages (tabloid)', () => corpus, 0.6);
 
 describe('print renderer safety', () => {
   it('requests nothing outside the build', () => {

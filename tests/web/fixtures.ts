@@ -176,7 +176,7 @@ const IMAGE = { w: 442, h: 618 };
 export function fixtureLayouts(): Map<string, IssueLayout> {
   const id = '2026-11-20';
   const mod = (pageNo: number, articleId: string, x: number, y: number, w: number, h: number, extra = {}) => ({
-    page: pageNo, articleId, rect: { x, y, w, h }, column: 0, columns: 4, line: 0, lines: 40, fill: 0.98, overset: 0, ...extra,
+    page: pageNo, articleId, rect: { x, y, w, h }, column: 0, columns: 4, line: 0, lines: 40, fill: 0.98, overset: 0, hole: 0, ...extra,
   });
   const pageLayout = (n: number, modules: PageLayout['modules']): PageLayout => ({
     number: n,

@@ -1,0 +1,63 @@
+/**
+ * Photos for the press: once the pages are planned, every photo is resampled with sharp
+ * to the print resolution of the width it is placed at (never enlarged), so the PDF
+ * carries neither a camera original of many megapixels nor a blurred upscale, and the
+ * editor hears about a photo too small for its place.
+ */
+import path from 'node:path';
+import sharp from 'sharp';
+import { spanWidth, type Grid } from '../layout/grid.js';
+import { ORIGIN, type AssetTable } from './assets.js';
+import type { PageRender } from './document.js';
+
+/** Resolution of photos in the print PDF, and the least that still prints acceptably. */
+export const PRINT_DPI = 300;
+export const MIN_DPI = 150;
+
+export interface PhotoReport {
+  /** `page/article` and the photo's file. */
+  where: string;
+  file: string;
+  widthPx: number;
+  /** Resolution at its placed width, before resampling. */
+  dpi: number;
+}
+
+/**
+ * Replaces each placed photo's source by a resampled copy served from the build's own
+ * table (a new address, so the browser's cache never hands back the full-size original).
+ * Returns the photos whose resolution at their placed width is below MIN_DPI.
+ */
+export async function preparePrintPhotos(grid: Grid, table: AssetTable, renders: PageRender[]): Promise<PhotoReport[]> {
+  const low: PhotoReport[] = [];
+  const done = new Map<string, string>();
+  for (const r of renders) {
+    for (const m of r.modules) {
+      const widthPt = spanWidth(grid, m.columns);
+      for (const p of m.photos) {
+        const urlPath = decodeURIComponent(new URL(p.src).pathname);
+        const file = table.files.get(urlPath);
+        if (!file) continue;
+        const meta = await sharp(file).metadata();
+        const original = meta.autoOrient?.width ?? meta.width ?? 0;
+        const dpi = (original / widthPt) * 72;
+        if (dpi < MIN_DPI) low.push({ where: `${r.page.number}/${m.article.id}`, file, widthPx: original, dpi: Math.round(dpi) });
+        const target = Math.min(original, Math.ceil((widthPt / 72) * PRINT_DPI));
+        // Already at or below print resolution and upright: the original bytes go in as they are.
+        if (target >= original && (meta.orientation ?? 1) === 1) continue;
+        const ext = path.extname(file).toLowerCase() === '.png' ? '.png' : '.jpg';
+        const key = `${urlPath}@${target}`;
+        let printUrl = done.get(key);
+        if (!printUrl) {
+          const img = sharp(file).rotate().resize({ width: target, withoutEnlargement: true });
+          const body = ext === '.png' ? await img.png({ compressionLevel: 9 }).toBuffer() : await img.jpeg({ quality: 88, chromaSubsampling: '4:4:4' }).toBuffer();
+          printUrl = `/print-images/${path.basename(urlPath, path.extname(urlPath))}-${target}${ext}`;
+          table.docs.set(printUrl, { type: ext === '.png' ? 'image/png' : 'image/jpeg', body });
+          done.set(key, printUrl);
+        }
+        p.src = ORIGIN + printUrl;
+      }
+    }
+  }
+  return low;
+}
