@@ -186,6 +186,25 @@ function leadFirst(articles: ArticleMeasure[]): ArticleMeasure[] {
   return [articles[i], ...articles.slice(0, i), ...articles.slice(i + 1)];
 }
 
+/**
+ * The most of article `a` that fits in `room` rows at width `w` with a jump line: whole
+ * blocks, then the lines of the next block where it may be cut, so the columns end full.
+ */
+function cutToFit(a: ArticleMeasure, w: number, room: number, jumpLines: number): { keep: number; part: number; startRows: number } {
+  let keep = a.blockLines.length;
+  while (keep > 0 && moduleNeed(a, w, keep, jumpLines) > room) keep--;
+  let part = 0;
+  if (keep < a.blockLines.length && a.splittable?.[keep]) {
+    for (let k = a.blockLines[keep] - 1; k >= 1; k--) {
+      if (moduleNeed(a, w, keep, jumpLines, k) <= room) {
+        part = k;
+        break;
+      }
+    }
+  }
+  return { keep, part, startRows: room - (a.header[w] ?? 0) - (a.figures[w] ?? 0) };
+}
+
 /** What one stack holds once its text is fitted: modules' needs, cuts, and what moves on. */
 interface StackFill {
   arts: ArticleMeasure[];
@@ -225,23 +244,11 @@ function fillStack(stack: Stack, jumpLines: number): StackFill {
     const last = arts.length - 1;
     const a = arts[last];
     const room = stack.height - sum(needs.slice(0, last)) - rules();
-    let keep = a.blockLines.length;
-    while (keep > 0 && moduleNeed(a, stack.width, keep, jumpLines) > room) keep--;
-    // Cut inside the next block, at the last line that still fits, so the columns end full.
-    let part = 0;
-    if (keep < a.blockLines.length && a.splittable?.[keep]) {
-      for (let k = a.blockLines[keep] - 1; k >= 1; k--) {
-        if (moduleNeed(a, stack.width, keep, jumpLines, k) <= room) {
-          part = k;
-          break;
-        }
-      }
-    }
+    const c = cutToFit(a, stack.width, room, jumpLines);
     // A jump needs a real start here: a headline over a line or two of text reads as a
     // stub. A continuation then moves on whole (the stack above grows instead); an
     // article of this page keeps its start unless not even its headline and a line fit.
-    const startRows = room - (a.header[stack.width] ?? 0) - (a.figures[stack.width] ?? 0);
-    const moveOn = (keep === 0 && part === 0) || startRows < (a.movable ? MIN_START_ROWS : 1);
+    const moveOn = (c.keep === 0 && c.part === 0) || c.startRows < (a.movable ? MIN_START_ROWS : 1);
     if (moveOn && arts.length > 1) {
       overflow.unshift({ id: a.id, from: 0, fromLine: 0 });
       overflowLines += sum(a.blockLines);
@@ -254,15 +261,31 @@ function fillStack(stack: Stack, jumpLines: number): StackFill {
       jumps = jumps.slice(0, last);
       continue;
     }
-    if (startRows < MIN_START_ROWS) stubs++;
-    blocks[last] = keep;
-    parts[last] = part;
-    jumps[last] = keep < a.blockLines.length;
-    if (jumps[last]) {
-      overflow.push({ id: a.id, from: keep, fromLine: part });
-      overflowLines += sum(a.blockLines.slice(keep)) - part;
+    if (c.startRows < MIN_START_ROWS && arts.length > 1 && !jumps[last - 1]) {
+      // Rather than a stub, the article above gives up the rows this one lacks: it is cut
+      // a little earlier and jumps too (two jumps, both with a real start here).
+      const deficit = MIN_START_ROWS - c.startRows;
+      const prev = arts[last - 1];
+      const pc = cutToFit(prev, stack.width, needs[last - 1] - deficit, jumpLines);
+      if (pc.startRows >= MIN_START_ROWS && (pc.keep > 0 || pc.part > 0) && pc.keep < prev.blockLines.length) {
+        blocks[last - 1] = pc.keep;
+        parts[last - 1] = pc.part;
+        jumps[last - 1] = true;
+        overflow.push({ id: prev.id, from: pc.keep, fromLine: pc.part });
+        overflowLines += sum(prev.blockLines.slice(pc.keep)) - pc.part;
+        needs[last - 1] -= deficit;
+        continue;
+      }
     }
-    needs[last] = Math.min(room, moduleNeed(a, stack.width, keep, jumps[last] ? jumpLines : 0, part));
+    if (c.startRows < MIN_START_ROWS) stubs++;
+    blocks[last] = c.keep;
+    parts[last] = c.part;
+    jumps[last] = c.keep < a.blockLines.length;
+    if (jumps[last]) {
+      overflow.push({ id: a.id, from: c.keep, fromLine: c.part });
+      overflowLines += sum(a.blockLines.slice(c.keep)) - c.part;
+    }
+    needs[last] = Math.min(room, moduleNeed(a, stack.width, c.keep, jumps[last] ? jumpLines : 0, c.part));
     break;
   }
   const free = Math.max(0, stack.height - sum(needs) - rules());

@@ -112,3 +112,34 @@ describe('columnGaps', () => {
     expect(columnGaps([p(), p(true), p()], 5)).toEqual([2]);
   });
 });
+
+describe('packPage on full pages (random)', () => {
+  const long = (id: string, lead: boolean) =>
+    fc
+      .record({
+        blockLines: fc.array(fc.integer({ min: 2, max: 14 }), { minLength: 10, maxLength: 40 }),
+        header: fc.array(fc.integer({ min: 2, max: 8 }), { minLength: 9, maxLength: 9 }),
+      })
+      .map((r): ArticleMeasure => ({ id, lead, blockLines: r.blockLines, header: r.header, figures: Array(9).fill(0), splittable: r.blockLines.map(() => true) }));
+  const fullPage = fc.integer({ min: 4, max: 9 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => long(`a${i + 1}`, i === 0))));
+
+  it('every article that jumps keeps at least 4 rows of text on its page (no stubs), and its columns end full', () => {
+    let jumps = 0;
+    fc.assert(
+      fc.property(fullPage, (articles) => {
+        const plan = packPage({ columns: 8, lines: 98, articles });
+        for (const m of plan.modules.filter((x) => x.jumps)) {
+          jumps++;
+          const a = articles.find((x) => x.id === m.id)!;
+          const rows = m.lines - (m.ruleBelow ? 1 : 0) - a.header[m.columns];
+          expect(rows).toBeGreaterThanOrEqual(4);
+          const lines = a.blockLines.slice(0, m.blocks).reduce((s, x) => s + x, 0) + m.partLines + 1;
+          // Cut at a line: the text fills its rows in every column but, at most, the last.
+          expect(lines).toBeGreaterThan((rows - 1) * m.columns);
+        }
+      }),
+      { numRuns: 120, seed: 20261125 },
+    );
+    expect(jumps).toBeGreaterThan(100);
+  });
+});
