@@ -97,9 +97,12 @@ export async function facesInUse(tab: BrowserPage, table: AssetTable, html: stri
   const p = new URL(url).pathname;
   // Where the images come from (photos resampled for print after the fit check) sets no font.
   const fontWise = (h: unknown) => (typeof h === 'string' ? h.replace(/ src="[^"]*"/g, '') : undefined);
-  if (tab.url() !== url || fontWise(table.docs.get(p)?.body) !== fontWise(html)) {
+  // The tab shows `html` when it was opened at `url`, or swapped in (showDocument).
+  const showing = shownDocument.get(tab) ?? (tab.url() === url ? table.docs.get(p)?.body : undefined);
+  if (fontWise(showing) !== fontWise(html)) {
     table.docs.set('/faces.html', { type: 'text/html; charset=utf-8', body: html });
     await tab.goto(`${ORIGIN}/faces.html`, { waitUntil: 'load' });
+    shownDocument.set(tab, html);
   }
   const faces = await tab.evaluate(async () => {
     const hidden = [...document.querySelectorAll<HTMLElement>('.running-header, .running-folio')];
@@ -114,6 +117,40 @@ export async function facesInUse(tab: BrowserPage, table: AssetTable, html: stri
     return out;
   });
   return new Set(faces.map(([family, weight, style, range]) => faceKey(family, weight, style, range)));
+}
+
+/** What each tab shows when its content was swapped in rather than loaded (showDocument). */
+export const shownDocument = new WeakMap<BrowserPage, string>();
+
+/**
+ * Shows `html` in the tab. When the tab already holds a document of the build's print
+ * sheets (same fonts, same styles), the body (and any extra head styles) is swapped in
+ * place: the font faces the tab has loaded and decoded stay loaded, where a new document
+ * would fetch and decode them all again. Otherwise the document is loaded from `path`.
+ */
+export async function showDocument(tab: BrowserPage, table: AssetTable, path: string, html: string): Promise<void> {
+  table.docs.set(path, { type: 'text/html; charset=utf-8', body: html });
+  if (shownDocument.has(tab)) {
+    await tab.evaluate((h: string) => {
+      const next = new DOMParser().parseFromString(h, 'text/html');
+      const have = new Set([...document.head.children].map((e) => e.outerHTML));
+      const want = new Set([...next.head.children].map((e) => e.outerHTML));
+      for (const e of [...document.head.children]) if (!want.has(e.outerHTML)) e.remove();
+      for (const e of [...next.head.children]) if (!have.has(e.outerHTML)) document.head.append(document.importNode(e, true));
+      document.body.innerHTML = next.body.innerHTML;
+    }, html);
+  } else {
+    await tab.goto(`${ORIGIN}${path}`, { waitUntil: 'load' });
+  }
+  shownDocument.set(tab, html);
+  // Lay the content out first: that is what requests the font subsets its text needs;
+  // only then does `fonts.ready` wait for them (twice: a fallback glyph can ask for more).
+  await tab.evaluate(async () => {
+    for (let i = 0; i < 2; i++) {
+      void document.body.offsetHeight;
+      await document.fonts.ready;
+    }
+  });
 }
 
 /**

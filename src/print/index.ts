@@ -16,7 +16,7 @@ import { columnGaps } from '../layout/gaps.js';
 import { type ArticleMeasure, packPage } from '../layout/pack.js';
 import type { IssueLayout, ModuleLayout, PageLayout } from '../layout/types.js';
 import { ORIGIN, guardPage, type AssetTable } from './assets.js';
-import { withFacesInUse } from './fonts.js';
+import { shownDocument, showDocument, withFacesInUse } from './fonts.js';
 import { launchBrowser } from './browser.js';
 import { CONT_SIZES, headlineSizes, issueDocument, measureDocument, minModuleColumns, type MeasureItem, type ModuleRender, type PageRender, SIZES, type SizeProbe, sizesDocument } from './document.js';
 import { bannersBefore, columnBlocks, isSplittable, photoFigures, sliceBlock } from './html.js';
@@ -154,9 +154,7 @@ const key = (i: ArticleInfo) => `${i.page.number}-${i.article.id}`;
 
 async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: ArticleInfo[]): Promise<void> {
   const items: MeasureItem[] = infos.map((i) => ({ key: key(i), article: i.article, banner: i.banner, blocks: i.blocks, photos: i.photos.map((p) => p.figure) }));
-  table.docs.set('/measure.html', { type: 'text/html; charset=utf-8', body: measureDocument(grid, items) });
-  await tab.goto(`${ORIGIN}/measure.html`, { waitUntil: 'load' });
-  await tab.evaluate(() => document.fonts.ready.then(() => undefined));
+  await showDocument(tab, table, '/measure.html', measureDocument(grid, items));
   type Raw = Record<string, { h: Array<[number, number, number]>; c: Array<[number, number, number]>; f: Array<[number, number, number]>; b: number[]; s: number[][]; j: number }>;
   const raw: Raw = await tab.evaluate((halfLinePx: number) => {
     /** Offsets into the element's text where its lines start (a line starts where a character sits lower than the last line's). */
@@ -219,9 +217,7 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
 
 /** Measures the growth steps of the given headers (see `sizesDocument`) into the articles' header tables. */
 async function measureSizes(tab: BrowserPage, grid: Grid, table: AssetTable, infos: ArticleInfo[], probes: SizeProbe[]): Promise<void> {
-  table.docs.set('/sizes.html', { type: 'text/html; charset=utf-8', body: sizesDocument(grid, probes) });
-  await tab.goto(`${ORIGIN}/sizes.html`, { waitUntil: 'load' });
-  await tab.evaluate(() => document.fonts.ready.then(() => undefined));
+  await showDocument(tab, table, '/sizes.html', sizesDocument(grid, probes));
   const raw: Array<[string, string, number, number, number]> = await tab.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>('.measure [data-kind]')].map((el) => [
       (el.parentElement as HTMLElement).dataset.key!,
@@ -401,9 +397,7 @@ function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[], wanted?: Map<
 
 /** Renders the pages without Paged.js and returns the keys of articles whose text overflowed its module. */
 async function checkFit(tab: BrowserPage, grid: Grid, table: AssetTable, issue: Issue, renders: PageRender[], ctx: BuildContext): Promise<string[]> {
-  table.docs.set('/check.html', { type: 'text/html; charset=utf-8', body: issueDocument(grid, issue, renders, ctx.config, false) });
-  await tab.goto(`${ORIGIN}/check.html`, { waitUntil: 'load' });
-  await tab.evaluate(() => document.fonts.ready.then(() => undefined));
+  await showDocument(tab, table, '/check.html', issueDocument(grid, issue, renders, ctx.config, false));
   const over: string[] = await tab.evaluate((linePx: number) => {
     const out: string[] = [];
     // A header's natural height, as the measuring sheet saw it (there the header has no
@@ -456,6 +450,7 @@ async function render(
   const scale = 1;
   await tab.setViewport({ width: Math.ceil(grid.trimW * PX_PER_PT) + 40, height: 1200, deviceScaleFactor: scale });
   await tab.goto(`${ORIGIN}/issue.html`, { waitUntil: 'load' });
+  shownDocument.delete(tab);
   await tab.waitForFunction('window.__banmianPaged === true', { timeout: 120_000 });
   await tab.evaluate(() => document.fonts.ready.then(() => undefined));
   done();
