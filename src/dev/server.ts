@@ -203,21 +203,14 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       const t = performance.now();
       const outDir = path.resolve(opts.outDir);
       const side = await mkdtemp(path.join(path.dirname(outDir), '.banmian-dev-search-'));
-      const pagefind = await import('pagefind');
       try {
-        const { index, errors } = await pagefind.createIndex({});
-        if (!index) throw new BanmianError(`search index: Pagefind did not start: ${errors.join('; ')}`);
-        const added = await index.addDirectory({ path: outDir });
-        if (added.errors.length) throw new BanmianError(`search index: ${added.errors.join('; ')}`);
-        const written = await index.writeFiles({ outputPath: path.join(side, 'pagefind') });
-        if (written.errors.length) throw new BanmianError(`search index: ${written.errors.join('; ')}`);
+        const { buildSearchIndex } = await import('../web/search.js');
+        const result = await buildSearchIndex(outDir, side);
         const target = path.join(outDir, 'pagefind');
-        const old = path.join(side, 'old');
-        if (existsSync(target)) await rename(target, old);
+        if (existsSync(target)) await rename(target, path.join(side, 'old'));
         await rename(path.join(side, 'pagefind'), target);
-        log.info(`search index rebuilt (${added.page_count} page(s) read) in ${Math.round(performance.now() - t)} ms`);
+        log.info(`search index rebuilt (${result.pages} page(s) read) in ${Math.round(performance.now() - t)} ms`);
       } finally {
-        await pagefind.close();
         await rm(side, { recursive: true, force: true });
       }
     });

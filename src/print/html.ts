@@ -4,6 +4,7 @@
  * what was measured is what is printed. All text is escaped.
  */
 import type { Article, Banner, BodyBlock, Figure, Inline, Lead, Page, Paragraph } from '../ast/types.js';
+import { toString } from 'mdast-util-to-string';
 import { articleParts } from '../ast/parts.js';
 
 export function esc(s: string): string {
@@ -172,11 +173,9 @@ export function isSplittable(b: BodyBlock): boolean {
 
 /** Length of the text a node prints (the DOM's textContent of its HTML): the unit of cut offsets. */
 function printedLength(node: Inline | Paragraph): number {
-  if (node.type === 'text' || node.type === 'inlineCode' || node.type === 'html') return node.value.length;
-  if (node.type === 'break') return 0;
-  let n = 0;
-  for (const c of node.children as Array<Inline | Paragraph>) n += printedLength(c);
-  return n;
+  // mdast-util-to-string gives text, inline code and raw HTML values, nothing for a break:
+  // what blockHtml prints.
+  return toString(node).length;
 }
 
 /** The inline nodes whose printed text falls in [start, end), structure kept. */

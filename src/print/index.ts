@@ -209,7 +209,6 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
     for (const [w, s, h] of r.c) (info.contHeader[w] ??= [])[s] = toLinesUp(h);
     for (const [w, i, h] of r.f) (info.captionPt[w] ??= [])[i] = h / PX_PER_PT;
     info.blockLines = r.b.map((h) => Math.max(1, Math.round(h / PX_PER_PT / grid.line)));
-    if (process.env.BANMIAN_DEBUG) for (const [i, h] of r.b.entries()) { const l = h / PX_PER_PT / grid.line; if (Math.abs(l - Math.round(l)) > 0.01) console.error(`measure ${key(info)} block ${i} (${info.blocks[i].type}): ${l.toFixed(3)} lines`); }
     // A block can be cut at a line only when its measured lines agree with its height.
     info.lineStarts = info.blocks.map((b, i) => (isSplittable(b) && r.s[i]?.length === info.blockLines[i] && info.blockLines[i] > 1 ? r.s[i] : []));
   }
@@ -229,8 +228,8 @@ async function measureSizes(tab: BrowserPage, grid: Grid, table: AssetTable, inf
   );
   for (const [k, kind, w, s, h] of raw) {
     const info = infos.find((i) => key(i) === k)!;
-    const table = kind === 'c' ? info.contHeader : info.header;
-    table[w][s] = Math.ceil(h / PX_PER_PT / grid.line - 0.05);
+    const heads = kind === 'c' ? info.contHeader : info.header;
+    heads[w][s] = Math.ceil(h / PX_PER_PT / grid.line - 0.05);
   }
 }
 
@@ -288,7 +287,7 @@ function measureOf(piece: Piece, grid: Grid): ArticleMeasure {
 const pieceId = (p: Piece) => `${p.info.page.number}-${p.info.article.id}${p.from > 0 || p.fromLine > 0 ? `@${p.from}.${p.fromLine}` : ''}`;
 
 /** Block `i` of an article from line `l0` to line `l1` (exclusive; undefined: to its end), cut where the lines start. */
-function blockLines(info: ArticleInfo, i: number, l0: number, l1?: number): BodyBlock {
+function blockSlice(info: ArticleInfo, i: number, l0: number, l1?: number): BodyBlock {
   const b = info.blocks[i];
   if (l0 === 0 && l1 === undefined) return b;
   const starts = info.lineStarts[i];
@@ -311,7 +310,6 @@ function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[], wanted?: Map<
     const pieces: Piece[] = [...infos.filter((i) => i.page === page).map((info) => ({ info, from: 0, fromLine: 0 })), ...carried];
     carried = [];
     const plan = packPage({ columns: grid.columns, lines, articles: pieces.map((p) => measureOf(p, grid)), lastPage: pi === pages.length - 1 });
-    if (process.env.BANMIAN_DEBUG) for (const m of plan.modules) { const a = pieces.map((p) => measureOf(p, grid)).find((x) => x.id === m.id)!; console.error(`p${page.number} ${m.id} w${m.columns} lines${m.lines} need${m.need} grow${m.grow} blocks${m.blocks}+${m.partLines} body${a.blockLines.reduce((s, x) => s + x, 0)} extra${a.extra} hdr${a.header[m.columns]} fig${a.figures[m.columns]}`); }
     const modules: ModuleRender[] = [];
     for (const m of plan.modules) {
       const piece = pieces.find((p) => pieceId(p) === m.id)!;
@@ -339,12 +337,12 @@ function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[], wanted?: Map<
       const blocks: BodyBlock[] = [];
       const counts: number[] = [];
       for (let i = 0; i < m.blocks; i++) {
-        blocks.push(blockLines(info, from + i, i === 0 ? fromLine : 0));
+        blocks.push(blockSlice(info, from + i, i === 0 ? fromLine : 0));
         counts.push(info.blockLines[from + i] - (i === 0 ? fromLine : 0));
       }
       if (m.partLines > 0) {
         const l0 = m.blocks === 0 ? fromLine : 0;
-        blocks.push(blockLines(info, from + m.blocks, l0, l0 + m.partLines));
+        blocks.push(blockSlice(info, from + m.blocks, l0, l0 + m.partLines));
         counts.push(m.partLines);
       }
       const rows = m.lines - (m.ruleBelow ? 1 : 0) - headerLines - fig.lines;

@@ -31,6 +31,13 @@ export interface PhotoReport {
 export async function preparePrintPhotos(grid: Grid, table: AssetTable, renders: PageRender[]): Promise<PhotoReport[]> {
   const low: PhotoReport[] = [];
   const done = new Map<string, string>();
+  const widths = new Map<string, Promise<{ width: number; orientation: number }>>();
+  // Read each file's header once, however many modules place it.
+  const sizeOf = (file: string) => {
+    let w = widths.get(file);
+    if (!w) widths.set(file, (w = sharp(file).metadata().then((m) => ({ width: m.autoOrient?.width ?? m.width ?? 0, orientation: m.orientation ?? 1 }))));
+    return w;
+  };
   for (const r of renders) {
     for (const m of r.modules) {
       const widthPt = spanWidth(grid, m.columns);
@@ -38,13 +45,12 @@ export async function preparePrintPhotos(grid: Grid, table: AssetTable, renders:
         const urlPath = decodeURIComponent(new URL(p.src).pathname);
         const file = table.files.get(urlPath);
         if (!file) continue;
-        const meta = await sharp(file).metadata();
-        const original = meta.autoOrient?.width ?? meta.width ?? 0;
+        const { width: original, orientation } = await sizeOf(file);
         const dpi = (original / widthPt) * 72;
         if (dpi < MIN_DPI) low.push({ where: `${r.page.number}/${m.article.id}`, file, widthPx: original, dpi: Math.round(dpi) });
         const target = Math.min(original, Math.ceil((widthPt / 72) * PRINT_DPI));
         // Already at or below print resolution and upright: the original bytes go in as they are.
-        if (target >= original && (meta.orientation ?? 1) === 1) continue;
+        if (target >= original && orientation === 1) continue;
         const ext = path.extname(file).toLowerCase() === '.png' ? '.png' : '.jpg';
         const key = `${urlPath}@${target}`;
         let printUrl = done.get(key);

@@ -15,7 +15,11 @@ export interface SearchIndexResult {
   ms: number;
 }
 
-export async function buildSearchIndex(outDir: string): Promise<SearchIndexResult> {
+/**
+ * Indexes the site in `outDir` and writes the bundle to `<indexDir>/pagefind` (by default
+ * the site itself; the dev server writes a side folder and swaps it in).
+ */
+export async function buildSearchIndex(outDir: string, indexDir = outDir): Promise<SearchIndexResult> {
   const started = performance.now();
   const pagefind = await import('pagefind');
   try {
@@ -23,9 +27,9 @@ export async function buildSearchIndex(outDir: string): Promise<SearchIndexResul
     if (!index) throw new BanmianError(`search index: Pagefind did not start: ${errors.join('; ')}`);
     const added = await index.addDirectory({ path: outDir });
     if (added.errors.length) throw new BanmianError(`search index: ${added.errors.join('; ')}`);
-    const written = await index.writeFiles({ outputPath: path.join(outDir, 'pagefind') });
+    const written = await index.writeFiles({ outputPath: path.join(indexDir, 'pagefind') });
     if (written.errors.length) throw new BanmianError(`search index: ${written.errors.join('; ')}`);
-    const indexed = (await readdir(path.join(outDir, 'pagefind', 'fragment'))).length;
+    const indexed = (await readdir(path.join(indexDir, 'pagefind', 'fragment'))).length;
     return { pages: added.page_count, indexed, ms: performance.now() - started };
   } finally {
     await pagefind.close();
