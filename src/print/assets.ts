@@ -74,7 +74,7 @@ async function fileBytes(file: string): Promise<Buffer> {
 }
 
 function resolveFixed(p: string): string | undefined {
-  if (p === '/paged.polyfill.js') return path.join(NODE_MODULES, 'pagedjs/dist/paged.polyfill.js');
+  if (p === '/paged.js') return path.join(NODE_MODULES, 'pagedjs/dist/paged.js');
   const m = /^\/fonts\/((?:@fontsource\/noto-serif-sc|@fontsource\/noto-sans-sc|lxgw-wenkai-webfont))\/files\/([\w.-]+\.woff2)$/.exec(p);
   if (m) return path.join(NODE_MODULES, m[1], 'files', m[2]);
   return undefined;

@@ -31,7 +31,7 @@ export function rootStyle(grid: Grid): string {
 }
 
 function head(grid: Grid, extra = ''): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>${fontFaceCss()}</style><link rel="stylesheet" href="${ORIGIN}/print.css"><style>${rootStyle(grid)}</style>${extra}`;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style data-pagedjs-ignore>${fontFaceCss()}</style><link rel="stylesheet" href="${ORIGIN}/print.css"><style>${rootStyle(grid)}</style>${extra}`;
 }
 
 export interface MeasureItem {
@@ -193,8 +193,7 @@ export function issueDocument(grid: Grid, issue: Issue, pages: PageRender[], con
     body += `<div class="grid" style="height:${(grid.lines - (p.masthead ? grid.mastheadLines : 0)) * grid.line}pt">${p.modules.map((m) => moduleHtml(grid, m)).join('')}</div></section>`;
   }
   const title = `${config.paper.name} ${issue.date} 第${issue.number}期`;
-  const pagedSetup = paged
-    ? `<style>${pageCss(grid, config.print.marks)}</style><script>window.PagedConfig={auto:true,after:()=>{window.__banmianPaged=true}};</script><script src="${ORIGIN}/paged.polyfill.js"></script>`
-    : `<style>.sheet{margin-bottom:40pt}.running-header,.running-folio{display:none}</style>`;
+  // Paged (src/print/sheet.ts `paginate`): the page rules; else the sheets one under another.
+  const pagedSetup = paged ? `<style>${pageCss(grid, config.print.marks)}</style>` : `<style>.sheet{margin-bottom:40pt}.running-header,.running-folio{display:none}</style>`;
   return `${head(grid, pagedSetup)}<title>${esc(title)}</title><meta name="author" content="${esc(config.paper.name)}"></head><body>${body}</body></html>`;
 }

@@ -16,7 +16,7 @@ import { columnGaps } from '../layout/gaps.js';
 import { type ArticleMeasure, packPage } from '../layout/pack.js';
 import type { IssueLayout, ModuleLayout, PageLayout } from '../layout/types.js';
 import { ORIGIN, guardPage, type AssetTable } from './assets.js';
-import { shownDocument, showDocument, withFacesInUse } from './fonts.js';
+import { paginate, showDocument } from './sheet.js';
 import { launchBrowser } from './browser.js';
 import { CONT_SIZES, headlineSizes, issueDocument, measureDocument, minModuleColumns, type MeasureItem, type ModuleRender, type PageRender, SIZES, type SizeProbe, sizesDocument } from './document.js';
 import { bannersBefore, columnBlocks, isSplittable, photoFigures, sliceBlock } from './html.js';
@@ -89,6 +89,8 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
   try {
     timer.browserPid = tab.browser().process()?.pid;
     await guardPage(tab, table);
+    // One viewport for every document the tab shows (the page images are captured from it).
+    await tab.setViewport({ width: Math.ceil(grid.trimW * PX_PER_PT) + 40, height: 1200, deviceScaleFactor: 1 });
     const photosDone = timer.start('articles, photos');
     // 1. What every article is made of, and what its photos are.
     const infos: ArticleInfo[] = [];
@@ -114,7 +116,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
     photosDone();
     // 2. Measure.
     await timer.time('measure', () => measure(tab, grid, table, infos));
-    // 3. Plan pages, check the fit in the browser, repack what overflowed.
+    // 3. Plan pages, let Paged.js make them, check the fit on them; repack what overflowed.
     let renders: PageRender[] = [];
     let overset = new Map<string, number>();
     for (let pass = 0; pass < FIT_PASSES; pass++) {
@@ -125,24 +127,26 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
         await measureSizes(tab, grid, table, infos, [...wanted.values()]);
         return planIssue(issue, grid, infos);
       }));
-      const misfits = await timer.time(`fit ${pass} check`, () => checkFit(tab, grid, table, issue, renders, ctx));
+      // Photos resampled for the press at their placed widths.
+      const lowRes = await timer.time('photos for print', () => preparePrintPhotos(grid, table, renders));
+      // 4. Paged.js pages (in the tab's document: its fonts are loaded).
+      await timer.time('paged.js', () => paginate(tab, table, issueDocument(grid, issue, renders, ctx.config, true)));
+      const misfits = await timer.time(`fit ${pass} check`, () => findMisfits(tab, grid));
       if (process.env.BANMIAN_DEBUG) console.error(`fit pass ${pass}: misfits ${misfits.join(' ')}`);
-      if (misfits.length === 0) break;
-      if (pass === FIT_PASSES - 1) {
-        // Never silent: text that overflows its module would print over its neighbour.
-        ctx.log.warn(`${issue.id}: the text of article(s) ${misfits.join(', ')} still overflows its module after ${FIT_PASSES} fitting passes`);
-        break;
+      if (misfits.length && pass < FIT_PASSES - 1) {
+        for (const id of misfits) {
+          const info = infos.find((i) => key(i) === id);
+          if (info) info.extra += 1;
+        }
+        continue;
       }
-      for (const id of misfits) {
-        const info = infos.find((i) => key(i) === id);
-        if (info) info.extra += 1;
-      }
+      // Never silent: text that overflows its module would print over its neighbour.
+      if (misfits.length) ctx.log.warn(`${issue.id}: the text of article(s) ${misfits.join(', ')} still overflows its module after ${FIT_PASSES} fitting passes`);
+      for (const p of lowRes) ctx.log.warn(`${issue.id} 第${pad2(Number(p.where.split('/')[0]))}版 ${p.where.split('/')[1]}: photo ${path.basename(p.file)} (${p.widthPx} px wide) prints at only ${p.dpi} dpi at its placed width; ${MIN_DPI} dpi or more is needed`);
+      break;
     }
-    // Photos resampled for the press at their placed widths.
-    const lowRes = await timer.time('photos for print', () => preparePrintPhotos(grid, table, renders));
-    for (const p of lowRes) ctx.log.warn(`${issue.id} 第${pad2(Number(p.where.split('/')[0]))}版 ${p.where.split('/')[1]}: photo ${path.basename(p.file)} (${p.widthPx} px wide) prints at only ${p.dpi} dpi at its placed width; ${MIN_DPI} dpi or more is needed`);
-    // 4. Paged.js pages → PDF, images, layout.
-    return await render(tab, grid, table, issue, renders, overset, ctx, browserVersion, timer);
+    // 5. PDFs, page images, layout.json from the paginated document.
+    return await render(tab, grid, issue, renders, overset, ctx, browserVersion, timer);
   } finally {
     await tab.close().catch(() => undefined);
     printTimings.set(issue.id, timer.stages);
@@ -393,9 +397,8 @@ function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[], wanted?: Map<
   return { renders, overset };
 }
 
-/** Renders the pages without Paged.js and returns the keys of articles whose text overflowed its module. */
-async function checkFit(tab: BrowserPage, grid: Grid, table: AssetTable, issue: Issue, renders: PageRender[], ctx: BuildContext): Promise<string[]> {
-  await showDocument(tab, table, '/check.html', issueDocument(grid, issue, renders, ctx.config, false));
+/** The keys of the articles whose text overflows its module in the paginated document. */
+async function findMisfits(tab: BrowserPage, grid: Grid): Promise<string[]> {
   const over: string[] = await tab.evaluate((linePx: number) => {
     const out: string[] = [];
     // A header's natural height, as the measuring sheet saw it (there the header has no
@@ -429,30 +432,8 @@ interface Measured {
   modules: Array<{ id: string; x: number; y: number; w: number; h: number; bodyY: number; unused: number; area: number; hole: number }>;
 }
 
-async function render(
-  tab: BrowserPage,
-  grid: Grid,
-  table: AssetTable,
-  issue: Issue,
-  renders: PageRender[],
-  overset: Map<string, number>,
-  ctx: BuildContext,
-  browserVersion: string,
-  timer: StageTimer,
-): Promise<IssueLayout> {
-  // Only the font faces the pages use (Paged.js would load every face): src/print/fonts.ts.
-  const plainHtml = issueDocument(grid, issue, renders, ctx.config, false);
-  const issueHtml = await timer.time('fonts in use', () => withFacesInUse(tab, table, issueDocument(grid, issue, renders, ctx.config, true), plainHtml, `${ORIGIN}/check.html`));
-  table.docs.set('/issue.html', { type: 'text/html; charset=utf-8', body: issueHtml });
-  let done = timer.start('paged.js');
-  const scale = 1;
-  await tab.setViewport({ width: Math.ceil(grid.trimW * PX_PER_PT) + 40, height: 1200, deviceScaleFactor: scale });
-  await tab.goto(`${ORIGIN}/issue.html`, { waitUntil: 'load' });
-  shownDocument.delete(tab);
-  await tab.waitForFunction('window.__banmianPaged === true', { timeout: 120_000 });
-  await tab.evaluate(() => document.fonts.ready.then(() => undefined));
-  done();
-  done = timer.start('dom rects');
+async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageRender[], overset: Map<string, number>, ctx: BuildContext, browserVersion: string, timer: StageTimer): Promise<IssueLayout> {
+  const done = timer.start('dom rects');
   if (keepFinalHtml) {
     // The paginated DOM, without the script that paginated it (the benchmark's floor).
     finalHtml.set(issue.id, await tab.evaluate(() => '<!doctype html>' + document.documentElement.outerHTML.replace(/<script[\s\S]*?<\/script>/g, '')));

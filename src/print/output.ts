@@ -62,8 +62,8 @@ async function encode(png: Uint8Array, files: ImageFiles, width: number, thumbWi
     // The capture is `width` px wide already; resize only if Chromium rounded otherwise.
     const full = meta.width === width ? src.clone() : src.clone().resize({ width });
     const [image, thumb] = await Promise.all([
-      full.png({ compressionLevel: 9 }).toBuffer({ resolveWithObject: true }),
-      src.clone().resize({ width: thumbWidth }).png({ compressionLevel: 9 }).toBuffer(),
+      full.png({ compressionLevel: 6 }).toBuffer({ resolveWithObject: true }),
+      src.clone().resize({ width: thumbWidth }).png({ compressionLevel: 6 }).toBuffer(),
     ]);
     await Promise.all([writeFile(files.image, image.data), writeFile(files.thumb, thumb)]);
     return { width: image.info.width, height: image.info.height };
