@@ -43,7 +43,7 @@ export interface AssetTable {
   /** Extra files by URL path (`/images/…` → absolute file). */
   files: Map<string, string>;
   /** In-memory documents by URL path. */
-  docs: Map<string, { type: string; body: string | Buffer }>;
+  docs: Map<string, { type: string; body: string | Buffer | Promise<Buffer> }>;
 }
 
 const MIME: Record<string, string> = {
@@ -97,7 +97,12 @@ async function answer(req: HTTPRequest, table: AssetTable): Promise<void> {
   }
   const p = decodeURIComponent(new URL(url).pathname);
   const doc = table.docs.get(p);
-  if (doc) return void req.respond({ status: 200, contentType: doc.type, body: doc.body });
+  if (doc) {
+    // A body still being made (a photo resampled for print) is answered when it is ready.
+    const body = await Promise.resolve(doc.body).catch(() => undefined);
+    if (body === undefined) return void req.respond({ status: 500, body: '' });
+    return void req.respond({ status: 200, contentType: doc.type, body });
+  }
   const file = table.files.get(p) ?? resolveFixed(p);
   if (!file) {
     refused.push(url);

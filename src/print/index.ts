@@ -20,7 +20,7 @@ import { paginate, showDocument } from './sheet.js';
 import { launchBrowser } from './browser.js';
 import { CONT_SIZES, headlineSizes, issueDocument, measureDocument, minModuleColumns, type MeasureItem, type ModuleRender, type PageRender, SIZES, type SizeProbe, sizesDocument } from './document.js';
 import { bannersBefore, columnBlocks, isSplittable, photoFigures, sliceBlock } from './html.js';
-import { pageImages, printPdfs } from './output.js';
+import { pageImages, printIssuePdf, splitPagePdfs } from './output.js';
 import { MIN_DPI, preparePrintPhotos } from './photos.js';
 import { debugTimings, printTimings, StageTimer } from './timing.js';
 
@@ -37,6 +37,8 @@ const FILL_TARGET = 0.97;
 /** For the benchmark: keep each issue's final paginated HTML. */
 let keepFinalHtml = false;
 export const finalHtml = new Map<string, string>();
+/** Time spent keeping it (the benchmark's own instrument, not build work), ms. */
+export const finalHtmlMs = { total: 0 };
 export function keepFinalDocuments(on: boolean): void {
   keepFinalHtml = on;
 }
@@ -74,7 +76,14 @@ export async function buildPrintEdition(issues: Issue[], ctx: BuildContext): Pro
   printTimings.set('browser', startTimer.stages);
   ctx.log.info(`print edition: ${launched.version} (${launched.source.from}); line breaks depend on this browser`);
   try {
-    for (const issue of issues) out.set(issue.id, await buildIssue(issue, grid, ctx, launched.browser.newPage.bind(launched.browser), launched.version));
+    // The first issue uses the tab the browser opened with; each further issue a new one.
+    let blank: BrowserPage | undefined = (await launched.browser.pages())[0];
+    const newPage = async () => {
+      const tab = blank ?? (await launched.browser.newPage());
+      blank = undefined;
+      return tab;
+    };
+    for (const issue of issues) out.set(issue.id, await buildIssue(issue, grid, ctx, newPage, launched.version));
   } finally {
     await launched.close();
   }
@@ -128,9 +137,10 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
         return planIssue(issue, grid, infos);
       }));
       // Photos resampled for the press at their placed widths.
-      const lowRes = await timer.time('photos for print', () => preparePrintPhotos(grid, table, renders));
+      const { low: lowRes, ready: photosReady } = await timer.time('photos for print', () => preparePrintPhotos(grid, table, renders));
       // 4. Paged.js pages (in the tab's document: its fonts are loaded).
       await timer.time('paged.js', () => paginate(tab, table, issueDocument(grid, issue, renders, ctx.config, true)));
+      await photosReady;
       const misfits = await timer.time(`fit ${pass} check`, () => findMisfits(tab, grid));
       if (process.env.BANMIAN_DEBUG) console.error(`fit pass ${pass}: misfits ${misfits.join(' ')}`);
       if (misfits.length && pass < FIT_PASSES - 1) {
@@ -160,28 +170,68 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
   const items: MeasureItem[] = infos.map((i) => ({ key: key(i), article: i.article, banner: i.banner, blocks: i.blocks, photos: i.photos.map((p) => p.figure) }));
   await showDocument(tab, table, '/measure.html', measureDocument(grid, items));
   type Raw = Record<string, { h: Array<[number, number, number]>; c: Array<[number, number, number]>; f: Array<[number, number, number]>; b: number[]; s: number[][]; j: number }>;
-  const raw: Raw = await tab.evaluate((halfLinePx: number) => {
-    /** Offsets into the element's text where its lines start (a line starts where a character sits lower than the last line's). */
+  const raw: Raw = await tab.evaluate((halfLinePx: number, charsPerLine: number) => {
+    /**
+     * Offsets into the element's text where its lines start: a line starts at the first
+     * visible character that sits lower than the last line's. In one column the characters'
+     * tops only grow, so each next start is found by a search (first probing one full
+     * line of Han text ahead) rather than by asking every character for its box.
+     */
     const lineStarts = (el: Element): number[] => {
-      const out: number[] = [];
+      const nodes: Text[] = [];
+      const at: number[] = [];
+      const offsets: number[] = [];
       const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-      const range = document.createRange();
       let offset = 0;
-      let lastTop = -Infinity;
       for (let t = walker.nextNode() as Text | null; t; t = walker.nextNode() as Text | null) {
         const s = t.data;
         for (let i = 0; i < s.length; i++) {
-          const n = (s.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
-          range.setStart(t, i);
-          range.setEnd(t, i + n);
-          const r = range.getClientRects()[0];
-          if (r && r.width > 0 && r.top > lastTop + halfLinePx) {
-            out.push(offset + i);
-            lastTop = r.top;
-          }
-          i += n - 1;
+          nodes.push(t);
+          at.push(i);
+          offsets.push(offset + i);
+          if ((s.codePointAt(i) ?? 0) > 0xffff) i++;
         }
         offset += s.length;
+      }
+      const range = document.createRange();
+      const n = nodes.length;
+      // Top of character k, or undefined if it has no box of its own (collapsed, zero-width).
+      const topOf = (k: number): number | undefined => {
+        const t = nodes[k];
+        range.setStart(t, at[k]);
+        range.setEnd(t, at[k] + ((t.data.codePointAt(at[k]) ?? 0) > 0xffff ? 2 : 1));
+        const r = range.getClientRects()[0];
+        return r && r.width > 0 ? r.top : undefined;
+      };
+      // The first visible character at or after k: [index, top], or [n, ∞].
+      const visible = (k: number): [number, number] => {
+        for (; k < n; k++) {
+          const top = topOf(k);
+          if (top !== undefined) return [k, top];
+        }
+        return [n, Infinity];
+      };
+      const out: number[] = [];
+      let [k, top] = visible(0);
+      while (k < n) {
+        out.push(offsets[k]);
+        const limit = top + halfLinePx;
+        // Smallest j > k whose first visible character is below this line.
+        const below = (j: number) => visible(j)[1] > limit;
+        let lo = k + 1;
+        let hi = n;
+        const guess = k + charsPerLine;
+        if (guess < n) {
+          if (below(guess)) hi = guess;
+          else lo = guess + 1;
+          if (hi === guess && guess - 1 > k && !below(guess - 1)) lo = guess;
+        }
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (below(mid)) hi = mid;
+          else lo = mid + 1;
+        }
+        [k, top] = visible(lo);
       }
       return out;
     };
@@ -203,7 +253,9 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
       out[m.dataset.key!] = r;
     }
     return out;
-  }, (grid.line * PX_PER_PT) / 2);
+  }, (grid.line * PX_PER_PT) / 2, grid.charsPerColumn);
+  if (process.env.TMP_DUMP) (await import('node:fs')).writeFileSync(process.env.TMP_DUMP, JSON.stringify(Object.values(raw).map((r) => r.s)));
+  if (process.env.TMP_DUMP) (await import('node:fs')).writeFileSync(process.env.TMP_DUMP, JSON.stringify(Object.values(raw).map((r) => r.s)));
   const toLinesUp = (px: number) => Math.ceil(px / PX_PER_PT / grid.line - 0.05);
   for (const info of infos) {
     const r = raw[key(info)];
@@ -436,7 +488,26 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
   const done = timer.start('dom rects');
   if (keepFinalHtml) {
     // The paginated DOM, without the script that paginated it (the benchmark's floor).
-    finalHtml.set(issue.id, await tab.evaluate(() => '<!doctype html>' + document.documentElement.outerHTML.replace(/<script[\s\S]*?<\/script>/g, '')));
+    // Its @font-face rules cut to the faces the pages use, as a hand-made page would have.
+    const t = performance.now();
+    finalHtml.set(
+      issue.id,
+      await tab.evaluate(() => {
+        const used = new Set<string>();
+        document.fonts.forEach((f) => {
+          if (f.status === 'loaded') used.add(`${f.family.replace(/['"]/g, '')}|${f.weight}|${f.unicodeRange}`);
+        });
+        const style = document.querySelector('style[data-pagedjs-ignore]');
+        const rules = [...((style as HTMLStyleElement | null)?.sheet?.cssRules ?? [])].filter((r): r is CSSFontFaceRule => r instanceof CSSFontFaceRule);
+        const fontCss = rules
+          .filter((r) => used.has(`${r.style.getPropertyValue('font-family').replace(/['"]/g, '')}|${r.style.getPropertyValue('font-weight') || '400'}|${r.style.getPropertyValue('unicode-range') || 'U+0-10FFFF'}`))
+          .map((r) => r.cssText)
+          .join('\n');
+        const html = document.documentElement.outerHTML.replace(/<script[\s\S]*?<\/script>/g, '');
+        return '<!doctype html>' + (style ? html.replace(style.textContent ?? '', () => fontCss) : html);
+      }),
+    );
+    finalHtmlMs.total += performance.now() - t;
   }
   const measured: Measured[] = await tab.evaluate((line: number, gutter: number) => {
     const PT = 72 / 96;
@@ -500,13 +571,17 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
   done();
   if (measured.length !== renders.length) throw new BanmianError(`print edition: Paged.js made ${measured.length} pages of ${renders.length} (a page overflowed its sheet)`, { file: issue.id });
 
-  // Page images, then the PDFs (the issue, each page) while sharp encodes the images: src/print/output.ts.
+  // The issue PDF; then the page images while the page PDFs are cut from it and sharp
+  // encodes the images: src/print/output.ts.
   for (const r of renders) await mkdir(path.join(ctx.outDir, paths.pageDir(issue.id, r.page.number)), { recursive: true });
   const out = (file: string) => path.join(ctx.outDir, file);
-  const images = await pageImages(tab, renders.map((r) => ({ image: out(paths.pageImage(issue.id, r.page.number)), thumb: out(paths.pageThumb(issue.id, r.page.number)) })), IMAGE_WIDTH, THUMB_WIDTH, timer);
   const meta = { title: `${ctx.config.paper.name} ${issue.date} 第${issue.number}期`, author: ctx.config.paper.name, date: issue.date };
   const pageJobs = renders.map((r) => ({ file: out(paths.pagePdf(issue.id, r.page.number)), meta: { ...meta, title: `${meta.title} 第${pad2(r.page.number)}版` } }));
-  await printPdfs(tab, { file: out(paths.issuePdf(issue.id)), meta }, pageJobs, timer);
+  const issuePdf = await printIssuePdf(tab, { file: out(paths.issuePdf(issue.id)), meta }, timer);
+  const pagePdfs = splitPagePdfs(issuePdf, pageJobs, timer);
+  pagePdfs.catch(() => undefined);
+  const images = await pageImages(tab, renders.map((r) => ({ image: out(paths.pageImage(issue.id, r.page.number)), thumb: out(paths.pageThumb(issue.id, r.page.number)) })), IMAGE_WIDTH, THUMB_WIDTH, timer);
+  await pagePdfs;
   const pagesOut: PageLayout[] = [];
   for (const [i, r] of renders.entries()) {
     const n = r.page.number;

@@ -5,17 +5,16 @@
  * - Page images: one screenshot per Paged.js page, rasterised by Chromium at the width
  *   of `page.png` directly (the capture's clip scale), then encoded by sharp while the
  *   browser goes on with the PDFs.
- * - PDFs: the issue PDF is printed once; each page PDF is printed from the same
- *   document with every other page `display: none`, so Chromium lays out and paints
- *   one page, not the whole issue again as `pageRanges` does. Each page PDF is a real
- *   Chromium print: its own tagged structure, its own outline (the page's h1 › its
- *   headlines' h2) and fonts subset to that page. `finishPdf` then sets the metadata
- *   (`finishPdf`), overlapped with the next print.
+ * - PDFs: the issue PDF is printed once and its metadata set (`finishPdf`); each page
+ *   PDF is cut from it (`pagePdf`, src/print/split.ts: the page with its branch of the
+ *   structure tree and its outline entries) while the browser captures the images.
  */
 import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Page as BrowserPage } from 'puppeteer-core';
+import { PDFDocument } from 'pdf-lib';
 import { finishPdf, type PdfMeta } from './pdf.js';
+import { pagePdf } from './split.js';
 import type { StageTimer } from './timing.js';
 
 export interface ImageFiles {
@@ -77,42 +76,26 @@ export interface PdfJob {
   meta: PdfMeta;
 }
 
-/**
- * Prints the issue PDF and one PDF per Paged.js page (`pages[i]` is the i-th page), and
- * sets their metadata. Leaves every page shown again.
- */
-export async function printPdfs(tab: BrowserPage, issue: PdfJob, pages: PdfJob[], timer: StageTimer): Promise<void> {
-  let pending: Promise<void> = Promise.resolve();
-  const finish = (bytes: Uint8Array, job: PdfJob) => timer.time('pdf metadata', async () => writeFile(job.file, await finishPdf(bytes, job.meta)));
-  try {
-    const whole = await timer.time('issue pdf', () => tab.pdf(PDF_OPTIONS));
-    pending = finish(whole, issue);
-    for (const [i, job] of pages.entries()) {
-      await showOnly(tab, i);
-      // Chromium prints this page while pdf-lib finishes the previous file here.
-      const printing = timer.time('page pdfs', () => tab.pdf(PDF_OPTIONS));
-      printing.catch(() => undefined);
-      await pending;
-      pending = finish(await printing, job);
-    }
-    await pending;
-  } finally {
-    pending.catch(() => undefined);
-    await showOnly(tab, -1).catch(() => undefined);
-  }
+/** Prints the issue PDF (every Paged.js page), sets its metadata, writes it; returns the bytes written. */
+export async function printIssuePdf(tab: BrowserPage, job: PdfJob, timer: StageTimer): Promise<Uint8Array> {
+  const printed = await timer.time('issue pdf', () => tab.pdf(PDF_OPTIONS));
+  const bytes = await timer.time('pdf metadata', () => finishPdf(printed, job.meta));
+  await writeFile(job.file, bytes);
+  return bytes;
 }
 
-/** Hides every Paged.js page but the i-th (all shown for -1). */
-async function showOnly(tab: BrowserPage, index: number): Promise<void> {
-  const shown = await tab.evaluate((k: number) => {
-    let n = 0;
-    document.querySelectorAll<HTMLElement>('.pagedjs_page').forEach((p, i) => {
-      if (k < 0 || i === k) {
-        p.style.removeProperty('display');
-        n++;
-      } else p.style.setProperty('display', 'none', 'important');
-    });
-    return n;
-  }, index);
-  if (index >= 0 && shown !== 1) throw new Error(`page PDF: no page ${index + 1} in the document`);
+/**
+ * Writes one PDF per page (`pages[i]` is the i-th page of the issue PDF `issuePdf`), cut
+ * from the issue PDF (src/print/split.ts). pdf-lib yields to the event loop as it goes,
+ * so this runs while the browser captures the page images.
+ */
+export async function splitPagePdfs(issuePdf: Uint8Array, pages: PdfJob[], timer: StageTimer): Promise<void> {
+  const stop = timer.start('page pdfs (overlapped)');
+  try {
+    const src = await PDFDocument.load(issuePdf, { updateMetadata: false });
+    if (src.getPageCount() !== pages.length) throw new Error(`page PDFs: ${src.getPageCount()} pages in the issue PDF, ${pages.length} expected`);
+    for (const [i, job] of pages.entries()) await writeFile(job.file, await pagePdf(src, i, job.meta));
+  } finally {
+    stop();
+  }
 }

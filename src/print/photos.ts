@@ -26,10 +26,13 @@ export interface PhotoReport {
 /**
  * Replaces each placed photo's source by a resampled copy served from the build's own
  * table (a new address, so the browser's cache never hands back the full-size original).
- * Returns the photos whose resolution at their placed width is below MIN_DPI.
+ * Returns the photos whose resolution at their placed width is below MIN_DPI, and
+ * `ready`, settled when every copy is encoded: the copies are encoded while the browser
+ * goes on (the table serves a copy when it is ready).
  */
-export async function preparePrintPhotos(grid: Grid, table: AssetTable, renders: PageRender[]): Promise<PhotoReport[]> {
+export async function preparePrintPhotos(grid: Grid, table: AssetTable, renders: PageRender[]): Promise<{ low: PhotoReport[]; ready: Promise<unknown> }> {
   const low: PhotoReport[] = [];
+  const encoding: Array<Promise<Buffer>> = [];
   const done = new Map<string, string>();
   const widths = new Map<string, Promise<{ width: number; orientation: number }>>();
   // Read each file's header once, however many modules place it.
@@ -56,7 +59,10 @@ export async function preparePrintPhotos(grid: Grid, table: AssetTable, renders:
         let printUrl = done.get(key);
         if (!printUrl) {
           const img = sharp(file).rotate().resize({ width: target, withoutEnlargement: true });
-          const body = ext === '.png' ? await img.png({ compressionLevel: 9 }).toBuffer() : await img.jpeg({ quality: 88, chromaSubsampling: '4:4:4' }).toBuffer();
+          const body = ext === '.png' ? img.png({ compressionLevel: 9 }).toBuffer() : img.jpeg({ quality: 88, chromaSubsampling: '4:4:4' }).toBuffer();
+          // Awaited through `ready`; kept from counting as unhandled meanwhile.
+          body.catch(() => undefined);
+          encoding.push(body);
           printUrl = `/print-images/${path.basename(urlPath, path.extname(urlPath))}-${target}${ext}`;
           table.docs.set(printUrl, { type: ext === '.png' ? 'image/png' : 'image/jpeg', body });
           done.set(key, printUrl);
@@ -65,5 +71,5 @@ export async function preparePrintPhotos(grid: Grid, table: AssetTable, renders:
       }
     }
   }
-  return low;
+  return { low, ready: Promise.all(encoding) };
 }

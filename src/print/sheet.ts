@@ -12,12 +12,13 @@
  * fallback glyphs, ask for the subsets it found missing, and lay it out again as they
  * arrive — two or three full layouts of a large sheet instead of one.
  *
- * `paginate` runs Paged.js in the same document. Paged.js would call `load()` on every
- * @font-face of the document first (some 700 subsets, 20 MB); the faces in use are
- * already loaded, so its font step just waits for them.
+ * `paginate` runs Paged.js in the same document, for the page boxes, margin boxes and
+ * running header and folio; the modules are put into its pages after it. Paged.js would
+ * call `load()` on every @font-face of the document first (some 700 subsets, 20 MB); the
+ * faces in use are already loaded, so its font step just waits for them.
  */
 import type { Page as BrowserPage } from 'puppeteer-core';
-import { ORIGIN, type AssetTable } from './assets.js';
+import { fontFaceCss, ORIGIN, type AssetTable } from './assets.js';
 
 /** The HTML each tab shows now. */
 const shown = new WeakMap<BrowserPage, string>();
@@ -29,21 +30,44 @@ const shown = new WeakMap<BrowserPage, string>();
 export async function showDocument(tab: BrowserPage, table: AssetTable, path: string, html: string, hidden = false): Promise<void> {
   if (!shown.has(tab)) {
     // The first document of the tab: open its head alone (font faces, print.css), then swap the body in like any later one.
-    const head = html.slice(0, html.indexOf('<body'));
+    const head = html.slice(0, html.indexOf('<body>'));
     table.docs.set(path, { type: 'text/html; charset=utf-8', body: `${head}<body></body></html>` });
     await tab.goto(`${ORIGIN}${path}`, { waitUntil: 'load' });
+    // Paged.js is fetched and compiled now, alongside the measuring, for `paginate` at the end.
+    await tab.evaluate((src: string) => {
+      const script = document.createElement('script');
+      script.src = src;
+      script.async = true;
+      script.dataset.keep = '';
+      document.head.append(script);
+    }, `${ORIGIN}/paged.js`);
   }
   table.docs.set(path, { type: 'text/html; charset=utf-8', body: html });
+  // The head is sent only when it changed, and without its @font-face rules (some 300 KB,
+  // the same in every document of a build: the style that holds them stays as it is).
+  const split = (h: string) => {
+    const open = h.indexOf('<body>');
+    return { head: h.slice(0, open).replace(fontFaceCss(), ''), body: h.slice(open + 6, h.lastIndexOf('</body>')) };
+  };
+  const next = split(html);
+  const before = shown.get(tab);
+  const headChanged = before === undefined || split(before).head !== next.head;
   await tab.evaluate(
-    async (h: string, keepHidden: boolean) => {
-      const next = new DOMParser().parseFromString(h, 'text/html');
-      const have = new Set([...document.head.children].map((e) => e.outerHTML));
-      const want = new Set([...next.head.children].map((e) => e.outerHTML));
-      for (const e of [...document.head.children]) if (!want.has(e.outerHTML)) e.remove();
-      for (const e of [...next.head.children]) if (!have.has(e.outerHTML)) document.head.append(document.importNode(e, true));
+    async (headHtml: string | null, bodyHtml: string, keepHidden: boolean) => {
+      if (headHtml !== null) {
+        const nextHead = new DOMParser().parseFromString(`${headHtml}</head><body></body></html>`, 'text/html').head;
+        // Kept for the whole build: the @font-face style, the Paged.js script.
+        const kept = (e: Element) => e.matches('style[data-pagedjs-ignore], [data-keep]');
+        const mine = [...document.head.children].filter((e) => !kept(e));
+        const theirs = [...nextHead.children].filter((e) => !kept(e));
+        const have = new Set(mine.map((e) => e.outerHTML));
+        const want = new Set(theirs.map((e) => e.outerHTML));
+        for (const e of mine) if (!want.has(e.outerHTML)) e.remove();
+        for (const e of theirs) if (!have.has(e.outerHTML)) document.head.append(document.importNode(e, true));
+      }
       const body = document.body;
       body.style.setProperty('display', 'none');
-      body.innerHTML = next.body.innerHTML;
+      body.innerHTML = bodyHtml;
       // The text each face sets: style is computed for hidden elements too, without layout.
       const byFont = new Map<string, Set<string>>();
       const fontOf = new Map<Element, string>();
@@ -71,7 +95,8 @@ export async function showDocument(tab: BrowserPage, table: AssetTable, path: st
         await document.fonts.ready;
       }
     },
-    html,
+    headChanged ? next.head : null,
+    next.body,
     hidden,
   );
   shown.set(tab, html);
@@ -83,17 +108,46 @@ export async function showDocument(tab: BrowserPage, table: AssetTable, path: st
  */
 export async function paginate(tab: BrowserPage, table: AssetTable, html: string): Promise<void> {
   await showDocument(tab, table, '/issue.html', html, true);
-  await tab.addScriptTag({ url: `${ORIGIN}/paged.js` });
+  // Loading since the tab's first document (showDocument): wait for it to run.
+  await tab.evaluate(async (src: string) => {
+    if ('Paged' in window) return;
+    let script = document.querySelector<HTMLScriptElement>(`script[src="${src}"]`);
+    if (!script) {
+      script = document.createElement('script');
+      script.src = src;
+      document.head.append(script);
+    }
+    const s = script;
+    await new Promise((resolve, reject) => {
+      s.addEventListener('load', resolve);
+      s.addEventListener('error', () => reject(new Error('Paged.js did not load')));
+      if ('Paged' in window) resolve(undefined);
+    });
+  }, `${ORIGIN}/paged.js`);
   await tab.evaluate(async () => {
     const Paged = (window as unknown as { Paged: PagedModule }).Paged;
     // The faces the pages use are loaded (showDocument); the others are never needed.
     Paged.Chunker.prototype.loadFonts = () => document.fonts.ready;
     const previewer = new Paged.Previewer();
     const content = previewer.wrapContent();
+    // Paged.js makes the page boxes, margin boxes and running elements; the modules are
+    // placed already (src/layout), so it gets each page's grid empty — its chunker would
+    // otherwise walk and measure every paragraph — and the modules go in afterwards.
+    const grids = [...content.querySelectorAll<HTMLElement>('.sheet > .grid')];
+    const modules = grids.map((g) => {
+      const f = document.createDocumentFragment();
+      f.append(...g.childNodes);
+      return f;
+    });
     document.body.style.removeProperty('display');
     await previewer.preview(content);
+    const placed = [...document.querySelectorAll<HTMLElement>('.pagedjs_page .sheet > .grid')];
+    if (placed.length !== grids.length) throw new Error(`Paged.js made ${placed.length} page grids of ${grids.length}`);
+    placed.forEach((g, i) => g.append(modules[i]));
     void document.body.offsetHeight;
     await document.fonts.ready;
+    // Photos are printed as they are when the PDF is made: wait for every one.
+    await Promise.all([...document.images].map((img) => img.decode().catch(() => undefined)));
   });
   // The document is Paged.js's now: the next document is opened afresh.
   shown.delete(tab);

@@ -1,9 +1,10 @@
 /**
  * The PDFs of the print edition read back byte by byte and with pdfjs:
  *
- * - the per-page PDFs (`printPdfs` in src/print/output.ts) of the sample issue: one page
- *   each, their own metadata, tagged, their own outline (the page › its headlines), and
- *   the same text as that page of the issue PDF;
+ * - the per-page PDFs (cut from the issue PDF by `pagePdf`, src/print/split.ts) of the
+ *   sample issue: one page each, their own metadata, tagged, their own outline (the
+ *   page › its headlines), the same text as that page of the issue PDF, deterministic,
+ *   nothing of another page;
  * - the metadata step (`patchInfo`, `finishPdf` in src/print/pdf.ts): the in-place patch
  *   of a Chromium PDF keeps the cross-reference table right and every other byte as it
  *   was; a PDF of another shape (a cross-reference stream) goes through pdf-lib; both
@@ -12,7 +13,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PDFDocument } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, type PDFObject, PDFRawStream, PDFRef } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toString } from 'mdast-util-to-string';
 import { headlineText } from '../../src/ast/parts.js';
@@ -25,6 +26,7 @@ import { loadIssue } from '../../src/parse/index.js';
 import { launchBrowser } from '../../src/print/browser.js';
 import { buildPrintEdition } from '../../src/print/index.js';
 import { finishPdf, patchInfo, type PdfMeta } from '../../src/print/pdf.js';
+import { pagePdf } from '../../src/print/split.js';
 import { openPdf } from './helpers.js';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
@@ -137,7 +139,7 @@ function checkXref(bytes: Uint8Array): number {
 
 const META: PdfMeta = { title: '海岸新闻 2026-11-20 第2468期 第03版（测试）', author: '海岸新闻', date: '2026-11-20' };
 
-describe('page PDFs (printPdfs)', () => {
+describe('page PDFs (pagePdf)', () => {
   it('one PDF per page of layout.json, each of exactly one page', async () => {
     expect(layout.pages.length).toBe(issue.children.length);
     expect(layout.pages.length).toBeGreaterThan(1);
@@ -234,6 +236,44 @@ describe('page PDFs (printPdfs)', () => {
       expect(got, `${p.pdf} differs at ${i}: got …${got.slice(i - 10, i + 30)} want …${want.slice(i - 10, i + 30)}`).toBe(want);
       await doc.destroy();
     }
+    await whole.destroy();
+  });
+
+  it('a page PDF is cut from the issue PDF: the same bytes every time, nothing of another page, no dangling reference', async () => {
+    const src = await PDFDocument.load(await readFile(path.join(issueDir, layout.pdf)), { updateMetadata: false });
+    const k = 1;
+    const a = await pagePdf(src, k, META);
+    const b = await pagePdf(src, k, META);
+    expect(Buffer.from(a).equals(Buffer.from(b)), 'deterministic').toBe(true);
+    const doc = await PDFDocument.load(a, { updateMetadata: false });
+    expect(doc.getPageCount()).toBe(1);
+    const pageRef = doc.getPage(0).ref;
+    const refs: PDFRef[] = [];
+    const pgs: PDFObject[] = [];
+    const walk = (o: PDFObject | undefined, depth = 0): void => {
+      if (!o || depth > 50) return;
+      if (o instanceof PDFRef) return void refs.push(o);
+      if (o instanceof PDFArray) return o.asArray().forEach((x) => walk(x, depth + 1));
+      const dict = o instanceof PDFDict ? o : o instanceof PDFRawStream ? o.dict : undefined;
+      if (!dict) return;
+      const pg = dict.get(PDFName.of('Pg'));
+      if (pg) pgs.push(pg);
+      for (const [key, v] of dict.entries()) if (key !== PDFName.of('Pg')) walk(v, depth + 1);
+    };
+    let pageDicts = 0;
+    for (const [, obj] of doc.context.enumerateIndirectObjects()) {
+      walk(obj);
+      if (obj instanceof PDFDict && obj.get(PDFName.of('Type')) === PDFName.of('Page')) pageDicts++;
+    }
+    expect(pageDicts, 'one page object').toBe(1);
+    expect(pgs.length, 'structure elements name their page').toBeGreaterThan(10);
+    for (const pg of pgs) expect(pg, 'every /Pg is the page').toBe(pageRef);
+    for (const r of refs) expect(doc.context.lookup(r), `object ${r.toString()} exists`).toBeDefined();
+    // The structure tree's parent-tree entry covers the page's marked content: pdfjs maps it to the same roles as the issue PDF's page.
+    const whole = await openPdf(path.join(issueDir, layout.pdf));
+    const cut = await openBytes(a);
+    expect(roles((await (await cut.getPage(1)).getStructTree()) as StructNode)).toEqual(roles((await (await whole.getPage(k + 1)).getStructTree()) as StructNode));
+    await cut.destroy();
     await whole.destroy();
   });
 

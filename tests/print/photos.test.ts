@@ -33,12 +33,13 @@ describe('preparePrintPhotos', () => {
   it('resamples a camera-size photo to 300 dpi of its placed width', async () => {
     const table: AssetTable = { files: new Map(), docs: new Map() };
     const r = render(2, 'big.jpg', table);
-    const low = await preparePrintPhotos(grid, table, [r]);
+    const { low, ready } = await preparePrintPhotos(grid, table, [r]);
+    await ready;
     expect(low).toEqual([]);
     const src = r.modules[0].photos[0].src;
     expect(src.startsWith(`${ORIGIN}/print-images/`)).toBe(true);
     const served = table.docs.get(new URL(src).pathname)!;
-    const meta = await sharp(served.body as Buffer).metadata();
+    const meta = await sharp(await served.body).metadata();
     expect(meta.width).toBe(Math.ceil((spanWidth(grid, 2) / 72) * PRINT_DPI));
     expect(meta.height).toBe(Math.round((meta.width! * 2500) / 4000));
   });
@@ -46,7 +47,7 @@ describe('preparePrintPhotos', () => {
   it('never enlarges, and reports a photo too small for its place', async () => {
     const table: AssetTable = { files: new Map(), docs: new Map() };
     const r = render(6, 'small.jpg', table);
-    const low = await preparePrintPhotos(grid, table, [r]);
+    const { low } = await preparePrintPhotos(grid, table, [r]);
     expect(low).toHaveLength(1);
     expect(low[0]).toMatchObject({ where: '1/a1', widthPx: 400 });
     expect(low[0].dpi).toBeLessThan(150);
