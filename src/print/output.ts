@@ -2,15 +2,15 @@
  * The files made from the paginated issue document (after Paged.js): page images and
  * PDFs. Written for speed on a small machine:
  *
- * - Page images: one screenshot per Paged.js page, rasterised by Chromium at the width
- *   of `page.png` directly (the capture's clip scale), then encoded by sharp while the
- *   browser goes on with the PDFs.
+ * - Page images: consecutive Paged.js pages captured in one screenshot, rasterised by
+ *   Chromium at the width of `page.png` directly (the capture's clip scale); sharp cuts
+ *   the pages and encodes them and their thumbnails while the browser goes on.
  * - PDFs: the issue PDF is printed once and its metadata set (`finishPdf`); each page
  *   PDF is cut from it (`pagePdf`, src/print/split.ts: the page with its branch of the
  *   structure tree and its outline entries) while the browser captures the images.
  */
 import { writeFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
 import type { Page as BrowserPage } from 'puppeteer-core';
 import { PDFDocument } from 'pdf-lib';
 import { finishPdf, type PdfMeta } from './pdf.js';
@@ -29,10 +29,15 @@ export interface ImageSize {
 
 const PDF_OPTIONS = { printBackground: true, preferCSSPageSize: true, tagged: true, outline: true } as const;
 
+/** The tallest capture, px: several pages are captured at once, up to this height. */
+const MAX_CAPTURE_PX = 12_000;
+
 /**
- * Screenshots each `.pagedjs_page` at `width` px and writes `page.png` and `thumb.png`.
- * Returns when the screenshots are taken; each promise settles when that page's files
- * are written (sharp encodes them meanwhile).
+ * Captures the `.pagedjs_page`s at `width` px, several consecutive pages in one
+ * screenshot (each capture costs a pass over the whole document besides its pixels),
+ * and writes each page's `page.png` and `thumb.png`. Returns when the screenshots are
+ * taken; each promise settles when that page's files are written (sharp cuts and
+ * encodes them while the browser goes on).
  */
 export async function pageImages(tab: BrowserPage, files: ImageFiles[], width: number, thumbWidth: number, timer: StageTimer): Promise<Array<Promise<ImageSize>>> {
   const boxes = await tab.evaluate(() =>
@@ -43,29 +48,44 @@ export async function pageImages(tab: BrowserPage, files: ImageFiles[], width: n
   );
   if (boxes.length !== files.length) throw new Error(`page images: ${boxes.length} pages in the document, ${files.length} expected`);
   const out: Array<Promise<ImageSize>> = [];
-  for (const [i, box] of boxes.entries()) {
-    const png = await timer.time('screenshots', () => tab.screenshot({ type: 'png', optimizeForSpeed: true, clip: { ...box, scale: width / box.width }, captureBeyondViewport: true }));
-    const encoded = encode(png, files[i], width, thumbWidth, timer);
-    // Settled later; keep an early failure from being reported as unhandled meanwhile.
-    encoded.catch(() => undefined);
-    out.push(encoded);
+  for (let first = 0; first < boxes.length; ) {
+    const scale = width / boxes[first].width;
+    let last = first;
+    while (last + 1 < boxes.length && (boxes[last + 1].y + boxes[last + 1].height - boxes[first].y) * scale <= MAX_CAPTURE_PX) last++;
+    const top = boxes[first].y;
+    // Two px more than the pages, so the last page's rounded height is in the capture.
+    const clip = { x: boxes[first].x, y: top, width: boxes[first].width, height: boxes[last].y + boxes[last].height - top + 2 / scale, scale };
+    const png = await timer.time('screenshots', () => tab.screenshot({ type: 'png', optimizeForSpeed: true, clip, captureBeyondViewport: true }));
+    // Decoded once for all its pages (sharp, off the main thread).
+    const group = sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    group.catch(() => undefined);
+    for (let i = first; i <= last; i++) {
+      const area = { top: Math.round((boxes[i].y - top) * scale), height: Math.round(boxes[i].height * scale) };
+      const encoded = encode(group, area, files[i], width, thumbWidth, timer);
+      // Settled later; keep an early failure from being reported as unhandled meanwhile.
+      encoded.catch(() => undefined);
+      out.push(encoded);
+    }
+    first = last + 1;
   }
   return out;
 }
 
-async function encode(png: Uint8Array, files: ImageFiles, width: number, thumbWidth: number, timer: StageTimer): Promise<ImageSize> {
+type Pixels = { data: Buffer; info: OutputInfo };
+
+async function encode(group: Promise<Pixels>, area: { top: number; height: number }, files: ImageFiles, width: number, thumbWidth: number, timer: StageTimer): Promise<ImageSize> {
+  const { data, info } = await group;
   const stop = timer.start('sharp (overlapped)');
   try {
-    const src = sharp(png);
-    const meta = await src.metadata();
-    // The capture is `width` px wide already; resize only if Chromium rounded otherwise.
-    const full = meta.width === width ? src.clone() : src.clone().resize({ width });
-    const [image, thumb] = await Promise.all([
-      full.png({ compressionLevel: 6 }).toBuffer({ resolveWithObject: true }),
-      src.clone().resize({ width: thumbWidth }).png({ compressionLevel: 6 }).toBuffer(),
-    ]);
-    await Promise.all([writeFile(files.image, image.data), writeFile(files.thumb, thumb)]);
-    return { width: image.info.width, height: image.info.height };
+    const height = Math.min(area.height, info.height - area.top);
+    let page = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).extract({ left: 0, top: area.top, width: info.width, height });
+    // The capture is `width` px wide already; resized only if Chromium rounded otherwise.
+    if (info.width !== width) page = page.resize({ width });
+    const pixels = await page.raw().toBuffer({ resolveWithObject: true });
+    const image = () => sharp(pixels.data, { raw: { width: pixels.info.width, height: pixels.info.height, channels: pixels.info.channels } });
+    const [png, thumb] = await Promise.all([image().png({ compressionLevel: 6 }).toBuffer(), image().resize({ width: thumbWidth }).png({ compressionLevel: 6 }).toBuffer()]);
+    await Promise.all([writeFile(files.image, png), writeFile(files.thumb, thumb)]);
+    return { width: pixels.info.width, height: pixels.info.height };
   } finally {
     stop();
   }

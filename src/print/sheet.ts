@@ -23,11 +23,18 @@ import { fontFaceCss, ORIGIN, type AssetTable } from './assets.js';
 /** The HTML each tab shows now. */
 const shown = new WeakMap<BrowserPage, string>();
 
+export interface ShowOptions {
+  /** Leave the body hidden (not laid out). */
+  hidden?: boolean;
+  /** Subtrees whose text was shown before in the same fonts: their faces are loaded. */
+  known?: string;
+}
+
 /**
  * Shows `html` (a whole document of the print sheets) in the tab and waits until its
- * text is set in its own fonts. With `hidden`, the body is left hidden (not laid out).
+ * text is set in its own fonts.
  */
-export async function showDocument(tab: BrowserPage, table: AssetTable, path: string, html: string, hidden = false): Promise<void> {
+export async function showDocument(tab: BrowserPage, table: AssetTable, path: string, html: string, options: ShowOptions = {}): Promise<void> {
   if (!shown.has(tab)) {
     // The first document of the tab: open its head alone (font faces, print.css), then swap the body in like any later one.
     const head = html.slice(0, html.indexOf('<body>'));
@@ -53,7 +60,7 @@ export async function showDocument(tab: BrowserPage, table: AssetTable, path: st
   const before = shown.get(tab);
   const headChanged = before === undefined || split(before).head !== next.head;
   await tab.evaluate(
-    async (headHtml: string | null, bodyHtml: string, keepHidden: boolean) => {
+    async (headHtml: string | null, bodyHtml: string, keepHidden: boolean, known: string | null) => {
       if (headHtml !== null) {
         const nextHead = new DOMParser().parseFromString(`${headHtml}</head><body></body></html>`, 'text/html').head;
         // Kept for the whole build: the @font-face style, the Paged.js script.
@@ -71,7 +78,9 @@ export async function showDocument(tab: BrowserPage, table: AssetTable, path: st
       // The text each face sets: style is computed for hidden elements too, without layout.
       const byFont = new Map<string, Set<string>>();
       const fontOf = new Map<Element, string>();
-      const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+      const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, {
+        acceptNode: (n) => (n.nodeType === Node.TEXT_NODE ? NodeFilter.FILTER_ACCEPT : known && (n as Element).matches(known) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_SKIP),
+      });
       for (let t = walker.nextNode() as Text | null; t; t = walker.nextNode() as Text | null) {
         const el = t.parentElement;
         if (!el || !t.data.trim()) continue;
@@ -97,7 +106,8 @@ export async function showDocument(tab: BrowserPage, table: AssetTable, path: st
     },
     headChanged ? next.head : null,
     next.body,
-    hidden,
+    options.hidden ?? false,
+    options.known ?? null,
   );
   shown.set(tab, html);
 }
@@ -107,7 +117,8 @@ export async function showDocument(tab: BrowserPage, table: AssetTable, path: st
  * (fonts stay loaded). The document's @font-face style carries `data-pagedjs-ignore`.
  */
 export async function paginate(tab: BrowserPage, table: AssetTable, html: string): Promise<void> {
-  await showDocument(tab, table, '/issue.html', html, true);
+  // The modules' text was measured in these fonts: only the page frames' text is new.
+  await showDocument(tab, table, '/issue.html', html, { hidden: true, known: '.module' });
   // Loading since the tab's first document (showDocument): wait for it to run.
   await tab.evaluate(async (src: string) => {
     if ('Paged' in window) return;
