@@ -29,8 +29,12 @@ export interface ImageSize {
 
 const PDF_OPTIONS = { printBackground: true, preferCSSPageSize: true, tagged: true, outline: true } as const;
 
-/** The tallest capture, px: several pages are captured at once, up to this height. */
-const MAX_CAPTURE_PX = 12_000;
+/**
+ * The tallest capture, px (three broadsheet pages at 1100 px): each capture costs a pass
+ * over the whole document, so pages go in groups; small groups let sharp cut and encode
+ * one group while the next is captured.
+ */
+const MAX_CAPTURE_PX = 5_000;
 
 /**
  * Captures the `.pagedjs_page`s at `width` px, several consecutive pages in one

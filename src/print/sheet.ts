@@ -157,8 +157,17 @@ export async function paginate(tab: BrowserPage, table: AssetTable, html: string
     placed.forEach((g, i) => g.append(modules[i]));
     void document.body.offsetHeight;
     await document.fonts.ready;
-    // Photos are printed as they are when the PDF is made: wait for every one.
-    await Promise.all([...document.images].map((img) => img.decode().catch(() => undefined)));
+    // Photos are printed as they are when the PDF is made: wait for every one to load.
+    await Promise.all(
+      [...document.images].map((img) =>
+        img.complete
+          ? undefined
+          : new Promise((resolve) => {
+              img.addEventListener('load', resolve, { once: true });
+              img.addEventListener('error', resolve, { once: true });
+            }),
+      ),
+    );
   });
   // The document is Paged.js's now: the next document is opened afresh.
   shown.delete(tab);
