@@ -112,6 +112,8 @@ export interface ModuleRender {
   headerLines: number;
   headlinePt: number;
   figureLines: number;
+  /** The body's leading in pt when it is opened up on a page short of copy (else the grid's). */
+  bodyLeading?: number;
   ruleBelow: boolean;
   continuedFrom?: number;
   jumpTo?: number;
@@ -140,7 +142,8 @@ function moduleHtml(grid: Grid, m: ModuleRender): string {
   html += `<div class="mh" style="height:${m.headerLines * grid.line}pt">${headerHtml(m.article, { headlinePt: m.headlinePt, banner: m.banner, continuedFrom: m.continuedFrom })}</div>`;
   if (m.photos.length) html += `<div class="figs" style="height:${m.figureLines * grid.line}pt">${m.photos.map((p) => figureHtml(p.figure, p.src, p.heightPt)).join('')}</div>`;
   const jump = m.jumpTo ? `<p class="jump">（下转第${m.jumpTo}版）</p>` : '';
-  html += `<div class="body" style="column-count:${m.columns};height:${bodyLines * grid.line}pt">${m.blocks.map((b, i) => (m.gapsBefore?.includes(i) ? '<div class="gap"></div>' : '') + blockHtml(b)).join('')}${jump}</div>`;
+  const leading = m.bodyLeading ? `;--line:${m.bodyLeading}pt;line-height:${m.bodyLeading}pt` : '';
+  html += `<div class="body" style="column-count:${m.columns};height:${bodyLines * grid.line}pt${leading}">${m.blocks.map((b, i) => (m.gapsBefore?.includes(i) ? '<div class="gap"></div>' : '') + blockHtml(b)).join('')}${jump}</div>`;
   html += `</div>`;
   return html;
 }

@@ -13,6 +13,7 @@ import { paths, pad2, type BuildContext } from '../build/context.js';
 import { BanmianError } from '../errors.js';
 import { makeGrid, PX_PER_PT, spanWidth, type Grid } from '../layout/grid.js';
 import { columnGaps } from '../layout/gaps.js';
+import { loosenBody } from '../layout/leading.js';
 import { type ArticleMeasure, packPage } from '../layout/pack.js';
 import type { IssueLayout, ModuleLayout, PageLayout } from '../layout/types.js';
 import { ORIGIN, guardPage, type AssetTable } from './assets.js';
@@ -371,7 +372,7 @@ function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[], wanted?: Map<
       const piece = pieces.find((p) => pieceId(p) === m.id)!;
       const { info, from, fromLine } = piece;
       const w = m.columns;
-      // Growth: a bigger headline first, then larger photos, then space in the header.
+      // Growth: a bigger headline first, then larger photos, then looser leading, then space in the header.
       const sizes = headlineSizes(info.article.lead, w);
       const isCont = from > 0 || !!piece.continuedFrom;
       const heads = isCont ? info.contHeader[w] : info.header[w];
@@ -389,7 +390,7 @@ function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[], wanted?: Map<
       grow -= heads[size] - heads[0];
       const fig = isCont ? { lines: 0, heights: [] } : figureLines(info, grid, w, grow);
       grow -= fig.lines - (isCont ? 0 : figureLines(info, grid, w).lines);
-      const headerLines = heads[size] + Math.max(0, grow);
+      grow = Math.max(0, grow);
       const blocks: BodyBlock[] = [];
       const counts: number[] = [];
       for (let i = 0; i < m.blocks; i++) {
@@ -401,8 +402,13 @@ function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[], wanted?: Map<
         blocks.push(blockSlice(info, from + m.blocks, l0, l0 + m.partLines));
         counts.push(m.partLines);
       }
+      const textLines = counts.reduce((a, b) => a + b, 0) + (m.jumps ? 1 : 0);
+      // Then looser leading in the body (not after a misfit: the fit check knows the base leading).
+      const loose = info.extra > 0 ? { rows: 0, leading: grid.line } : loosenBody(grid, textLines, w, m.lines - (m.ruleBelow ? 1 : 0) - heads[size] - fig.lines - grow, grow, blocks.some((b) => b.type === 'subhead'));
+      grow -= loose.rows;
+      const headerLines = heads[size] + grow;
       const rows = m.lines - (m.ruleBelow ? 1 : 0) - headerLines - fig.lines;
-      const gapsBefore = info.extra > 0 ? [] : columnGaps(blocks, w * rows - counts.reduce((a, b) => a + b, 0) - (m.jumps ? 1 : 0));
+      const gapsBefore = info.extra > 0 || loose.rows > 0 ? [] : columnGaps(blocks, w * rows - textLines);
       modules.push({
         article: info.article,
         blocks,
@@ -415,6 +421,7 @@ function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[], wanted?: Map<
         headerLines,
         headlinePt: isCont ? CONT_SIZES[size] : sizes[size],
         figureLines: fig.lines,
+        ...(loose.rows > 0 ? { bodyLeading: loose.leading } : {}),
         ruleBelow: m.ruleBelow,
         continuedFrom: piece.continuedFrom,
         jumpTo: m.jumps ? page.number + 1 : undefined,

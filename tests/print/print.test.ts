@@ -269,9 +269,10 @@ afterAll(async () => {
 
 // The sample issue is made up full: every page at the 0.97 target. The corpus pages 3 and 4
 // each hold half an interview page (~1,700 characters for ~4,900 of room): no layout fills
-// them (the build says how much text each lacks), so only a regression floor there.
+// them (the build says how much text each lacks; they are opened up with bigger headlines
+// and looser leading to 90 % and 76 %), so only a regression floor there.
 checkIssue('sample issue (broadsheet)', () => sample, 0.97);
-checkIssue('corpus pages (tabloid)', () => corpus, 0.6);
+checkIssue('corpus pages (tabloid)', () => corpus, 0.72);
 
 describe('print renderer safety', () => {
   it('requests nothing outside the build', () => {
