@@ -632,8 +632,9 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
     ctx.log.info(`  第${pad2(n)}版: ${modules.length} modules, fill ${(fill * 100).toFixed(1)}%${jumps.length ? `, jumps ${jumps.join(' ')}` : ''}`);
     if (fill < FILL_TARGET) {
       // An underfull page is the editor's call (more copy, a photo): say how much is missing.
-      const lines = Math.round(((FILL_TARGET - fill) * gridArea) / (grid.columnW * grid.line));
-      ctx.log.warn(`${issue.id} 第${pad2(n)}版: fill ${(fill * 100).toFixed(1)}% is below ${FILL_TARGET * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`);
+      const lines = Math.max(1, Math.ceil(((FILL_TARGET - fill) * gridArea) / (grid.columnW * grid.line)));
+      // Rounded down, so that a fill just under the target never reads as the target.
+      ctx.log.warn(`${issue.id} 第${pad2(n)}版: fill ${(Math.floor(fill * 1000) / 10).toFixed(1)}% is below ${FILL_TARGET * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`);
     }
     ctx.log.progress('pages laid out', i + 1, renders.length);
   }
