@@ -629,12 +629,11 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
       imageSize: { w: image.width, h: image.height },
     });
     const jumps = modules.filter((x) => x.jumpTo || x.jumpFrom).map((x) => (x.jumpTo ? `${x.articleId}→${x.jumpTo}` : `${x.articleId}←${x.jumpFrom}`));
-    ctx.log.info(`  第${pad2(n)}版: ${modules.length} modules, fill ${(fill * 100).toFixed(1)}%${jumps.length ? `, jumps ${jumps.join(' ')}` : ''}`);
+    ctx.log.info(`  第${pad2(n)}版: ${modules.length} modules, fill ${percentDown(fill)}%${jumps.length ? `, jumps ${jumps.join(' ')}` : ''}`);
     if (fill < FILL_TARGET) {
       // An underfull page is the editor's call (more copy, a photo): say how much is missing.
       const lines = Math.max(1, Math.ceil(((FILL_TARGET - fill) * gridArea) / (grid.columnW * grid.line)));
-      // Rounded down, so that a fill just under the target never reads as the target.
-      ctx.log.warn(`${issue.id} 第${pad2(n)}版: fill ${(Math.floor(fill * 1000) / 10).toFixed(1)}% is below ${FILL_TARGET * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`);
+      ctx.log.warn(`${issue.id} 第${pad2(n)}版: fill ${percentDown(fill)}% is below ${FILL_TARGET * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`);
     }
     ctx.log.progress('pages laid out', i + 1, renders.length);
   }
@@ -647,6 +646,11 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
 
 function pageOf(issue: Issue, article: Article): number {
   return issue.children.find((p) => p.children.includes(article))?.number ?? 0;
+}
+
+/** A share as a percentage with one decimal, rounded down: a fill just under the target never reads as the target. */
+function percentDown(share: number): string {
+  return (Math.floor(share * 1000) / 10).toFixed(1);
 }
 
 function round(n: number, digits = 2): number {

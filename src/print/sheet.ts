@@ -117,8 +117,9 @@ export async function showDocument(tab: BrowserPage, table: AssetTable, path: st
  * (fonts stay loaded). The document's @font-face style carries `data-pagedjs-ignore`.
  */
 export async function paginate(tab: BrowserPage, table: AssetTable, html: string): Promise<void> {
-  // The modules' text was measured in these fonts: only the page frames' text is new.
-  await showDocument(tab, table, '/issue.html', html, { hidden: true, known: '.module' });
+  // The modules' text was measured in this document, in these fonts: only the page
+  // frames' text is new (a fresh document, after a misfit pass, loads them all).
+  await showDocument(tab, table, '/issue.html', html, { hidden: true, known: shown.has(tab) ? '.module' : undefined });
   // Loading since the tab's first document (showDocument): wait for it to run.
   await tab.evaluate(async (src: string) => {
     if ('Paged' in window) return;
