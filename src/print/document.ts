@@ -184,11 +184,8 @@ function pageCss(grid: Grid, marks: boolean): string {
 @bottom-center{content:element(folio);vertical-align:top;padding-top:${grid.line / 2}pt}}`;
 }
 
-/**
- * The issue document. With `paged`, Paged.js lays it out in pages (for the PDF and the
- * page images); without, the sheets stand one under another (for the fit check).
- */
-export function issueDocument(grid: Grid, issue: Issue, pages: PageRender[], config: BanmianConfig, paged: boolean): string {
+/** The issue document, one sheet a page, with the page rules Paged.js lays it out by (src/print/sheet.ts `paginate`). */
+export function issueDocument(grid: Grid, issue: Issue, pages: PageRender[], config: BanmianConfig): string {
   let body = '';
   for (const p of pages) {
     body += `<section class="sheet" data-page="${p.page.number}">${pageHeaderHtml(issue, p.page, config)}`;
@@ -196,7 +193,6 @@ export function issueDocument(grid: Grid, issue: Issue, pages: PageRender[], con
     body += `<div class="grid" style="height:${(grid.lines - (p.masthead ? grid.mastheadLines : 0)) * grid.line}pt">${p.modules.map((m) => moduleHtml(grid, m)).join('')}</div></section>`;
   }
   const title = `${config.paper.name} ${issue.date} 第${issue.number}期`;
-  // Paged (src/print/sheet.ts `paginate`): the page rules; else the sheets one under another.
-  const pagedSetup = paged ? `<style>${pageCss(grid, config.print.marks)}</style>` : `<style>.sheet{margin-bottom:40pt}.running-header,.running-folio{display:none}</style>`;
+  const pagedSetup = `<style>${pageCss(grid, config.print.marks)}</style>`;
   return `${head(grid, pagedSetup)}<title>${esc(title)}</title><meta name="author" content="${esc(config.paper.name)}"></head><body>${body}</body></html>`;
 }

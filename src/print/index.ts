@@ -1,7 +1,8 @@
 /**
  * The print edition: for each issue, measure every article in the browser, pack each
- * page's modules on the grid (src/layout/pack.ts), check the fit in the browser and
- * repack what overflowed, then let Paged.js make the pages and Chromium the PDFs.
+ * page's modules on the grid (src/layout/pack.ts), let Paged.js make the pages in the
+ * same document (src/print/sheet.ts), check the fit on them and repack what overflowed,
+ * then Chromium prints the issue PDF and the page PDFs are cut from it (split.ts).
  * Writes `<issue>/<issue>.pdf`, one PDF, image and thumbnail per page, and layout.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -140,7 +141,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
       // Photos resampled for the press at their placed widths.
       const { low: lowRes, ready: photosReady } = await timer.time('photos for print', () => preparePrintPhotos(grid, table, renders));
       // 4. Paged.js pages (in the tab's document: its fonts are loaded).
-      await timer.time('paged.js', () => paginate(tab, table, issueDocument(grid, issue, renders, ctx.config, true)));
+      await timer.time('paged.js', () => paginate(tab, table, issueDocument(grid, issue, renders, ctx.config)));
       await photosReady;
       const misfits = await timer.time(`fit ${pass} check`, () => findMisfits(tab, grid));
       if (process.env.BANMIAN_DEBUG) console.error(`fit pass ${pass}: misfits ${misfits.join(' ')}`);
@@ -255,8 +256,6 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
     }
     return out;
   }, (grid.line * PX_PER_PT) / 2, grid.charsPerColumn);
-  if (process.env.TMP_DUMP) (await import('node:fs')).writeFileSync(process.env.TMP_DUMP, JSON.stringify(Object.values(raw).map((r) => r.s)));
-  if (process.env.TMP_DUMP) (await import('node:fs')).writeFileSync(process.env.TMP_DUMP, JSON.stringify(Object.values(raw).map((r) => r.s)));
   const toLinesUp = (px: number) => Math.ceil(px / PX_PER_PT / grid.line - 0.05);
   for (const info of infos) {
     const r = raw[key(info)];

@@ -20,7 +20,7 @@
 import type { Page as BrowserPage } from 'puppeteer-core';
 import { fontFaceCss, ORIGIN, type AssetTable } from './assets.js';
 
-/** The HTML each tab shows now. */
+/** The head (without its @font-face rules) of the document each tab shows now. */
 const shown = new WeakMap<BrowserPage, string>();
 
 export interface ShowOptions {
@@ -57,8 +57,7 @@ export async function showDocument(tab: BrowserPage, table: AssetTable, path: st
     return { head: h.slice(0, open).replace(fontFaceCss(), ''), body: h.slice(open + 6, h.lastIndexOf('</body>')) };
   };
   const next = split(html);
-  const before = shown.get(tab);
-  const headChanged = before === undefined || split(before).head !== next.head;
+  const headChanged = shown.get(tab) !== next.head;
   await tab.evaluate(
     async (headHtml: string | null, bodyHtml: string, keepHidden: boolean, known: string | null) => {
       if (headHtml !== null) {
@@ -109,7 +108,7 @@ export async function showDocument(tab: BrowserPage, table: AssetTable, path: st
     options.hidden ?? false,
     options.known ?? null,
   );
-  shown.set(tab, html);
+  shown.set(tab, next.head);
 }
 
 /**
