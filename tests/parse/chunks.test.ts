@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { Root } from 'mdast';
 import { describe, expect, it } from 'vitest';
 import { markdownChunks, parseMarkdown, parseMarkdownPieces } from '../../src/parse/blocks.js';
-import { CORPUS, corpus } from './helpers.js';
+import { realPages } from './helpers.js';
 
 /**
  * A tree as compared here: micromark lets an unclosed block at the very end of a
@@ -41,9 +41,8 @@ const SEED = process.env.FUZZ_SEED === 'random' ? Date.now() | 0 : Number(proces
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 
 describe('markdownChunks', () => {
-  it('cuts corpus pages at blank lines and the pieces parse like the whole', () => {
-    for (const name of CORPUS) {
-      const text = corpus(name);
+  it('cuts real pages at blank lines and the pieces parse like the whole', () => {
+    for (const text of realPages()) {
       expect(markdownChunks(text, 1).length).toBeGreaterThan(10);
       expect(pieces(text)).toEqual(whole(text));
     }
@@ -82,7 +81,8 @@ describe('parsePage on a long page', () => {
   it('gives the same page parsed in pieces as parsed whole', async () => {
     const { parsePage } = await import('../../src/parse/index.js');
     const parts: string[] = [];
-    for (let i = 0; parts.join('\n\n').length < 300_000; i++) parts.push(corpus(CORPUS[i % CORPUS.length]));
+    const pages = realPages();
+    for (let i = 0; parts.join('\n\n').length < 300_000; i++) parts.push(pages[i % pages.length]);
     parts.splice(5, 0, '- 列表一\n\n- 列表二\n\n```\n代码\n\n代码\n```\n\n<!--\n\n注释\n\n-->\n\n    缩进文字\n\n    再一段');
     const text = parts.join('\n\n');
     const a = parsePage(text, { file: 'long.txt', pieceSize: 4096 });

@@ -18,10 +18,12 @@ import type {
 } from '../../src/ast/types.js';
 import { headlineText } from '../../src/ast/parts.js';
 import { parsePage } from '../../src/parse/index.js';
-import { CORPUS, checkInvariant, corpus, nodesOfType, nodesWithoutPosition, textOf } from './helpers.js';
+import { CORPUS, checkInvariant, corpus, hasCorpus, nodesOfType, nodesWithoutPosition, textOf } from './helpers.js';
 
+// Without ../shared/corpus (a fresh clone) every suite here is skipped; the suites still
+// collect, so they parse an empty page instead of reading a file that is not there.
 function parse(name: string) {
-  return parsePage(corpus(name), { file: name });
+  return parsePage(hasCorpus ? corpus(name) : '', { file: name });
 }
 
 function articles(page: { children: unknown[] }): Article[] {
@@ -34,7 +36,7 @@ function messages(file: { messages: Array<{ ruleId?: string | null }> }, rule: s
   return file.messages.filter((m) => m.ruleId === rule);
 }
 
-describe('corpus 000: banner and two interviews', () => {
+describe.skipIf(!hasCorpus)('corpus 000: banner and two interviews', () => {
   const { page, file } = parse(CORPUS[0]);
   const arts = articles(page);
 
@@ -105,7 +107,7 @@ describe('corpus 000: banner and two interviews', () => {
   });
 });
 
-describe('corpus 002: special page', () => {
+describe.skipIf(!hasCorpus)('corpus 002: special page', () => {
   const { page, file } = parse(CORPUS[1]);
   const arts = articles(page);
 
@@ -186,7 +188,7 @@ describe('corpus 002: special page', () => {
   });
 });
 
-describe('corpus 004: four statements', () => {
+describe.skipIf(!hasCorpus)('corpus 004: four statements', () => {
   const { page, file } = parse(CORPUS[2]);
   const arts = articles(page);
 
@@ -219,7 +221,7 @@ describe('corpus 004: four statements', () => {
   });
 });
 
-describe('invariant and positions', () => {
+describe.skipIf(!hasCorpus)('invariant and positions', () => {
   for (const name of CORPUS) {
     it(`keeps every significant character of ${name}, in order`, () => {
       const text = corpus(name);

@@ -1,5 +1,5 @@
 /** Shared helpers of the parser tests: corpus access, the text invariant, tree walks. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node, Node as MdNode, Parent } from 'unist';
@@ -17,8 +17,25 @@ export const projectRoot = path.resolve(here, '../..');
 export const corpusDir = path.resolve(projectRoot, '../shared/corpus');
 export const CORPUS = ['000_4c27dc6f5b443fbc.txt', '002_6d4dff7fc7251387.txt', '004_bb79a988b909a362.txt'];
 
+/** The corpus sits beside the project (../shared), not in it: a fresh clone has none. */
+export const hasCorpus = CORPUS.every((name) => existsSync(path.join(corpusDir, name)));
+
 export function corpus(name: string): string {
   return readFileSync(path.join(corpusDir, name), 'utf8');
+}
+
+/** The sample issue's page texts (the project's own text, always present). */
+export function samplePages(): string[] {
+  const dir = path.join(projectRoot, 'issues', '2026-11-20');
+  return readdirSync(dir)
+    .filter((f) => /^\d.*\.(md|txt)$/.test(f))
+    .sort()
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'));
+}
+
+/** Real page texts for tests that need messy pages but no particular one: the corpus where it is, else the sample. */
+export function realPages(): string[] {
+  return hasCorpus ? CORPUS.map(corpus) : samplePages();
 }
 
 /** Text nodes in tree order. */

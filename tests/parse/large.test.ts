@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Text } from '../../src/ast/types.js';
 import { significantChars } from '../../src/ast/text.js';
 import { parsePage } from '../../src/parse/index.js';
-import { CORPUS, corpus, textNodes } from './helpers.js';
+import { realPages, textNodes } from './helpers.js';
+
+// 4 MB by default keeps the unit run short (pieces, joins and the invariant are the same at any
+// size past a few pieces); LARGE_PAGE_MB=20 for the full size, which `npm run bench -- parse` times.
+const MB = Number(process.env.LARGE_PAGE_MB ?? 4);
 
 /** Counts of each significant character (the invariant as a multiset, cheap at 20 MB). */
 function counts(s: string): Map<string, number> {
@@ -11,19 +15,19 @@ function counts(s: string): Map<string, number> {
   return m;
 }
 
-describe('a 20 MB page', () => {
+describe(`a ${MB} MB page`, () => {
   it('parses without crashing and loses no character', () => {
-    const pages = CORPUS.map(corpus);
+    const pages = realPages();
     const parts: string[] = [];
-    for (let bytes = 0, i = 0; bytes < 20 * 1024 * 1024; i++) {
+    for (let bytes = 0, i = 0; bytes < MB * 1024 * 1024; i++) {
       parts.push(pages[i % pages.length]);
       bytes += Buffer.byteLength(pages[i % pages.length]);
     }
     const text = parts.join('\n\n');
     const { page } = parsePage(text, { file: 'big.txt' });
     const articles = page.children.filter((c) => c.type === 'article');
-    // Every repeated page contributes its articles (at least the 2 interviews of 000).
-    expect(articles.length).toBeGreaterThan(parts.length);
+    // Every repeated page contributes at least one article.
+    expect(articles.length).toBeGreaterThanOrEqual(parts.length);
     const out = textNodes(page)
       .map((t: Text) => t.value)
       .join('');

@@ -26,6 +26,7 @@ import { centre, openPdf, pageItems, type TextItem } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
+const HAS_CORPUS = existsSync(CORPUS);
 const silent = { info() {}, warn() {}, progress() {} };
 
 const NO_LINE_START = new Set([...'、，。：；！？”’）》」』】·—…']);
@@ -93,8 +94,8 @@ function byLines(items: TextItem[]): TextItem[][] {
  * `fillFloor`: the least fill of any page (the issue's target is 0.97; a page with less text
  * than room cannot reach it, and the build reports how much text it lacks).
  */
-function checkIssue(name: string, get: () => Built, fillFloor: number) {
-  describe(name, () => {
+function checkIssue(name: string, get: () => Built, fillFloor: number, skip = false) {
+  describe.skipIf(skip)(name, () => {
     it('writes the issue PDF, a PDF, image and thumbnail per page, and layout.json', async () => {
       const { issue, layout, out } = get();
       const dir = path.join(out, issue.id);
@@ -244,7 +245,8 @@ beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'banmian-print-'));
   const { config } = await loadConfig(ROOT);
   sample = await buildIssue(path.join(ROOT, 'issues', '2026-11-20'), ROOT, config, path.join(tmp, 'sample'));
-  // The corpus pages as one issue, on the tabloid preset.
+  // The corpus pages as one issue, on the tabloid preset (only where ../shared is beside the project).
+  if (!HAS_CORPUS) return;
   const dir = path.join(tmp, 'issues', '2023-09-20');
   await mkdir(dir, { recursive: true });
   // Four tabloid pages: 002, 004, and 000 cut before its second interview (two long
@@ -272,7 +274,7 @@ afterAll(async () => {
 // them (the build says how much text each lacks; they are opened up with bigger headlines
 // and looser leading to 90 % and 76 %), so only a regression floor there.
 checkIssue('sample issue (broadsheet)', () => sample, 0.97);
-checkIssue('corpus pages (tabloid)', () => corpus, 0.72);
+checkIssue('corpus pages (tabloid)', () => corpus, 0.72, !HAS_CORPUS);
 
 describe('print renderer safety', () => {
   it('requests nothing outside the build', () => {

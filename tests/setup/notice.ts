@@ -1,0 +1,11 @@
+/**
+ * Says once, at the start of a run, which tests are skipped because of the machine: the
+ * corpus tests need ../shared/corpus beside the project (a fresh clone has none).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export default function setup(): void {
+  const corpus = path.resolve(import.meta.dirname, '../../../shared/corpus');
+  if (!existsSync(corpus)) console.log(`corpus tests skipped: ${corpus} not found (it sits beside the project, not in a clone)`);
+}
