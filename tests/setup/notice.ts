@@ -7,5 +7,8 @@ import path from 'node:path';
 
 export default function setup(): void {
   const corpus = path.resolve(import.meta.dirname, '../../../shared/corpus');
-  if (!existsSync(corpus)) console.log(`corpus tests skipped: ${corpus} not found (it sits beside the project, not in a clone)`);
+  // One line per run, though each vitest project runs the global setup.
+  if (existsSync(corpus) || process.env.BANMIAN_CORPUS_NOTICE) return;
+  process.env.BANMIAN_CORPUS_NOTICE = '1';
+  console.log(`corpus tests skipped: ${corpus} not found (it sits beside the project, not in a clone)`);
 }
