@@ -6,9 +6,14 @@
  * When nothing the output depends on changed since the last build (`outputKey`), the
  * previous files are hard-linked into the staging folder and swapped in as usual:
  * nothing is parsed or rendered, and the parser, web and print modules are not loaded.
+ *
+ * Around that: the `--out` guard (src/build/out-guard.ts), one build at a time per
+ * output folder (src/build/lock.ts), recovery of a swap a kill -9 cut short and the
+ * swap itself (src/build/swap.ts), clean-up on Ctrl-C (src/build/interrupt.ts), and
+ * `--only` keeping the other edition's files of the previous output (src/build/keep.ts).
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { existsSync, rmSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { Issue } from '../ast/types.js';
@@ -30,12 +35,21 @@ import {
   writeManifest,
 } from './cache.js';
 import { type BuildContext, type Logger, paths } from './context.js';
+import { userFsError } from './fs-errors.js';
+import { onInterrupt } from './interrupt.js';
+import { keepOtherEdition } from './keep.js';
+import { lockOutDir } from './lock.js';
+import { checkOutDir } from './out-guard.js';
+import { recoverOutDir, stagingPath, swapIn } from './swap.js';
+import { endOrphanBrowsers } from '../print/profiles.js';
 
 export interface BuildOptions {
   root: string;
   config: BanmianConfig;
   issuesDir: string;
   outDir: string;
+  /** How the output folder is named in messages (the `--out` value); default: relative to the working folder. */
+  outShown?: string;
   /** Build only these issue ids (default: all). */
   ids?: string[];
   only?: 'html' | 'pdf';
@@ -52,8 +66,6 @@ export interface BuildOptions {
   keepSite?: boolean;
   log: Logger;
 }
-
-let buildSerial = 0;
 
 export interface BuildResult {
   /**
@@ -72,112 +84,157 @@ export interface BuildResult {
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
-  const { config, log } = opts;
-  const started = performance.now();
-  const outDir = path.resolve(opts.outDir);
+  const { log } = opts;
   const issuesDir = path.resolve(opts.issuesDir);
-  const wantPdf = config.editions.pdf && opts.only !== 'html';
-  const wantHtml = config.editions.html && opts.only !== 'pdf';
-  const previous = await readManifest(outDir);
-  // Hashed before anything is parsed: an edit made during the build then makes the key stale, never the output.
-  const inputs = opts.stalePrint ? undefined : await outputKey({ root: opts.root, config, issuesDir, ids: opts.ids, wantHtml, wantPdf });
-  const key = inputs?.key;
-  if (inputs && previous.output && previous.output.key !== inputs.key && !opts.force) {
-    log.info(`changed since the last build: ${changedParts(previous.output.parts, inputs.parts).join(', ')}`);
-  }
-  const staging = `${outDir}.tmp-${process.pid}-${++buildSerial}`;
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
-
-  if (key && previous.output?.key === key && !opts.force && !opts.keepSite) {
-    try {
-      const reused = await reuseOutput(previous.output, outDir, staging);
-      if (reused !== undefined) {
-        const layouts = new Map<string, IssueLayout>();
-        if (wantPdf) {
-          for (const id of previous.output.issues) {
-            const file = path.join(staging, paths.layoutJson(id));
-            if (existsSync(file)) layouts.set(id, JSON.parse(await readFile(file, 'utf8')) as IssueLayout);
-          }
-        }
-        await writeManifest(staging, previous);
-        await swapIn(staging, outDir);
-        log.info(`nothing changed since the last build: reused its ${reused} file(s), nothing parsed or rendered`);
-        log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
-        return { reused: true, issues: [], files: [], warnings: previous.output.warnings, layouts, outDir };
-      }
-      log.info('the last build\'s output was changed or is incomplete: building again');
-    } catch (err) {
-      await rm(staging, { recursive: true, force: true });
-      throw err;
-    }
-    await rm(staging, { recursive: true, force: true });
-    await mkdir(staging, { recursive: true });
-  }
-
+  // Refused before anything is touched: an --out that is not ours to replace.
+  const outDir = checkOutDir({ root: opts.root, issuesDir, outDir: opts.outDir, shown: opts.outShown });
+  const shown = opts.outShown ?? (path.relative(process.cwd(), outDir) || outDir);
+  // Browsers (and profile folders) a killed build left behind.
+  const ended = endOrphanBrowsers();
+  if (ended.browsers) log.warn(`ended ${ended.browsers} browser(s) left running by a build that was killed`);
   try {
-    const { loadIssues } = await import('../parse/index.js');
-    const { issues, files } = await loadIssues(issuesDir, { ids: opts.ids, root: opts.root });
-    if (issues.length === 0) throw new BanmianError(`no issue found (a folder with issue.yaml)`, { file: path.relative(opts.root, issuesDir) || issuesDir });
-    const pageCount = issues.reduce((n: number, i: Issue) => n + i.children.length, 0);
-    log.info(`parsed ${issues.length} issue(s), ${pageCount} page(s) in ${ms(started)}`);
-    const warnings = files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0);
-
-    const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: outDir, force: Boolean(opts.force), log };
-    let layouts = new Map<string, IssueLayout>();
-    let web: WebSite | undefined;
-    const manifest: Manifest = { version: previous.version, print: {} };
-    // Whether the output is exactly what these inputs make (no stale or missing print pages).
-    let faithful = true;
-    if (wantPdf) {
-      const t = performance.now();
-      const envKey = await printEnvironmentKey(opts.root, config, await browserIdentity(config));
-      const toRender: Issue[] = [];
-      for (const issue of issues) {
-        const printKey = await issuePrintKey(issue, envKey);
-        manifest.print[issue.id] = printKey;
-        const reused = !opts.force && (opts.stalePrint || previous.print[issue.id] === printKey) ? await reusePrintOutput(issue, outDir, staging) : undefined;
-        if (reused) {
-          layouts.set(issue.id, reused);
-          // A stale copy must not pass for current in the next build.
-          if (previous.print[issue.id] !== printKey) {
-            manifest.print[issue.id] = previous.print[issue.id] ?? 'stale';
-            faithful = false;
-          }
-        } else toRender.push(issue);
-      }
-      if (toRender.length && opts.stalePrint) faithful = false;
-      if (toRender.length && !opts.stalePrint) {
-        const { buildPrintEdition } = await import('../print/index.js');
-        for (const [id, layout] of await buildPrintEdition(toRender, ctx)) layouts.set(id, layout);
-      }
-      const reusedCount = issues.length - toRender.length;
-      log.info(`print edition: ${toRender.length} issue(s) laid out, ${reusedCount} reused from the cache, in ${ms(t)}`);
+    await mkdir(path.dirname(outDir), { recursive: true });
+    const lock = await lockOutDir(outDir, log, shown);
+    const unregister = onInterrupt(() => lock.release());
+    try {
+      recoverOutDir(outDir, log, shown);
+      return await buildLocked(opts, outDir, issuesDir);
+    } finally {
+      unregister();
+      lock.release();
     }
-    if (wantHtml) {
-      const t = performance.now();
-      const { buildWebEdition } = await import('../web/index.js');
-      web = (await buildWebEdition(issues, layouts, ctx)).site;
-      log.info(`web edition written in ${ms(t)}`);
-    }
-    if (inputs && faithful) manifest.output = { key: inputs.key, parts: inputs.parts, issues: issues.map((i) => i.id), warnings, files: await listOutput(staging) };
-    await writeManifest(staging, manifest);
-    await swapIn(staging, outDir);
-    if (web) web.outDir = outDir;
-    log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
-    return { reused: false, issues, files, warnings, layouts, outDir, web };
   } catch (err) {
-    await rm(staging, { recursive: true, force: true });
-    throw err;
+    // Disk full, no permission, read-only disk: one line naming the path.
+    throw userFsError(err);
   }
 }
 
-/** Replaces `outDir` by `staging` with two renames, so a reader never sees half a site. */
-async function swapIn(staging: string, outDir: string): Promise<void> {
-  const old = `${outDir}.old-${process.pid}-${buildSerial}`;
-  if (existsSync(outDir)) await rename(outDir, old);
-  await rename(staging, outDir);
-  await rm(old, { recursive: true, force: true });
+async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string): Promise<BuildResult> {
+  const { config, log } = opts;
+  const started = performance.now();
+  const wantPdf = config.editions.pdf && opts.only !== 'html';
+  const wantHtml = config.editions.html && opts.only !== 'pdf';
+  const previous = await readManifest(outDir, (m) => log.warn(`warning: ${m}`));
+  // sha256 of files checked against the manifest this build (not read again for the new manifest).
+  const verified = new Map<string, string>();
+  // Hashed before anything is parsed: an edit made during the build then makes the key stale, never the output.
+  const inputs = opts.stalePrint ? undefined : await outputKey({ root: opts.root, config, issuesDir, ids: opts.ids, wantHtml, wantPdf });
+  if (inputs && previous.output && previous.output.key !== inputs.key && !opts.force) {
+    log.info(`changed since the last build: ${changedParts(previous.output.parts, inputs.parts).join(', ')}`);
+  }
+  const staging = stagingPath(outDir);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  const unregister = onInterrupt(() => rmSync(staging, { recursive: true, force: true, maxRetries: 3 }));
+  try {
+    return await stagedBuild(opts, { outDir, issuesDir, staging, previous, verified, inputs, wantHtml, wantPdf, started });
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    throw err;
+  } finally {
+    unregister();
+  }
+}
+
+interface Staged {
+  outDir: string;
+  issuesDir: string;
+  staging: string;
+  previous: Manifest;
+  verified: Map<string, string>;
+  inputs: Awaited<ReturnType<typeof outputKey>>;
+  wantHtml: boolean;
+  wantPdf: boolean;
+  started: number;
+}
+
+async function stagedBuild(opts: BuildOptions, st: Staged): Promise<BuildResult> {
+  const { config, log } = opts;
+  const { outDir, issuesDir, staging, previous, verified, inputs, wantHtml, wantPdf, started } = st;
+  const key = inputs?.key;
+
+  if (key && previous.output?.key === key && !opts.force && !opts.keepSite) {
+    const reused = await reuseOutput(previous.output, previous.digests, outDir, staging, verified);
+    if (reused !== undefined) {
+      const layouts = new Map<string, IssueLayout>();
+      if (wantPdf) {
+        for (const id of previous.output.issues) {
+          const file = path.join(staging, paths.layoutJson(id));
+          if (existsSync(file)) layouts.set(id, JSON.parse(await readFile(file, 'utf8')) as IssueLayout);
+        }
+      }
+      await writeManifest(staging, previous);
+      swapIn(staging, outDir);
+      log.info(`nothing changed since the last build: reused its ${reused} file(s), nothing parsed or rendered`);
+      log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
+      return { reused: true, issues: [], files: [], warnings: previous.output.warnings, layouts, outDir };
+    }
+    log.info('the last build\'s output was changed or is incomplete: building again');
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    verified.clear();
+  }
+
+  const { loadIssues } = await import('../parse/index.js');
+  const { issues, files } = await loadIssues(issuesDir, { ids: opts.ids, root: opts.root });
+  if (issues.length === 0) throw new BanmianError(`no issue found (a folder with issue.yaml)`, { file: path.relative(opts.root, issuesDir) || issuesDir });
+  const pageCount = issues.reduce((n: number, i: Issue) => n + i.children.length, 0);
+  log.info(`parsed ${issues.length} issue(s), ${pageCount} page(s) in ${ms(started)}`);
+  const warnings = files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0);
+
+  const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: outDir, force: Boolean(opts.force), log };
+  let layouts = new Map<string, IssueLayout>();
+  let web: WebSite | undefined;
+  const manifest: Manifest = { version: previous.version, print: {} };
+  // Whether the output is exactly what these inputs make (no stale or missing print pages).
+  let faithful = true;
+  if (wantPdf) {
+    const t = performance.now();
+    const envKey = await printEnvironmentKey(opts.root, config, await browserIdentity(config));
+    const toRender: Issue[] = [];
+    for (const issue of issues) {
+      const printKey = await issuePrintKey(issue, envKey);
+      manifest.print[issue.id] = printKey;
+      const reused = !opts.force && (opts.stalePrint || previous.print[issue.id] === printKey) ? await reusePrintOutput(issue, outDir, staging, previous.digests, verified) : undefined;
+      if (reused) {
+        layouts.set(issue.id, reused);
+        // A stale copy must not pass for current in the next build.
+        if (previous.print[issue.id] !== printKey) {
+          manifest.print[issue.id] = previous.print[issue.id] ?? 'stale';
+          faithful = false;
+        }
+      } else toRender.push(issue);
+    }
+    if (toRender.length && opts.stalePrint) faithful = false;
+    if (toRender.length && !opts.stalePrint) {
+      const { buildPrintEdition } = await import('../print/index.js');
+      for (const [id, layout] of await buildPrintEdition(toRender, ctx)) layouts.set(id, layout);
+    }
+    const reusedCount = issues.length - toRender.length;
+    log.info(`print edition: ${toRender.length} issue(s) laid out, ${reusedCount} reused from the cache, in ${ms(t)}`);
+  }
+  // --only html / --only pdf: the other edition's files of the previous output stay.
+  if (opts.only) {
+    const kept = await keepOtherEdition({ keep: opts.only === 'html' ? 'print' : 'web', issues, outDir, staging, previous, verified, manifest, layouts });
+    if (kept.files) {
+      faithful = false;
+      log.info(`kept ${kept.files} file(s) of the ${opts.only === 'html' ? 'print' : 'web'} edition from the last build`);
+    }
+  }
+  if (wantHtml) {
+    const t = performance.now();
+    const { buildWebEdition } = await import('../web/index.js');
+    web = (await buildWebEdition(issues, layouts, ctx)).site;
+    log.info(`web edition written in ${ms(t)}`);
+  }
+  const listed = await listOutput(staging, verified);
+  manifest.digests = listed.digests;
+  if (inputs && faithful) manifest.output = { key: inputs.key, parts: inputs.parts, issues: issues.map((i) => i.id), warnings, files: listed.files };
+  await writeManifest(staging, manifest);
+  swapIn(staging, outDir);
+  if (web) web.outDir = outDir;
+  log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
+  return { reused: false, issues, files, warnings, layouts, outDir, web };
 }
 
 function ms(since: number): string {
