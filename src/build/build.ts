@@ -12,7 +12,7 @@
  * swap itself (src/build/swap.ts), clean-up on Ctrl-C (src/build/interrupt.ts), and
  * `--only` keeping the other edition's files of the previous output (src/build/keep.ts).
  */
-import { existsSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { VFile } from 'vfile';
@@ -35,7 +35,7 @@ import {
   writeManifest,
 } from './cache.js';
 import { type BuildContext, type Logger, paths } from './context.js';
-import { userFsError } from './fs-errors.js';
+import { fsReason, userFsError } from './fs-errors.js';
 import { onInterrupt } from './interrupt.js';
 import { keepOtherEdition } from './keep.js';
 import { lockOutDir } from './lock.js';
@@ -98,6 +98,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const unregister = onInterrupt(() => lock.release());
     try {
       recoverOutDir(outDir, log, shown);
+      checkWritable(outDir, shown);
       return await buildLocked(opts, outDir, issuesDir);
     } finally {
       unregister();
@@ -130,9 +131,29 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     return await stagedBuild(opts, { outDir, issuesDir, staging, previous, verified, inputs, wantHtml, wantPdf, started });
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
-    throw err;
+    throw inOutDir(err, staging, outDir);
   } finally {
     unregister();
+  }
+}
+
+/** An fs error in the staging folder names the file as it would be in the output folder (staging is gone by then). */
+function inOutDir(err: unknown, staging: string, outDir: string): unknown {
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  for (const k of ['path', 'dest'] as const) {
+    const v = e?.[k];
+    if (typeof v === 'string' && (v === staging || v.startsWith(staging + path.sep))) e[k] = outDir + v.slice(staging.length);
+  }
+  return err;
+}
+
+/** A read-only output folder fails here, before anything is built, instead of after the swap. */
+function checkWritable(outDir: string, shown: string): void {
+  if (!existsSync(outDir)) return;
+  try {
+    accessSync(outDir, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    throw new BanmianError(`cannot replace the output folder ${shown}: ${fsReason(err) ?? (err as Error).message} (${(err as NodeJS.ErrnoException).code})`);
   }
 }
 
@@ -164,7 +185,7 @@ async function stagedBuild(opts: BuildOptions, st: Staged): Promise<BuildResult>
         }
       }
       await writeManifest(staging, previous);
-      swapIn(staging, outDir);
+      swapIn(staging, outDir, log);
       log.info(`nothing changed since the last build: reused its ${reused} file(s), nothing parsed or rendered`);
       log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
       return { reused: true, issues: [], files: [], warnings: previous.output.warnings, layouts, outDir };
@@ -231,7 +252,7 @@ async function stagedBuild(opts: BuildOptions, st: Staged): Promise<BuildResult>
   manifest.digests = listed.digests;
   if (inputs && faithful) manifest.output = { key: inputs.key, parts: inputs.parts, issues: issues.map((i) => i.id), warnings, files: listed.files };
   await writeManifest(staging, manifest);
-  swapIn(staging, outDir);
+  swapIn(staging, outDir, log);
   if (web) web.outDir = outDir;
   log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
   return { reused: false, issues, files, warnings, layouts, outDir, web };

@@ -39,9 +39,12 @@ export function userFsError(err: unknown, what?: string): unknown {
   if (err instanceof BanmianError) return err;
   const reason = fsReason(err);
   if (!reason) return err;
-  const e = err as NodeJS.ErrnoException;
-  const where = e.path ? ` ${shownPath(e.path)}` : '';
-  return new BanmianError(`${what ?? `cannot ${VERBS[e.syscall ?? ''] ?? e.syscall ?? 'use'}`}${where}: ${reason} (${e.code})`);
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  // A copy or link that fails is about where it writes (a full disk there), not what it reads.
+  const writing = e.dest && (e.syscall === 'copyfile' || e.syscall === 'link');
+  const file = writing ? e.dest : e.path;
+  const verb = what ?? `cannot ${writing ? 'write' : (VERBS[e.syscall ?? ''] ?? e.syscall ?? 'use')}`;
+  return new BanmianError(`${verb}${file ? ` ${shownPath(file)}` : ''}: ${reason} (${e.code})`);
 }
 
 function shownPath(p: string): string {

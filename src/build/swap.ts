@@ -54,12 +54,16 @@ export function recoverOutDir(outDir: string, log: Logger, shown: string): void 
     olds.shift();
   }
   for (const l of [...stale.filter((s) => s.kind === 'tmp'), ...olds]) {
-    rmSync(l.file, { recursive: true, force: true, maxRetries: 3 });
+    try {
+      rmSync(l.file, { recursive: true, force: true, maxRetries: 3 });
+    } catch (err) {
+      log.warn(`warning: cannot remove ${l.file}, left by a build that was killed: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
   }
 }
 
 /** Replaces `outDir` by `staging` (two synchronous renames), then removes the old folder. */
-export function swapIn(staging: string, outDir: string): void {
+export function swapIn(staging: string, outDir: string, log: Logger): void {
   const old = staging.replace(/\.tmp-(\d+-\d+)$/, '.old-$1');
   const hadOutput = existsSync(outDir);
   try {
@@ -74,7 +78,12 @@ export function swapIn(staging: string, outDir: string): void {
   } catch (err) {
     throw userFsError(err, 'cannot replace the output folder');
   }
-  rmSync(old, { recursive: true, force: true, maxRetries: 3 });
+  // The new output is in place: a previous one that cannot be removed (read-only files in it) only gets a warning.
+  try {
+    rmSync(old, { recursive: true, force: true, maxRetries: 3 });
+  } catch (err) {
+    log.warn(`warning: cannot remove the previous output ${old}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 function mtime(file: string): number {
