@@ -127,8 +127,13 @@ async function run(argv: string[]): Promise<number> {
         htmlOnly: values.only === 'html',
         log: createLogger(),
       });
+      const { runInterruptCleanups } = await import('../build/interrupt.js');
       await new Promise<void>((resolve) => {
-        const stop = () => void server.close().then(resolve);
+        // Then whatever a build in progress holds (its browser, staging folder, lock) goes too.
+        const stop = () => void server.close().finally(() => {
+          runInterruptCleanups();
+          resolve();
+        });
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
