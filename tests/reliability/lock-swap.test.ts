@@ -42,6 +42,21 @@ describe('output lock and swap', () => {
     expect(runs.filter((r) => /nothing changed since the last build/.test(r.stdout)).length).toBeGreaterThanOrEqual(1);
   });
 
+  it('ten rounds of four concurrent builds in one process: never ENOTEMPTY, never a dist.old-* left', async () => {
+    const { build } = await import('../../src/build/build.js');
+    const { loadConfig } = await import('../../src/config/index.js');
+    const { config } = await loadConfig(p.dir);
+    const log = { info() {}, warn() {}, progress() {} };
+    const opts = { root: p.dir, config, issuesDir: p.issues, outDir: out, only: 'html' as const, log };
+    const before = await snapshot(out);
+    for (let round = 0; round < 10; round++) {
+      const results = await Promise.allSettled([0, 1, 2, 3].map(() => build(opts)));
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      expect(buildLeftovers(out)).toEqual([]);
+    }
+    expect(await snapshot(out)).toEqual(before);
+  });
+
   it('waits while a live build holds the lock, then builds', async () => {
     const lock = lockPath(out);
     // This test process holds it.
