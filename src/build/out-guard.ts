@@ -39,7 +39,15 @@ export function checkOutDir(input: OutGuardInput): string {
   }
   if (isInside(real, realish(input.issuesDir))) refuse('it is inside the issues folder');
 
-  if (!existsSync(outDir) && !isSymlink(outDir)) return outDir;
+  if (!existsSync(outDir) && !isSymlink(outDir)) {
+    // It will be made: every folder above it that exists must be a folder.
+    for (let up = path.dirname(outDir); up !== path.dirname(up); up = path.dirname(up)) {
+      if (!existsSync(up)) continue;
+      if (!statSync(up).isDirectory()) refuse(`${path.relative(process.cwd(), up) || up} is a file, not a folder`);
+      break;
+    }
+    return outDir;
+  }
   let st;
   try {
     st = statSync(outDir);

@@ -32,6 +32,7 @@ describe('--out guard', () => {
     ['an issue folder', ['--out', 'issues/2026-11-20'], /issues\/2026-11-20 .*inside the issues folder/],
     ['a parent of the project', ['--out', '..'], /refusing to use \.\. .*contains the project folder/],
     ['a file', ['--out', 'report.docx'], /report\.docx .*a file/],
+    ['a folder under a file', ['--out', 'report.docx/site'], /report\.docx\/site .*: report\.docx is a file, not a folder/],
     ['the filesystem root', ['--out', '/'], /refusing to use \/ .*filesystem root/],
     ['a folder that is not a banmian output', ['--out', 'notes'], /notes .*not empty and not a banmian output/],
     ['a link to the project', ['--out', 'link-to-project'], /link-to-project .*the project folder/],
