@@ -110,6 +110,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   }
 }
 
+/** The build proper, with the output folder's lock held. */
 async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string): Promise<BuildResult> {
   const { config, log } = opts;
   const started = performance.now();
@@ -120,20 +121,112 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
   const verified = new Map<string, string>();
   // Hashed before anything is parsed: an edit made during the build then makes the key stale, never the output.
   const inputs = opts.stalePrint ? undefined : await outputKey({ root: opts.root, config, issuesDir, ids: opts.ids, wantHtml, wantPdf });
+  const key = inputs?.key;
   if (inputs && previous.output && previous.output.key !== inputs.key && !opts.force) {
     log.info(`changed since the last build: ${changedParts(previous.output.parts, inputs.parts).join(', ')}`);
   }
   const staging = stagingPath(outDir);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
+  // Ctrl-C: the staging folder goes (synchronously, in the signal handler).
   const unregister = onInterrupt(() => rmSync(staging, { recursive: true, force: true, maxRetries: 3 }));
-  try {
-    return await stagedBuild(opts, { outDir, issuesDir, staging, previous, verified, inputs, wantHtml, wantPdf, started });
-  } catch (err) {
-    await rm(staging, { recursive: true, force: true });
-    throw inOutDir(err, staging, outDir);
-  } finally {
+  const failed = async (err: unknown) => {
     unregister();
+    await rm(staging, { recursive: true, force: true });
+    return inOutDir(err, staging, outDir);
+  };
+
+  if (key && previous.output?.key === key && !opts.force && !opts.keepSite) {
+    try {
+      const reused = await reuseOutput(previous.output, previous.digests, outDir, staging, verified);
+      if (reused !== undefined) {
+        const layouts = new Map<string, IssueLayout>();
+        if (wantPdf) {
+          for (const id of previous.output.issues) {
+            const file = path.join(staging, paths.layoutJson(id));
+            if (existsSync(file)) layouts.set(id, JSON.parse(await readFile(file, 'utf8')) as IssueLayout);
+          }
+        }
+        await writeManifest(staging, previous);
+        swapIn(staging, outDir, log);
+        unregister();
+        log.info(`nothing changed since the last build: reused its ${reused} file(s), nothing parsed or rendered`);
+        log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
+        return { reused: true, issues: [], files: [], warnings: previous.output.warnings, layouts, outDir };
+      }
+      log.info('the last build\'s output was changed or is incomplete: building again');
+    } catch (err) {
+      throw await failed(err);
+    }
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    verified.clear();
+  }
+
+  try {
+    const { loadIssues } = await import('../parse/index.js');
+    const { issues, files } = await loadIssues(issuesDir, { ids: opts.ids, root: opts.root });
+    if (issues.length === 0) throw new BanmianError(`no issue found (a folder with issue.yaml)`, { file: path.relative(opts.root, issuesDir) || issuesDir });
+    const pageCount = issues.reduce((n: number, i: Issue) => n + i.children.length, 0);
+    log.info(`parsed ${issues.length} issue(s), ${pageCount} page(s) in ${ms(started)}`);
+    const warnings = files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0);
+
+    const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: outDir, force: Boolean(opts.force), log };
+    let layouts = new Map<string, IssueLayout>();
+    let web: WebSite | undefined;
+    const manifest: Manifest = { version: previous.version, print: {} };
+    // Whether the output is exactly what these inputs make (no stale or missing print pages).
+    let faithful = true;
+    if (wantPdf) {
+      const t = performance.now();
+      const envKey = await printEnvironmentKey(opts.root, config, await browserIdentity(config));
+      const toRender: Issue[] = [];
+      for (const issue of issues) {
+        const printKey = await issuePrintKey(issue, envKey);
+        manifest.print[issue.id] = printKey;
+        const reused = !opts.force && (opts.stalePrint || previous.print[issue.id] === printKey) ? await reusePrintOutput(issue, outDir, staging, previous.digests, verified) : undefined;
+        if (reused) {
+          layouts.set(issue.id, reused);
+          // A stale copy must not pass for current in the next build.
+          if (previous.print[issue.id] !== printKey) {
+            manifest.print[issue.id] = previous.print[issue.id] ?? 'stale';
+            faithful = false;
+          }
+        } else toRender.push(issue);
+      }
+      if (toRender.length && opts.stalePrint) faithful = false;
+      if (toRender.length && !opts.stalePrint) {
+        const { buildPrintEdition } = await import('../print/index.js');
+        for (const [id, layout] of await buildPrintEdition(toRender, ctx)) layouts.set(id, layout);
+      }
+      const reusedCount = issues.length - toRender.length;
+      log.info(`print edition: ${toRender.length} issue(s) laid out, ${reusedCount} reused from the cache, in ${ms(t)}`);
+    }
+    // --only html / --only pdf: the other edition's files of the previous output stay.
+    if (opts.only) {
+      const kept = await keepOtherEdition({ keep: opts.only === 'html' ? 'print' : 'web', issues, outDir, staging, previous, verified, manifest, layouts });
+      if (kept.files) {
+        faithful = false;
+        log.info(`kept ${kept.files} file(s) of the ${opts.only === 'html' ? 'print' : 'web'} edition from the last build`);
+      }
+    }
+    if (wantHtml) {
+      const t = performance.now();
+      const { buildWebEdition } = await import('../web/index.js');
+      web = (await buildWebEdition(issues, layouts, ctx)).site;
+      log.info(`web edition written in ${ms(t)}`);
+    }
+    const listed = await listOutput(staging, verified);
+    manifest.digests = listed.digests;
+    if (inputs && faithful) manifest.output = { key: inputs.key, parts: inputs.parts, issues: issues.map((i) => i.id), warnings, files: listed.files };
+    await writeManifest(staging, manifest);
+    swapIn(staging, outDir, log);
+    unregister();
+    if (web) web.outDir = outDir;
+    log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
+    return { reused: false, issues, files, warnings, layouts, outDir, web };
+  } catch (err) {
+    throw await failed(err);
   }
 }
 
@@ -155,107 +248,6 @@ function checkWritable(outDir: string, shown: string): void {
   } catch (err) {
     throw new BanmianError(`cannot replace the output folder ${shown}: ${fsReason(err) ?? (err as Error).message} (${(err as NodeJS.ErrnoException).code})`);
   }
-}
-
-interface Staged {
-  outDir: string;
-  issuesDir: string;
-  staging: string;
-  previous: Manifest;
-  verified: Map<string, string>;
-  inputs: Awaited<ReturnType<typeof outputKey>>;
-  wantHtml: boolean;
-  wantPdf: boolean;
-  started: number;
-}
-
-async function stagedBuild(opts: BuildOptions, st: Staged): Promise<BuildResult> {
-  const { config, log } = opts;
-  const { outDir, issuesDir, staging, previous, verified, inputs, wantHtml, wantPdf, started } = st;
-  const key = inputs?.key;
-
-  if (key && previous.output?.key === key && !opts.force && !opts.keepSite) {
-    const reused = await reuseOutput(previous.output, previous.digests, outDir, staging, verified);
-    if (reused !== undefined) {
-      const layouts = new Map<string, IssueLayout>();
-      if (wantPdf) {
-        for (const id of previous.output.issues) {
-          const file = path.join(staging, paths.layoutJson(id));
-          if (existsSync(file)) layouts.set(id, JSON.parse(await readFile(file, 'utf8')) as IssueLayout);
-        }
-      }
-      await writeManifest(staging, previous);
-      swapIn(staging, outDir, log);
-      log.info(`nothing changed since the last build: reused its ${reused} file(s), nothing parsed or rendered`);
-      log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
-      return { reused: true, issues: [], files: [], warnings: previous.output.warnings, layouts, outDir };
-    }
-    log.info('the last build\'s output was changed or is incomplete: building again');
-    await rm(staging, { recursive: true, force: true });
-    await mkdir(staging, { recursive: true });
-    verified.clear();
-  }
-
-  const { loadIssues } = await import('../parse/index.js');
-  const { issues, files } = await loadIssues(issuesDir, { ids: opts.ids, root: opts.root });
-  if (issues.length === 0) throw new BanmianError(`no issue found (a folder with issue.yaml)`, { file: path.relative(opts.root, issuesDir) || issuesDir });
-  const pageCount = issues.reduce((n: number, i: Issue) => n + i.children.length, 0);
-  log.info(`parsed ${issues.length} issue(s), ${pageCount} page(s) in ${ms(started)}`);
-  const warnings = files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0);
-
-  const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: outDir, force: Boolean(opts.force), log };
-  let layouts = new Map<string, IssueLayout>();
-  let web: WebSite | undefined;
-  const manifest: Manifest = { version: previous.version, print: {} };
-  // Whether the output is exactly what these inputs make (no stale or missing print pages).
-  let faithful = true;
-  if (wantPdf) {
-    const t = performance.now();
-    const envKey = await printEnvironmentKey(opts.root, config, await browserIdentity(config));
-    const toRender: Issue[] = [];
-    for (const issue of issues) {
-      const printKey = await issuePrintKey(issue, envKey);
-      manifest.print[issue.id] = printKey;
-      const reused = !opts.force && (opts.stalePrint || previous.print[issue.id] === printKey) ? await reusePrintOutput(issue, outDir, staging, previous.digests, verified) : undefined;
-      if (reused) {
-        layouts.set(issue.id, reused);
-        // A stale copy must not pass for current in the next build.
-        if (previous.print[issue.id] !== printKey) {
-          manifest.print[issue.id] = previous.print[issue.id] ?? 'stale';
-          faithful = false;
-        }
-      } else toRender.push(issue);
-    }
-    if (toRender.length && opts.stalePrint) faithful = false;
-    if (toRender.length && !opts.stalePrint) {
-      const { buildPrintEdition } = await import('../print/index.js');
-      for (const [id, layout] of await buildPrintEdition(toRender, ctx)) layouts.set(id, layout);
-    }
-    const reusedCount = issues.length - toRender.length;
-    log.info(`print edition: ${toRender.length} issue(s) laid out, ${reusedCount} reused from the cache, in ${ms(t)}`);
-  }
-  // --only html / --only pdf: the other edition's files of the previous output stay.
-  if (opts.only) {
-    const kept = await keepOtherEdition({ keep: opts.only === 'html' ? 'print' : 'web', issues, outDir, staging, previous, verified, manifest, layouts });
-    if (kept.files) {
-      faithful = false;
-      log.info(`kept ${kept.files} file(s) of the ${opts.only === 'html' ? 'print' : 'web'} edition from the last build`);
-    }
-  }
-  if (wantHtml) {
-    const t = performance.now();
-    const { buildWebEdition } = await import('../web/index.js');
-    web = (await buildWebEdition(issues, layouts, ctx)).site;
-    log.info(`web edition written in ${ms(t)}`);
-  }
-  const listed = await listOutput(staging, verified);
-  manifest.digests = listed.digests;
-  if (inputs && faithful) manifest.output = { key: inputs.key, parts: inputs.parts, issues: issues.map((i) => i.id), warnings, files: listed.files };
-  await writeManifest(staging, manifest);
-  swapIn(staging, outDir, log);
-  if (web) web.outDir = outDir;
-  log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
-  return { reused: false, issues, files, warnings, layouts, outDir, web };
 }
 
 function ms(since: number): string {
