@@ -184,12 +184,19 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
       for (const issue of issues) {
         const printKey = await issuePrintKey(issue, envKey);
         manifest.print[issue.id] = printKey;
-        const reused = !opts.force && (opts.stalePrint || previous.print[issue.id] === printKey) ? await reusePrintOutput(issue, outDir, staging, previous.digests, verified) : undefined;
+        let previousKey = previous.print[issue.id];
+        let reused = !opts.force && (opts.stalePrint || previousKey === printKey) ? await reusePrintOutput(issue, outDir, staging, previous.digests, verified) : undefined;
+        if (!reused && opts.stalePrint && !opts.force) {
+          // The dev server's quick pass takes whatever print output is there (its in-place updates record no
+          // digests); marked stale, so it is never trusted as current.
+          reused = await reusePrintOutput(issue, outDir, staging, 'unverified');
+          previousKey = 'stale';
+        }
         if (reused) {
           layouts.set(issue.id, reused);
           // A stale copy must not pass for current in the next build.
-          if (previous.print[issue.id] !== printKey) {
-            manifest.print[issue.id] = previous.print[issue.id] ?? 'stale';
+          if (previousKey !== printKey) {
+            manifest.print[issue.id] = previousKey ?? 'stale';
             faithful = false;
           }
         } else toRender.push(issue);

@@ -211,18 +211,23 @@ export async function readLayout(outDir: string, issueId: string): Promise<Issue
  * Copies an issue's print output from the previous build; returns its layout, or
  * undefined if any file is missing or no longer has the sha256 recorded when it was
  * written (`digests`; the digests of the copied files are added to `verified`).
+ * `'unverified'`: any complete set of files is copied (for output the caller marks stale).
  */
-export async function reusePrintOutput(issue: Issue, fromDir: string, toDir: string, digests: Record<string, string> | undefined, verified?: Map<string, string>): Promise<IssueLayout | undefined> {
+export async function reusePrintOutput(issue: Issue, fromDir: string, toDir: string, digests: Record<string, string> | 'unverified' | undefined, verified?: Map<string, string>): Promise<IssueLayout | undefined> {
   if (!digests) return undefined;
   const layout = await readLayout(fromDir, issue.id);
   if (!layout) return undefined;
   const files = printFiles(issue.id, layout);
-  const sums = await Promise.all(files.map((f) => sha256File(path.join(fromDir, f))));
-  if (files.some((f, i) => !digests[f] || sums[i] !== digests[f])) return undefined;
-  for (const [i, f] of files.entries()) {
+  if (digests === 'unverified') {
+    if (!files.every((f) => existsSync(path.join(fromDir, f)))) return undefined;
+  } else {
+    const sums = await Promise.all(files.map((f) => sha256File(path.join(fromDir, f))));
+    if (files.some((f, i) => !digests[f] || sums[i] !== digests[f])) return undefined;
+    files.forEach((f, i) => verified?.set(f, sums[i]!));
+  }
+  for (const f of files) {
     await mkdir(path.dirname(path.join(toDir, f)), { recursive: true });
     await copyFile(path.join(fromDir, f), path.join(toDir, f));
-    verified?.set(f, sums[i]!);
   }
   return layout;
 }

@@ -65,4 +65,22 @@ describe('print cache integrity', () => {
     const now = await snapshot(out);
     for (const f of Object.keys(good).filter((f) => /\.(pdf|png)$/.test(f))) expect([f, now[f]]).toEqual([f, good[f]]);
   });
+
+  it("the dev server's quick pass still shows print output it changed in place, marked stale", async () => {
+    // What the dev server's background print update does: new files in place, no new digests.
+    const pdf = path.join(out, ID, '01', `${ID}-01.pdf`);
+    const original = await readFile(pdf);
+    await writeFile(pdf, Buffer.concat([original, Buffer.from('\n% 开发服务器更新\n')]));
+    const launches = browserLaunchCount();
+    const quick = await build({ ...opts, stalePrint: true });
+    expect(browserLaunchCount()).toBe(launches);
+    expect(quick.layouts.has(ID)).toBe(true);
+    const manifest = JSON.parse(await readFile(path.join(out, '.banmian', 'manifest.json'), 'utf8'));
+    expect(manifest.print[ID]).toBe('stale');
+    // The next full build does not trust it: laid out again, the original bytes back.
+    lines.length = 0;
+    await build(opts);
+    expect(lines.join('\n')).toMatch(/print edition: 1 issue\(s\) laid out, 0 reused/);
+    expect(await readFile(pdf)).toEqual(original);
+  });
 });
