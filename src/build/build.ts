@@ -6,9 +6,14 @@
  * When nothing the output depends on changed since the last build (`outputKey`), the
  * previous files are hard-linked into the staging folder and swapped in as usual:
  * nothing is parsed or rendered, and the parser, web and print modules are not loaded.
+ *
+ * Around that: the `--out` guard (src/build/out-guard.ts), one build at a time per
+ * output folder (src/build/lock.ts), recovery of a swap a kill -9 cut short and the
+ * swap itself (src/build/swap.ts), clean-up on Ctrl-C (src/build/interrupt.ts), and
+ * `--only` keeping the other edition's files of the previous output (src/build/keep.ts).
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { accessSync, constants, existsSync, rmSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import type { Issue } from '../ast/types.js';
@@ -30,12 +35,21 @@ import {
   writeManifest,
 } from './cache.js';
 import { type BuildContext, type Logger, paths } from './context.js';
+import { fsReason, userFsError } from './fs-errors.js';
+import { onInterrupt } from './interrupt.js';
+import { keepOtherEdition } from './keep.js';
+import { lockOutDir } from './lock.js';
+import { checkOutDir } from './out-guard.js';
+import { recoverOutDir, stagingPath, swapIn } from './swap.js';
+import { endOrphanBrowsers } from '../print/profiles.js';
 
 export interface BuildOptions {
   root: string;
   config: BanmianConfig;
   issuesDir: string;
   outDir: string;
+  /** How the output folder is named in messages (the `--out` value); default: relative to the working folder. */
+  outShown?: string;
   /** Build only these issue ids (default: all). */
   ids?: string[];
   only?: 'html' | 'pdf';
@@ -52,8 +66,6 @@ export interface BuildOptions {
   keepSite?: boolean;
   log: Logger;
 }
-
-let buildSerial = 0;
 
 export interface BuildResult {
   /**
@@ -72,26 +84,61 @@ export interface BuildResult {
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
+  const { log } = opts;
+  const issuesDir = path.resolve(opts.issuesDir);
+  // Refused before anything is touched: an --out that is not ours to replace.
+  const outDir = checkOutDir({ root: opts.root, issuesDir, outDir: opts.outDir, shown: opts.outShown });
+  const shown = opts.outShown ?? (path.relative(process.cwd(), outDir) || outDir);
+  // Browsers (and profile folders) a killed build left behind.
+  const ended = endOrphanBrowsers();
+  if (ended.browsers) log.warn(`ended ${ended.browsers} browser(s) left running by a build that was killed`);
+  try {
+    await mkdir(path.dirname(outDir), { recursive: true });
+    const lock = await lockOutDir(outDir, log, shown);
+    const unregister = onInterrupt(() => lock.release());
+    try {
+      recoverOutDir(outDir, log, shown);
+      checkWritable(outDir, shown);
+      return await buildLocked(opts, outDir, issuesDir);
+    } finally {
+      unregister();
+      lock.release();
+    }
+  } catch (err) {
+    // Disk full, no permission, read-only disk: one line naming the path.
+    throw userFsError(err);
+  }
+}
+
+/** The build proper, with the output folder's lock held. */
+async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string): Promise<BuildResult> {
   const { config, log } = opts;
   const started = performance.now();
-  const outDir = path.resolve(opts.outDir);
-  const issuesDir = path.resolve(opts.issuesDir);
   const wantPdf = config.editions.pdf && opts.only !== 'html';
   const wantHtml = config.editions.html && opts.only !== 'pdf';
-  const previous = await readManifest(outDir);
+  const previous = await readManifest(outDir, (m) => log.warn(`warning: ${m}`));
+  // sha256 of files checked against the manifest this build (not read again for the new manifest).
+  const verified = new Map<string, string>();
   // Hashed before anything is parsed: an edit made during the build then makes the key stale, never the output.
   const inputs = opts.stalePrint ? undefined : await outputKey({ root: opts.root, config, issuesDir, ids: opts.ids, wantHtml, wantPdf });
   const key = inputs?.key;
   if (inputs && previous.output && previous.output.key !== inputs.key && !opts.force) {
     log.info(`changed since the last build: ${changedParts(previous.output.parts, inputs.parts).join(', ')}`);
   }
-  const staging = `${outDir}.tmp-${process.pid}-${++buildSerial}`;
+  const staging = stagingPath(outDir);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
+  // Ctrl-C: the staging folder goes (synchronously, in the signal handler).
+  const unregister = onInterrupt(() => rmSync(staging, { recursive: true, force: true, maxRetries: 3 }));
+  const failed = async (err: unknown) => {
+    unregister();
+    await rm(staging, { recursive: true, force: true });
+    return inOutDir(err, staging, outDir);
+  };
 
   if (key && previous.output?.key === key && !opts.force && !opts.keepSite) {
     try {
-      const reused = await reuseOutput(previous.output, outDir, staging);
+      const reused = await reuseOutput(previous.output, previous.digests, outDir, staging, verified);
       if (reused !== undefined) {
         const layouts = new Map<string, IssueLayout>();
         if (wantPdf) {
@@ -101,18 +148,19 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
           }
         }
         await writeManifest(staging, previous);
-        await swapIn(staging, outDir);
+        swapIn(staging, outDir, log);
+        unregister();
         log.info(`nothing changed since the last build: reused its ${reused} file(s), nothing parsed or rendered`);
         log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
         return { reused: true, issues: [], files: [], warnings: previous.output.warnings, layouts, outDir };
       }
       log.info('the last build\'s output was changed or is incomplete: building again');
     } catch (err) {
-      await rm(staging, { recursive: true, force: true });
-      throw err;
+      throw await failed(err);
     }
     await rm(staging, { recursive: true, force: true });
     await mkdir(staging, { recursive: true });
+    verified.clear();
   }
 
   try {
@@ -136,12 +184,19 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       for (const issue of issues) {
         const printKey = await issuePrintKey(issue, envKey);
         manifest.print[issue.id] = printKey;
-        const reused = !opts.force && (opts.stalePrint || previous.print[issue.id] === printKey) ? await reusePrintOutput(issue, outDir, staging) : undefined;
+        let previousKey = previous.print[issue.id];
+        let reused = !opts.force && (opts.stalePrint || previousKey === printKey) ? await reusePrintOutput(issue, outDir, staging, previous.digests, verified) : undefined;
+        if (!reused && opts.stalePrint && !opts.force) {
+          // The dev server's quick pass takes whatever print output is there (its in-place updates record no
+          // digests); marked stale, so it is never trusted as current.
+          reused = await reusePrintOutput(issue, outDir, staging, 'unverified');
+          previousKey = 'stale';
+        }
         if (reused) {
           layouts.set(issue.id, reused);
           // A stale copy must not pass for current in the next build.
-          if (previous.print[issue.id] !== printKey) {
-            manifest.print[issue.id] = previous.print[issue.id] ?? 'stale';
+          if (previousKey !== printKey) {
+            manifest.print[issue.id] = previousKey ?? 'stale';
             faithful = false;
           }
         } else toRender.push(issue);
@@ -154,30 +209,52 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       const reusedCount = issues.length - toRender.length;
       log.info(`print edition: ${toRender.length} issue(s) laid out, ${reusedCount} reused from the cache, in ${ms(t)}`);
     }
+    // --only html / --only pdf: the other edition's files of the previous output stay.
+    if (opts.only) {
+      const kept = await keepOtherEdition({ keep: opts.only === 'html' ? 'print' : 'web', issues, outDir, staging, previous, verified, manifest, layouts });
+      if (kept.files) {
+        faithful = false;
+        log.info(`kept ${kept.files} file(s) of the ${opts.only === 'html' ? 'print' : 'web'} edition from the last build`);
+      }
+    }
     if (wantHtml) {
       const t = performance.now();
       const { buildWebEdition } = await import('../web/index.js');
       web = (await buildWebEdition(issues, layouts, ctx)).site;
       log.info(`web edition written in ${ms(t)}`);
     }
-    if (inputs && faithful) manifest.output = { key: inputs.key, parts: inputs.parts, issues: issues.map((i) => i.id), warnings, files: await listOutput(staging) };
+    const listed = await listOutput(staging, verified);
+    manifest.digests = listed.digests;
+    if (inputs && faithful) manifest.output = { key: inputs.key, parts: inputs.parts, issues: issues.map((i) => i.id), warnings, files: listed.files };
     await writeManifest(staging, manifest);
-    await swapIn(staging, outDir);
+    swapIn(staging, outDir, log);
+    unregister();
     if (web) web.outDir = outDir;
     log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
     return { reused: false, issues, files, warnings, layouts, outDir, web };
   } catch (err) {
-    await rm(staging, { recursive: true, force: true });
-    throw err;
+    throw await failed(err);
   }
 }
 
-/** Replaces `outDir` by `staging` with two renames, so a reader never sees half a site. */
-async function swapIn(staging: string, outDir: string): Promise<void> {
-  const old = `${outDir}.old-${process.pid}-${buildSerial}`;
-  if (existsSync(outDir)) await rename(outDir, old);
-  await rename(staging, outDir);
-  await rm(old, { recursive: true, force: true });
+/** An fs error in the staging folder names the file as it would be in the output folder (staging is gone by then). */
+function inOutDir(err: unknown, staging: string, outDir: string): unknown {
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  for (const k of ['path', 'dest'] as const) {
+    const v = e?.[k];
+    if (typeof v === 'string' && (v === staging || v.startsWith(staging + path.sep))) e[k] = outDir + v.slice(staging.length);
+  }
+  return err;
+}
+
+/** A read-only output folder fails here, before anything is built, instead of after the swap. */
+function checkWritable(outDir: string, shown: string): void {
+  if (!existsSync(outDir)) return;
+  try {
+    accessSync(outDir, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    throw new BanmianError(`cannot replace the output folder ${shown}: ${fsReason(err) ?? (err as Error).message} (${(err as NodeJS.ErrnoException).code})`);
+  }
 }
 
 function ms(since: number): string {

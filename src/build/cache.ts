@@ -6,14 +6,18 @@
  *    anything: the issue folders' files, `templates/`, `styles/`, the resolved config,
  *    the build options, the browser's identity, banmian's code under `src/` and the
  *    locked dependency versions (`package-lock.json`). When it equals the previous build's key and the previous
- *    output is intact (every recorded file there with its recorded size), the build
+ *    output is intact (every recorded file there with its recorded size and sha256), the build
  *    hard-links the previous files into its staging folder (copies where links are not
  *    possible) and does nothing else: no parse, no render, no search index, no browser.
  * 2. The print output per issue. Print work is the slow part (a browser, layout
  *    passes), so each issue's PDFs, page images and layout.json are keyed by the issue
  *    folder's files, the print styles and templates, the print and paper config, the
- *    browser's identity and the print code; an unchanged key copies them over and no
- *    browser is started, while the web edition is rendered again.
+ *    browser's identity and the print code; an unchanged key copies them over (when
+ *    each file still has the sha256 recorded when it was written) and no browser is
+ *    started, while the web edition is rendered again.
+ *
+ * The manifest is a cache, never a source of truth: one that cannot be read or has the
+ * wrong shape is ignored with a warning and everything is built again.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -27,7 +31,7 @@ import { paths } from './context.js';
 export const MANIFEST = '.banmian/manifest.json';
 /** Where banmian's own code, print styles and lockfile are (the project root when run from this checkout). */
 const PACKAGE_ROOT = path.resolve(import.meta.dirname, '../..');
-const MANIFEST_VERSION = 2;
+const MANIFEST_VERSION = 3;
 
 export interface Manifest {
   version: number;
@@ -35,6 +39,8 @@ export interface Manifest {
   print: Record<string, string>;
   /** The whole output, when it is a faithful product of its inputs (see `outputKey`). */
   output?: OutputRecord;
+  /** sha256 of every file of the output (relative path → hex), taken when the build wrote it. */
+  digests?: Record<string, string>;
 }
 
 export interface OutputRecord {
@@ -49,17 +55,65 @@ export interface OutputRecord {
   files: Array<[string, number]>;
 }
 
-export async function readManifest(outDir: string): Promise<Manifest> {
+/**
+ * The manifest of an output folder. None there: an empty one. One that cannot be read
+ * or has the wrong shape: an empty one too, and `warn` says so in one line (nothing is
+ * reused, nothing fails). One from an older banmian: its print keys, no digests.
+ */
+export async function readManifest(outDir: string, warn?: (message: string) => void): Promise<Manifest> {
+  const empty = (): Manifest => ({ version: MANIFEST_VERSION, print: {} });
+  const file = path.join(outDir, MANIFEST);
+  let text: string;
   try {
-    const m = JSON.parse(await readFile(path.join(outDir, MANIFEST), 'utf8')) as Manifest;
-    // Version 1 had the same print keys and no whole-output record.
-    if ((m.version === MANIFEST_VERSION || m.version === 1) && m.print && typeof m.print === 'object') {
-      return { version: MANIFEST_VERSION, print: m.print, output: m.version === MANIFEST_VERSION ? m.output : undefined };
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') {
+      warn?.(`ignoring the last build's manifest ${shown(file)} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}): building everything again`);
     }
-  } catch {
-    // no previous build, or an unreadable manifest: nothing is reused
+    return empty();
   }
-  return { version: MANIFEST_VERSION, print: {} };
+  let m: unknown;
+  try {
+    m = JSON.parse(text);
+  } catch {
+    warn?.(`ignoring the last build's manifest ${shown(file)} (not valid JSON): building everything again`);
+    return empty();
+  }
+  const problem = manifestProblem(m);
+  if (problem) {
+    warn?.(`ignoring the last build's manifest ${shown(file)} (${problem}): building everything again`);
+    return empty();
+  }
+  const ok = m as Manifest;
+  // Versions 1 and 2 had the same print keys, no digests (so nothing of theirs can be verified and reused).
+  if (ok.version !== MANIFEST_VERSION) return { version: MANIFEST_VERSION, print: ok.print };
+  return { version: MANIFEST_VERSION, print: ok.print, output: ok.output, digests: ok.digests };
+}
+
+/** What is wrong with a parsed manifest, or undefined when its shape is right. */
+function manifestProblem(m: unknown): string | undefined {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const stringValues = (v: unknown) => isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+  if (!isObject(m)) return 'not an object';
+  if (![1, 2, MANIFEST_VERSION].includes(m.version as number)) return `unknown version ${JSON.stringify(m.version)}`;
+  if (!stringValues(m.print)) return '"print" is not a map of keys';
+  if (m.version !== MANIFEST_VERSION) return undefined;
+  if (m.digests !== undefined && !stringValues(m.digests)) return '"digests" is not a map of digests';
+  if (m.output !== undefined) {
+    const o = m.output;
+    if (!isObject(o)) return '"output" is not an object';
+    if (typeof o.key !== 'string') return '"output.key" is not a string';
+    if (!Array.isArray(o.issues) || !o.issues.every((i) => typeof i === 'string')) return '"output.issues" is not a list of ids';
+    if (typeof o.warnings !== 'number') return '"output.warnings" is not a number';
+    if (!Array.isArray(o.files) || !o.files.every((f) => Array.isArray(f) && typeof f[0] === 'string' && typeof f[1] === 'number')) return '"output.files" is not a list of files';
+    if (o.parts !== undefined && !stringValues(o.parts)) return '"output.parts" is not a map';
+  }
+  return undefined;
+}
+
+function shown(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
 }
 
 export async function writeManifest(outDir: string, manifest: Manifest): Promise<void> {
@@ -135,25 +189,56 @@ export async function browserIdentity(config: BanmianConfig): Promise<string> {
   }
 }
 
-/** Copies an issue's print output from the previous build; returns its layout, or undefined if anything is missing. */
-export async function reusePrintOutput(issue: Issue, fromDir: string, toDir: string): Promise<IssueLayout | undefined> {
-  const layoutFile = path.join(fromDir, paths.layoutJson(issue.id));
-  if (!existsSync(layoutFile)) return undefined;
-  let layout: IssueLayout;
+/** The print output files of an issue by its layout (relative to the output folder). */
+export function printFiles(issueId: string, layout: IssueLayout): string[] {
+  const issueDir = paths.issueDir(issueId);
+  const files = [paths.layoutJson(issueId), `${issueDir}/${layout.pdf}`];
+  for (const p of layout.pages) files.push(`${issueDir}/${p.pdf}`, `${issueDir}/${p.image}`, `${issueDir}/${p.thumb}`);
+  return files;
+}
+
+/** The previous build's layout of an issue, or undefined. */
+export async function readLayout(outDir: string, issueId: string): Promise<IssueLayout | undefined> {
   try {
-    layout = JSON.parse(await readFile(layoutFile, 'utf8')) as IssueLayout;
+    const layout = JSON.parse(await readFile(path.join(outDir, paths.layoutJson(issueId)), 'utf8')) as IssueLayout;
+    return layout && typeof layout.pdf === 'string' && Array.isArray(layout.pages) ? layout : undefined;
   } catch {
     return undefined;
   }
-  const issueDir = paths.issueDir(issue.id);
-  const files = [paths.layoutJson(issue.id), `${issueDir}/${layout.pdf}`];
-  for (const p of layout.pages) files.push(`${issueDir}/${p.pdf}`, `${issueDir}/${p.image}`, `${issueDir}/${p.thumb}`);
-  if (!files.every((f) => existsSync(path.join(fromDir, f)))) return undefined;
+}
+
+/**
+ * Copies an issue's print output from the previous build; returns its layout, or
+ * undefined if any file is missing or no longer has the sha256 recorded when it was
+ * written (`digests`; the digests of the copied files are added to `verified`).
+ * `'unverified'`: any complete set of files is copied (for output the caller marks stale).
+ */
+export async function reusePrintOutput(issue: Issue, fromDir: string, toDir: string, digests: Record<string, string> | 'unverified' | undefined, verified?: Map<string, string>): Promise<IssueLayout | undefined> {
+  if (!digests) return undefined;
+  const layout = await readLayout(fromDir, issue.id);
+  if (!layout) return undefined;
+  const files = printFiles(issue.id, layout);
+  if (digests === 'unverified') {
+    if (!files.every((f) => existsSync(path.join(fromDir, f)))) return undefined;
+  } else {
+    const sums = await Promise.all(files.map((f) => sha256File(path.join(fromDir, f))));
+    if (files.some((f, i) => !digests[f] || sums[i] !== digests[f])) return undefined;
+    files.forEach((f, i) => verified?.set(f, sums[i]!));
+  }
   for (const f of files) {
     await mkdir(path.dirname(path.join(toDir, f)), { recursive: true });
     await copyFile(path.join(fromDir, f), path.join(toDir, f));
   }
   return layout;
+}
+
+/** sha256 (hex) of a file, or undefined when it cannot be read as a file. */
+export async function sha256File(file: string): Promise<string | undefined> {
+  try {
+    return createHash('sha256').update(await readFile(file)).digest('hex');
+  } catch {
+    return undefined;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -237,36 +322,49 @@ export async function outputKey(input: OutputKeyInput): Promise<{ key: string; p
   return { key: hash.digest('hex'), parts };
 }
 
-/** Every file of an output folder but the manifest folder: [relative path, size], sorted. */
-export async function listOutput(outDir: string): Promise<Array<[string, number]>> {
-  const walk = async (d: string, rel: string): Promise<Array<[string, number]>> => {
+/**
+ * Every file of an output folder but the manifest folder: [relative path, size], sorted,
+ * and each file's sha256 (taken from `known` for files already verified this build).
+ */
+export async function listOutput(outDir: string, known?: Map<string, string>): Promise<{ files: Array<[string, number]>; digests: Record<string, string> }> {
+  const walk = async (d: string, rel: string): Promise<Array<[string, number, string]>> => {
     const parts = await Promise.all(
-      (await readdir(d, { withFileTypes: true })).map(async (e): Promise<Array<[string, number]>> => {
+      (await readdir(d, { withFileTypes: true })).map(async (e): Promise<Array<[string, number, string]>> => {
         const r = rel ? `${rel}/${e.name}` : e.name;
         const p = path.join(d, e.name);
         if (r === path.dirname(MANIFEST)) return [];
         if (e.isDirectory()) return walk(p, r);
-        return e.isFile() ? [[r, (await stat(p)).size]] : [];
+        if (!e.isFile()) return [];
+        const sum = known?.get(r);
+        if (sum) return [[r, (await stat(p)).size, sum]];
+        const bytes = await readFile(p);
+        return [[r, bytes.length, createHash('sha256').update(bytes).digest('hex')]];
       }),
     );
     return parts.flat();
   };
-  return (await walk(outDir, '')).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const all = (await walk(outDir, '')).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { files: all.map(([r, size]) => [r, size]), digests: Object.fromEntries(all.map(([r, , sum]) => [r, sum])) };
 }
 
 /**
  * Puts the previous output's files into `toDir` (hard links; copies where a link
- * cannot be made) when every recorded file is still there with its recorded size.
- * Returns the number of files, or undefined (nothing usable; `toDir` may hold a part).
+ * cannot be made) when every recorded file is still there with its recorded size and
+ * sha256. Returns the number of files, or undefined (nothing usable; `toDir` may hold
+ * a part). The verified digests are added to `verified`.
  */
-export async function reuseOutput(record: OutputRecord, fromDir: string, toDir: string): Promise<number | undefined> {
+export async function reuseOutput(record: OutputRecord, digests: Record<string, string> | undefined, fromDir: string, toDir: string, verified?: Map<string, string>): Promise<number | undefined> {
+  if (!digests) return undefined;
   const sizes = await Promise.all(record.files.map(([rel]) => stat(path.join(fromDir, rel)).then((s) => (s.isFile() ? s.size : -1), () => -1)));
   if (record.files.some(([, size], i) => sizes[i] !== size)) return undefined;
+  // Same sizes: now the contents (a file edited to the same size, a truncated PDF padded back).
+  const sums = await Promise.all(record.files.map(([rel]) => sha256File(path.join(fromDir, rel))));
+  if (record.files.some(([rel], i) => !digests[rel] || sums[i] !== digests[rel])) return undefined;
   const dirs = new Set<string>();
   for (const [rel] of record.files) dirs.add(path.dirname(path.join(toDir, rel)));
   for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });
   await Promise.all(
-    record.files.map(async ([rel]) => {
+    record.files.map(async ([rel], i) => {
       const from = path.join(fromDir, rel);
       const to = path.join(toDir, rel);
       try {
@@ -274,6 +372,7 @@ export async function reuseOutput(record: OutputRecord, fromDir: string, toDir: 
       } catch {
         await copyFile(from, to);
       }
+      verified?.set(rel, sums[i]!);
     }),
   );
   return record.files.length;

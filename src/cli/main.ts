@@ -40,6 +40,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await run(argv);
   } catch (err) {
+    // Disk full, no permission and the like: one line naming the path (src/build/fs-errors.ts).
+    const { userFsError } = await import('../build/fs-errors.js');
+    err = userFsError(err);
     if (err instanceof BanmianError) {
       process.stderr.write(`banmian: ${err.message}\n`);
       return 1;
@@ -90,12 +93,16 @@ async function run(argv: string[]): Promise<number> {
       const { config } = await loadConfig(root);
       if (values.marks) config.print.marks = true;
       const { build } = await import('../build/build.js');
+      const { installInterruptHandlers } = await import('../build/interrupt.js');
+      // Ctrl-C / kill: browser ended, staging and profile folders removed, one line, exit 130/143.
+      installInterruptHandlers('build');
       const log = createLogger();
       const result = await build({
         root,
         config,
         issuesDir: path.resolve(root, values.issues ?? 'issues'),
         outDir: path.resolve(root, values.out ?? 'dist'),
+        outShown: values.out,
         ids: rest.length ? rest : undefined,
         only: values.only as 'html' | 'pdf' | undefined,
         force: Boolean(values.force),
@@ -108,16 +115,25 @@ async function run(argv: string[]): Promise<number> {
       const { startDevServer } = await import('../dev/server.js');
       const port = values.port === undefined ? 8080 : Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BanmianError(`--port takes a port number, not "${values.port}"`);
+      const issuesDir = path.resolve(root, values.issues ?? 'issues');
+      // The dev server writes into its output folder too: the same --out guard as the build (before the server starts).
+      const { checkOutDir } = await import('../build/out-guard.js');
+      const outDir = checkOutDir({ root, issuesDir, outDir: path.resolve(root, values.out ?? 'dist'), shown: values.out });
       const server = await startDevServer({
         root,
-        issuesDir: path.resolve(root, values.issues ?? 'issues'),
-        outDir: path.resolve(root, values.out ?? 'dist'),
+        issuesDir,
+        outDir,
         port,
         htmlOnly: values.only === 'html',
         log: createLogger(),
       });
+      const { runInterruptCleanups } = await import('../build/interrupt.js');
       await new Promise<void>((resolve) => {
-        const stop = () => void server.close().then(resolve);
+        // Then whatever a build in progress holds (its browser, staging folder, lock) goes too.
+        const stop = () => void server.close().finally(() => {
+          runInterruptCleanups();
+          resolve();
+        });
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });

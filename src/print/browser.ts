@@ -7,11 +7,10 @@
  * no network.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { onInterrupt } from '../build/interrupt.js';
 import { BanmianError } from '../errors.js';
+import { endOrphanBrowsers, killBrowserGroup, makeProfileDir, recordBrowser, removeProfileDir } from './profiles.js';
 
 const SYSTEM_BROWSERS = [
   '/usr/bin/chromium',
@@ -82,11 +81,22 @@ export function browserLaunchCount(): number {
   return launches;
 }
 
-/** Starts one headless browser with a fresh, throw-away profile. */
+/**
+ * Starts one headless browser with a fresh, throw-away profile. It cannot outlive the
+ * build: an interrupt kills its process group (src/build/interrupt.ts); it talks over a
+ * pipe, so it exits by itself when the build's process dies; and its PID is recorded in
+ * the profile folder, so the next build ends it should it linger (src/print/profiles.ts).
+ */
 export async function launchBrowser(configPath?: string): Promise<LaunchedBrowser> {
   const source = await resolveBrowser(configPath);
   launches++;
-  const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'banmian-profile-'));
+  endOrphanBrowsers();
+  const userDataDir = makeProfileDir();
+  let browserPid: number | undefined;
+  const unregister = onInterrupt(() => {
+    if (browserPid) killBrowserGroup(browserPid);
+    removeProfileDir(userDataDir);
+  });
   let browser: Browser;
   try {
     browser = await puppeteer.launch({
@@ -95,12 +105,20 @@ export async function launchBrowser(configPath?: string): Promise<LaunchedBrowse
       args: LAUNCH_ARGS,
       userDataDir,
       defaultViewport: null,
+      pipe: true,
+      // Our own handlers (the CLI's) clean up and exit; puppeteer's would exit without removing the staging folder.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
   } catch (err) {
-    await rm(userDataDir, { recursive: true, force: true });
+    unregister();
+    removeProfileDir(userDataDir);
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new BanmianError(`cannot start the browser at ${source.path} (${source.from}): ${msg}`);
   }
+  browserPid = browser.process()?.pid;
+  if (browserPid) recordBrowser(userDataDir, browserPid);
   const version = await browser.version();
   return {
     browser,
@@ -108,7 +126,11 @@ export async function launchBrowser(configPath?: string): Promise<LaunchedBrowse
     version,
     async close() {
       await browser.close().catch(() => undefined);
-      await rm(userDataDir, { recursive: true, force: true }).catch(() => undefined);
+      // Still running after a failed close: killed, group and all.
+      const proc = browser.process();
+      if (browserPid && proc && proc.exitCode === null && proc.signalCode === null) killBrowserGroup(browserPid);
+      removeProfileDir(userDataDir);
+      unregister();
     },
   };
 }

@@ -86,7 +86,9 @@ describe('banmian CLI', () => {
   it('a failed build leaves the previous output untouched', async () => {
     const t = await tempIssues({ '01-a.md': '# 海岸新区启动便民服务月\n\n本报讯 11月20日，活动启动。\n' });
     const out = path.join(t.dir, 'dist');
-    await mkdir(out);
+    // A previous banmian output (it has a manifest: anything else is refused as --out).
+    await mkdir(path.join(out, '.banmian'), { recursive: true });
+    await writeFile(path.join(out, '.banmian', 'manifest.json'), '{"version":3,"print":{}}\n');
     await writeFile(path.join(out, 'marker.txt'), 'previous build');
     // The print edition cannot start a browser that does not exist: the build fails late.
     const r = banmian(['build', '--issues', t.issues, '--out', out], { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome' });
