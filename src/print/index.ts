@@ -642,7 +642,8 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
     });
     const jumps = modules.filter((x) => x.jumpTo || x.jumpFrom).map((x) => (x.jumpTo ? `${x.articleId}→${x.jumpTo}` : `${x.articleId}←${x.jumpFrom}`));
     ctx.log.info(`  第${pad2(n)}版: ${modules.length} modules, fill ${percentDown(fill)}%${jumps.length ? `, jumps ${jumps.join(' ')}` : ''}`);
-    if (fill < FILL_TARGET) {
+    // A page whose text is overset is not short of copy, however its last rows fell.
+    if (fill < FILL_TARGET && !modules.some((x) => x.overset > 0)) {
       // An underfull page is the editor's call (more copy, a photo): say how much is missing.
       const lines = Math.max(1, Math.ceil(((FILL_TARGET - fill) * gridArea) / (grid.columnW * grid.line)));
       ctx.log.warn(`${issue.id} 第${pad2(n)}版: fill ${percentDown(fill)}% is below ${FILL_TARGET * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`);
@@ -675,6 +676,7 @@ export function oversetSummary(issue: Issue, overset: Map<string, number>, grid:
   const SHOWN = 5;
   const pages = [...byPage]
     .sort((a, b) => a[0] - b[0])
+    .map(([n, ids]) => [n, ids.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))] as const)
     .map(([n, ids]) => `第${pad2(n)}版 ${ids.slice(0, SHOWN).join(', ')}${ids.length > SHOWN ? ` and ${ids.length - SHOWN} more` : ''}`);
   const last = Math.max(...issue.children.map((p) => p.number));
   return `${issue.id}: ${total} column line(s) of text (about ${total * grid.charsPerColumn} characters) fit on no page up to 第${pad2(last)}版 and are left out of the print edition (overset): ${entries.length} article(s), ${pages.join('; ')}; cut the text or add a page`;
