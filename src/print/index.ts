@@ -7,7 +7,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { Page as BrowserPage } from 'puppeteer-core';
 import type { Article, Banner, BodyBlock, Figure, Issue, Page } from '../ast/types.js';
 import { paths, pad2, type BuildContext } from '../build/context.js';
@@ -23,7 +22,8 @@ import { launchBrowser } from './browser.js';
 import { CONT_SIZES, headlineSizes, issueDocument, measureDocument, minModuleColumns, type MeasureItem, type ModuleRender, type PageRender, SIZES, type SizeProbe, sizesDocument } from './document.js';
 import { bannersBefore, columnBlocks, isSplittable, photoFigures, sliceBlock } from './html.js';
 import { pageImages, printIssuePdf, splitPagePdfs } from './output.js';
-import { MIN_DPI, preparePrintPhotos } from './photos.js';
+import { MIN_DPI, PRINT_DPI, preparePrintPhotos } from './photos.js';
+import { checkImage, figureUse, rasterSvg } from '../images/check.js';
 import { debugTimings, printTimings, StageTimer } from './timing.js';
 
 const PRINT_CSS = path.resolve(import.meta.dirname, '../../styles/print.css');
@@ -110,16 +110,24 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
       for (const article of page.children.filter((c): c is Article => c.type === 'article')) {
         const photos: ArticleInfo['photos'] = [];
         for (const f of photoFigures(article)) {
-          const file = path.resolve(issue.dir, f.src!);
-          if (!file.startsWith(path.resolve(issue.dir) + path.sep)) throw new BanmianError(`image outside the issue folder: ${f.src}`, { file: page.file, line: f.position?.start.line });
-          const meta = await sharp(file)
-            .metadata()
-            .catch(() => {
-              throw new BanmianError(`cannot read image ${f.src}`, { file: page.file, line: f.position?.start.line });
-            });
-          const urlPath = `/images/${photos.length}-${article.id}-p${page.number}${path.extname(file).toLowerCase()}`;
-          table.files.set(urlPath, file);
-          photos.push({ figure: f, src: ORIGIN + urlPath, aspect: (meta.width ?? 4) / (meta.height ?? 3) });
+          // Inside the issue folder (symlinks followed), a whole image, not a bomb: src/images/check.ts.
+          const use = figureUse(page, f);
+          const image = await checkImage(issue.dir, use);
+          if (!image) throw new BanmianError(`image ${f.src}: not found`, { file: use.file, line: use.line });
+          const base = `/images/${photos.length}-${article.id}-p${page.number}`;
+          let urlPath: string;
+          let aspect = image.width / image.height;
+          if (image.svg) {
+            // An SVG goes in as a PNG rendered for print at the full type area's width.
+            urlPath = `${base}.png`;
+            const raster = await rasterSvg(image.file, Math.ceil((grid.typeW / 72) * PRINT_DPI));
+            table.docs.set(urlPath, { type: 'image/png', body: raster.png });
+            aspect = raster.width / raster.height;
+          } else {
+            urlPath = `${base}${path.extname(image.file).toLowerCase()}`;
+            table.files.set(urlPath, image.file);
+          }
+          photos.push({ figure: f, src: ORIGIN + urlPath, aspect: aspect || 4 / 3 });
         }
         infos.push({ article, page, banner: banners.get(article.id), blocks: columnBlocks(article), photos, header: [], contHeader: [], captionPt: [], blockLines: [], lineStarts: [], extra: 0 });
       }
