@@ -107,10 +107,12 @@ const MIN_START_ROWS = 4;
 const MIN_BELOW = 6;
 /**
  * Most articles the search looks at on one page (the lead and the next in reading
- * order): more than a page can show (a module takes a headline and a line of text at
- * least). A real page has a dozen; a page with more moves the rest on whole.
+ * order), whatever their length: a real page has a dozen; a page with more moves the
+ * rest on whole.
  */
 export const MAX_ARTICLES = 40;
+/** How much text, in pages, the search looks at (see `candidates`). */
+const TEXT_SHARE = 1.5;
 
 /** Cumulative body lines of each article: prefix(a)[k] is the sum of its first k blocks. */
 const prefixes = new WeakMap<ArticleMeasure, number[]>();
@@ -140,25 +142,28 @@ export function packPage(input: PackInput): PagePlan {
 
 /**
  * The articles the search considers (the lead first, then reading order) and those it
- * leaves for later pages: once the smallest modules the articles could have (headline,
- * photos and one line of text, at their best width) cover the page, no later article
- * can be set here without moving an earlier one off; and never more than MAX_ARTICLES.
+ * leaves for later pages. It takes articles while their modules, each at its most
+ * compact width and at most half the page (a longer text is cut anyway), add up to
+ * TEXT_SHARE times the page: the real pages of the sample issue and the corpus stay
+ * under 1.15 times, so they are searched whole; a page with far more text keeps what
+ * can be set and moves the rest on whole. Never more than MAX_ARTICLES.
  */
 export function candidates(input: PackInput): { take: ArticleMeasure[]; later: ArticleMeasure[] } {
   const [lead, ...rest] = leadFirst(input.articles);
   const area = input.columns * input.lines;
+  const share = (a: ArticleMeasure) => Math.min(area / 2, compactArea(a, input.columns));
   let k = 0;
-  for (let used = leastArea(lead, input.columns); k < rest.length && k + 1 < MAX_ARTICLES && used <= area; k++) used += leastArea(rest[k], input.columns);
+  for (let used = share(lead); k < rest.length && k + 1 < MAX_ARTICLES && used <= area * TEXT_SHARE; k++) used += share(rest[k]);
   if (k === rest.length) return { take: input.articles, later: [] };
   // Keep the input's own order among the taken (the search puts the lead first itself).
   const taken = new Set([lead, ...rest.slice(0, k)]);
   return { take: input.articles.filter((a) => taken.has(a)), later: rest.slice(k) };
 }
 
-/** Grid cells of the smallest module article `a` can have (headline, photos, one line, the rule below). */
-function leastArea(a: ArticleMeasure, columns: number): number {
+/** Grid cells of article `a`'s whole module at its most compact width (2 columns or more). */
+function compactArea(a: ArticleMeasure, columns: number): number {
   let least = Infinity;
-  for (let w = 2; w <= columns; w++) least = Math.min(least, w * ((a.header[w] ?? a.header[a.header.length - 1]) + (a.figures[w] ?? 0) + 2));
+  for (let w = 2; w <= columns; w++) least = Math.min(least, w * moduleNeed(a, w));
   return least;
 }
 
