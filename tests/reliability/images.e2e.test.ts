@@ -1,11 +1,13 @@
 /**
  * Issue 10, case 9: images that are not what they claim, or not where they should be.
  * Each case is the sample's page 1 in an issue of its own with one image replaced: a
- * symlink to a file outside the issue folder, a truncated JPEG, random bytes named .jpg, a 30000×30000 PNG (a decompression
- * bomb: 112 MB of pixels in 110 KB). Each build stops with exit code 1 and one line
- * naming the page file, the line and the image, leaves the previous output and the
- * sources untouched (`images/` as a symlinked folder: images-resolve.test.ts). An SVG figure (with a script, an event handler and external
- * references) is published as a PNG under a .png name in both editions.
+ * symlink to a file outside the issue folder, a truncated JPEG, random bytes named
+ * .jpg, a 30000×30000 PNG (a decompression bomb: 112 MB of pixels in 110 KB). Each
+ * build, web and print edition alike, stops with exit code 1 and one line naming the
+ * page file, the line and the image, and leaves the previous output and the sources
+ * untouched (`images/` as a symlinked folder: images-resolve.test.ts). An SVG figure
+ * (with a script, event handlers and external references) is published as a PNG under
+ * a .png name, and the print edition sets it too.
  */
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
