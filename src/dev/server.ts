@@ -168,6 +168,14 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
         const issue = touched.get(c.issueId) ?? state.issues.find((i) => i.id === c.issueId);
         if (!issue) continue;
         const { page, file } = await parsePageFile(c.file, { number: c.number, root: opts.root });
+        // A page that now says another page number (`page: 1` on page 2) may clash with
+        // another page or move: only the whole build checks the issue's pages as
+        // `banmian build` does (a clash is its error, the last good output stays served).
+        if (issue.children.find((p) => p.file === page.file)?.number !== page.number) {
+          void fullBuild('quick');
+          if (!opts.htmlOnly) void fullBuild('full');
+          return;
+        }
         files.push(file);
         const children = issue.children.filter((p) => p.file !== page.file && p.number !== page.number).concat(page).sort((a, b) => a.number - b.number);
         touched.set(c.issueId, { ...issue, children });
@@ -246,11 +254,24 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     }
   };
 
-  await fullBuild('full');
-
-  const server = http.createServer((req, res) => void serve(req, res));
+  // Any error while answering a request is contained: the request gets an error status,
+  // the server goes on. A malformed URL (`/%`, `/%E0%A4%A`) is the client's: 400.
+  const server = http.createServer((req, res) =>
+    void serve(req, res).catch((err: unknown) => {
+      const bad = err instanceof BadRequest;
+      if (!bad) log.warn(`banmian dev: ${req.method} ${JSON.stringify(req.url)}: ${(err as Error)?.message ?? err}`);
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(bad ? 400 : 500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(bad ? `bad request: ${(err as Error).message}\n` : 'internal error\n');
+    }),
+  );
   const serve = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      throw new BadRequest('malformed URL');
+    }
     if (url.pathname === EVENTS_PATH) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       res.write(': banmian dev\n\n');
@@ -266,7 +287,13 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       return;
     }
     if (!url.pathname.startsWith(base)) return notFound(res);
-    let rel = decodeURIComponent(url.pathname.slice(base.length));
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname.slice(base.length));
+    } catch {
+      throw new BadRequest('malformed URL (bad percent-encoding)');
+    }
+    if (rel.includes('\0')) throw new BadRequest('malformed URL (NUL byte)');
     if (rel === '' || rel.endsWith('/')) rel += 'index.html';
     const file = path.resolve(opts.outDir, rel);
     if (!file.startsWith(path.resolve(opts.outDir) + path.sep)) return notFound(res);
@@ -290,10 +317,21 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     res.end(body);
   };
 
+  // The port first: a port in use is one line before any build work.
+  const host = opts.host ?? '127.0.0.1';
+  const wantedPort = opts.port ?? 8080;
   const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new BanmianError(`port ${wantedPort} on ${host} is already in use: stop the other server or pass --port N (0 picks a free port)`));
+      else if (err.code === 'EACCES') reject(new BanmianError(`no permission to listen on port ${wantedPort} on ${host}: pass --port N above 1023`));
+      else reject(new BanmianError(`cannot listen on ${host}:${wantedPort}: ${err.message}`));
+    });
+    server.listen(wantedPort, host, () => resolve((server.address() as { port: number }).port));
   });
+  // After listening, a server error (not a request's) is reported, never fatal.
+  server.on('error', (err) => log.warn(`banmian dev: server error: ${err.message}`));
+
+  await fullBuild('full');
 
   // Watch the inputs. fs.watch is recursive on Linux from Node 20 on.
   const watchers: FSWatcher[] = [];
@@ -373,6 +411,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     },
   };
 }
+
+/** A request the server cannot answer because of the request itself (answered 400). */
+class BadRequest extends Error {}
 
 function injectClient(html: string): string {
   const i = html.lastIndexOf('</body>');

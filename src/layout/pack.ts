@@ -5,7 +5,7 @@
  * Every module is a rectangle of whole columns and whole grid lines. A page is laid
  * out as: the lead article across the top of the main area, below it vertical stacks
  * of modules, and optionally a rail down the right edge for the page's last articles.
- * The packer tries every split of the width into stacks and every way to share the
+ * The packer weighs every split of the width into stacks and every way to share the
  * articles (in reading order) among them, and keeps the plan with the least overflow,
  * then the least spare space. Spare lines in a stack are given to its modules to grow
  * (bigger headline, larger photo, more space); text that does not fit is split off at
@@ -87,7 +87,7 @@ type Mode = 'fit' | 'full';
  * is `blocks` whole blocks plus `partLines` lines of the next one, then the jump line.
  */
 export function moduleNeed(a: ArticleMeasure, w: number, blocks = a.blockLines.length, jump = 0, partLines = 0): number {
-  const body = sum(a.blockLines.slice(0, blocks)) + partLines + jump;
+  const body = prefix(a)[blocks] + partLines + jump;
   // `extra` is whole rows: a render showed the columns needed that much more depth.
   const bodyLines = (body > 0 ? Math.ceil(body / w) : 0) + (a.extra ?? 0);
   return (a.header[w] ?? a.header[a.header.length - 1]) + (a.figures[w] ?? 0) + bodyLines;
@@ -105,38 +105,109 @@ interface Stack {
 const MIN_START_ROWS = 4;
 /** Rows the stacks under the lead need at least. */
 const MIN_BELOW = 6;
+/**
+ * Most articles the search looks at on one page (the lead and the next in reading
+ * order), whatever their length: a real page has a dozen; a page with more moves the
+ * rest on whole.
+ */
+export const MAX_ARTICLES = 40;
+/** How much text, in pages, the search looks at (see `candidates`). */
+const TEXT_SHARE = 1.5;
+
+/** Cumulative body lines of each article: prefix(a)[k] is the sum of its first k blocks. */
+const prefixes = new WeakMap<ArticleMeasure, number[]>();
+function prefix(a: ArticleMeasure): number[] {
+  let p = prefixes.get(a);
+  if (!p || p.length !== a.blockLines.length + 1) {
+    p = [0];
+    for (const x of a.blockLines) p.push(p[p.length - 1] + x);
+    prefixes.set(a, p);
+  }
+  return p;
+}
+const bodyLines = (a: ArticleMeasure) => prefix(a)[a.blockLines.length];
 
 /** Packs one page. Deterministic: the same input gives the same plan. */
 export function packPage(input: PackInput): PagePlan {
   const jumpLines = input.jumpLines ?? 1;
   if (input.articles.length === 0) return { modules: [], overflow: [], spare: input.columns * input.lines };
-  const fit = search(input, 'fit');
-  const plan = realise(fit, jumpLines);
-  if (plan.overflow.length === 0 || input.lastPage) return plan;
-  return realise(search(input, 'full'), jumpLines);
+  const { take, later } = candidates(input);
+  const pick = { ...input, articles: take };
+  let plan = realise(search(pick, 'fit'), jumpLines);
+  if (plan.overflow.length > 0 && !input.lastPage) plan = realise(search(pick, 'full'), jumpLines);
+  // The articles the search did not look at move on whole, in reading order.
+  for (const a of later) plan.overflow.push({ id: a.id, from: 0, fromLine: 0 });
+  return plan;
 }
 
-/** The best arrangement of stacks for the page under `mode`. */
+/**
+ * The articles the search considers (the lead first, then reading order) and those it
+ * leaves for later pages. It takes articles while their modules, each at its most
+ * compact width and at most half the page (a longer text is cut anyway), add up to
+ * TEXT_SHARE times the page: the real pages of the sample issue and the corpus stay
+ * under 1.15 times, so they are searched whole; a page with far more text keeps what
+ * can be set and moves the rest on whole. Never more than MAX_ARTICLES.
+ */
+export function candidates(input: PackInput): { take: ArticleMeasure[]; later: ArticleMeasure[] } {
+  const [lead, ...rest] = leadFirst(input.articles);
+  const area = input.columns * input.lines;
+  const share = (a: ArticleMeasure) => Math.min(area / 2, compactArea(a, input.columns));
+  let k = 0;
+  for (let used = share(lead); k < rest.length && k + 1 < MAX_ARTICLES && used <= area * TEXT_SHARE; k++) used += share(rest[k]);
+  if (k === rest.length) return { take: input.articles, later: [] };
+  // Keep the input's own order among the taken (the search puts the lead first itself).
+  const taken = new Set([lead, ...rest.slice(0, k)]);
+  return { take: input.articles.filter((a) => taken.has(a)), later: rest.slice(k) };
+}
+
+/** Grid cells of article `a`'s whole module at its most compact width (2 columns or more). */
+function compactArea(a: ArticleMeasure, columns: number): number {
+  let least = Infinity;
+  for (let w = 2; w <= columns; w++) least = Math.min(least, w * moduleNeed(a, w));
+  return least;
+}
+
+/**
+ * The best arrangement of stacks for the page under `mode`. The cost of a plan is the sum
+ * of its stacks' costs, so for each shape (rail, lead depth, stack widths) the best way
+ * to share the articles among the stacks is found by dynamic programming over stack
+ * costs computed once each (memo), not by trying every split: the work is quadratic in
+ * the articles searched (at most MAX_ARTICLES), not of the power of the stack count.
+ * Among plans of equal cost the first in the old enumeration order wins (rail widths,
+ * rail counts, lead depths, width compositions, then splits with the smaller first
+ * stacks first), so the plans are those of an exhaustive search.
+ */
 function search(input: PackInput, mode: Mode): Stack[] {
   const { columns: C, lines: R, articles } = input;
+  const jumpLines = input.jumpLines ?? 1;
   let best: { cost: number; stacks: Stack[] } | undefined;
-  const consider = (stacks: Stack[]) => {
-    const cost = planCost(stacks, mode, input.jumpLines ?? 1);
-    if (!best || cost < best.cost - 1e-9) best = { cost, stacks };
+  const consider = (cost: number, stacks: () => Stack[]) => {
+    if (!best || cost < best.cost - 1e-9) best = { cost, stacks: stacks() };
   };
   const [lead, ...rest] = leadFirst(articles);
+  // Cost of a stack of rest[i..j) (i = -1: the lead) at width w and height h, computed once.
+  const size = rest.length + 2;
+  const memo = new Map<number, Float64Array>();
+  const costOf = (w: number, h: number, i: number, j: number): number => {
+    let table = memo.get(w * 100_000 + h);
+    if (!table) memo.set(w * 100_000 + h, (table = new Float64Array(size * size).fill(NaN)));
+    const at = (i + 1) * size + (j + 1);
+    let c = table[at];
+    if (Number.isNaN(c)) table[at] = c = stackCost({ column: 0, width: w, line: 0, height: h, articles: i < 0 ? [lead] : rest.slice(i, j) }, mode, jumpLines);
+    return c;
+  };
   const railWidths = rest.length >= 3 ? [0, 2, 3] : [0];
   for (const rail of railWidths) {
     const M = C - rail;
     // The rail takes a suffix of the articles (at least one), the main area the rest.
     const railCounts = rail ? range(1, Math.min(rest.length - 1, 4)) : [0];
     for (const rc of railCounts) {
-      const main = rest.slice(0, rest.length - rc);
-      const railArts = rest.slice(rest.length - rc);
-      const railStack: Stack[] = rail ? [{ column: M, width: rail, line: 0, height: R, articles: railArts }] : [];
-      if (main.length === 0) {
+      const n = rest.length - rc;
+      const railStack: Stack[] = rail ? [{ column: M, width: rail, line: 0, height: R, articles: rest.slice(n) }] : [];
+      const railCost = rail ? costOf(rail, R, n, rest.length) : 0;
+      if (n === 0) {
         // Only the lead in the main area: it takes the whole height.
-        consider([{ column: 0, width: M, line: 0, height: R, articles: [lead] }, ...railStack]);
+        consider(costOf(M, R, -1, -1) + railCost, () => [{ column: 0, width: M, line: 0, height: R, articles: [lead] }, ...railStack]);
         continue;
       }
       // The lead at its natural depth; a lead longer than most of the page may also be
@@ -147,25 +218,46 @@ function search(input: PackInput, mode: Mode): Stack[] {
       if (natural > R / 2) for (const share of [0.6, 0.75]) if (Math.floor(R * share) < natural && R - Math.floor(R * share) >= MIN_BELOW) depths.add(Math.floor(R * share));
       for (const leadH of depths) {
         const below = R - leadH;
-        for (const widths of compositions(M, 2, Math.min(main.length, 4))) {
-          for (const split of splits(main.length, widths.length)) {
-            const stacks: Stack[] = [{ column: 0, width: M, line: 0, height: leadH, articles: [lead] }];
-            let col = 0;
-            let k = 0;
-            widths.forEach((w, i) => {
-              stacks.push({ column: col, width: w, line: leadH, height: below, articles: main.slice(k, k + split[i]) });
-              col += w;
-              k += split[i];
-            });
-            consider([...stacks, ...railStack]);
+        const leadCost = costOf(M, leadH, -1, -1);
+        for (const widths of compositions(M, 2, Math.min(n, 4))) {
+          const p = widths.length;
+          // after[s][k]: least cost of rest[k..n) in stacks s..p-1 (each at least one article).
+          const after: number[][] = Array.from({ length: p + 1 }, () => new Array<number>(n + 1).fill(Infinity));
+          after[p][n] = 0;
+          for (let s = p - 1; s >= 0; s--) {
+            for (let k = s; k <= n - (p - s); k++) {
+              let m = Infinity;
+              for (let j = k + 1; j <= n - (p - s - 1); j++) {
+                const c = costOf(widths[s], below, k, j) + after[s + 1][j];
+                if (c < m) m = c;
+              }
+              after[s][k] = m;
+            }
           }
+          // The plan's cost summed as a plan is (lead, stacks left to right, rail).
+          const total = leadCost + after[0][0] + railCost;
+          consider(total, () => {
+            // The first split (smallest first stacks) within rounding of the least cost.
+            const stacks: Stack[] = [{ column: 0, width: M, line: 0, height: leadH, articles: [lead] }];
+            let k = 0;
+            let col = 0;
+            for (let s = 0; s < p; s++) {
+              let j = k + 1;
+              if (s === p - 1) j = n;
+              else while (costOf(widths[s], below, k, j) + after[s + 1][j] > after[s][k] + 1e-9) j++;
+              stacks.push({ column: col, width: widths[s], line: leadH, height: below, articles: rest.slice(k, j) });
+              col += widths[s];
+              k = j;
+            }
+            return [...stacks, ...railStack];
+          });
         }
       }
     }
   }
   // No shape left room below the lead: the lead takes the main area alone.
-  if (!best) consider([{ column: 0, width: C, line: 0, height: R, articles: [lead, ...rest] }]);
-  return best!.stacks;
+  if (!best) return [{ column: 0, width: C, line: 0, height: R, articles: [lead, ...rest] }];
+  return best.stacks;
 }
 
 /**
@@ -180,7 +272,7 @@ function leadFirst(articles: ArticleMeasure[]): ArticleMeasure[] {
   if (i < 0) i = 0;
   if (!hasHeadline(articles[i])) {
     let best = -1;
-    for (const [k, a] of articles.entries()) if (hasHeadline(a) && (best < 0 || sum(a.blockLines) > sum(articles[best].blockLines))) best = k;
+    for (const [k, a] of articles.entries()) if (hasHeadline(a) && (best < 0 || bodyLines(a) > bodyLines(articles[best]))) best = k;
     if (best >= 0) i = best;
   }
   return [articles[i], ...articles.slice(0, i), ...articles.slice(i + 1)];
@@ -191,18 +283,24 @@ function leadFirst(articles: ArticleMeasure[]): ArticleMeasure[] {
  * blocks, then the lines of the next block where it may be cut, so the columns end full.
  */
 function cutToFit(a: ArticleMeasure, w: number, room: number, jumpLines: number): { keep: number; part: number; startRows: number } {
-  let keep = a.blockLines.length;
-  while (keep > 0 && moduleNeed(a, w, keep, jumpLines) > room) keep--;
+  // The need grows with the blocks and lines kept: the most that fits is found by bisection.
+  const keep = lastFitting(0, a.blockLines.length, (k) => moduleNeed(a, w, k, jumpLines) <= room);
   let part = 0;
-  if (keep < a.blockLines.length && a.splittable?.[keep]) {
-    for (let k = a.blockLines[keep] - 1; k >= 1; k--) {
-      if (moduleNeed(a, w, keep, jumpLines, k) <= room) {
-        part = k;
-        break;
-      }
-    }
-  }
+  if (keep < a.blockLines.length && a.splittable?.[keep]) part = lastFitting(0, a.blockLines[keep] - 1, (k) => moduleNeed(a, w, keep, jumpLines, k) <= room);
   return { keep, part, startRows: room - (a.header[w] ?? 0) - (a.figures[w] ?? 0) };
+}
+
+/** The largest k in lo..hi with fits(k) (fits holds up to some k, then never), or lo when none does. */
+function lastFitting(lo: number, hi: number, fits: (k: number) => boolean): number {
+  if (hi <= lo || !fits(lo + 1)) return lo;
+  let a = lo + 1;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b + 1) >> 1;
+    if (fits(mid)) a = mid;
+    else b = mid - 1;
+  }
+  return a;
 }
 
 /** What one stack holds once its text is fitted: modules' needs, cuts, and what moves on. */
@@ -229,36 +327,42 @@ interface StackFill {
  * would only show a stub. Used both to score candidate plans and to realise the best.
  */
 function fillStack(stack: Stack, jumpLines: number): StackFill {
-  let arts = stack.articles;
+  // Arrays shrink from the end (pop) and the total need is kept as a running sum, so a
+  // stack of n articles is fitted in O(n) steps (each a bisection), however many move on.
+  const arts = stack.articles.slice();
   const rules = () => arts.length - 1;
-  let needs = arts.map((a) => moduleNeed(a, stack.width));
-  let blocks = arts.map((a) => a.blockLines.length);
-  let parts = arts.map(() => 0);
-  let jumps = arts.map(() => false);
-  const overflow: PagePlan['overflow'] = [];
+  const needs = arts.map((a) => moduleNeed(a, stack.width));
+  const blocks = arts.map((a) => a.blockLines.length);
+  const parts = arts.map(() => 0);
+  const jumps = arts.map(() => false);
+  let total = sum(needs);
+  // Articles moved on whole (last first), then the cut ones: overflow is moved (in reading order), then cut.
+  const moved: PagePlan['overflow'] = [];
+  const cut: PagePlan['overflow'] = [];
   let overflowLines = 0;
   let movedOwn = 0;
   let movedCont = 0;
   let stubs = 0;
-  while (stack.height - sum(needs) - rules() < 0) {
+  while (stack.height - total - rules() < 0) {
     const last = arts.length - 1;
     const a = arts[last];
-    const room = stack.height - sum(needs.slice(0, last)) - rules();
+    const room = stack.height - (total - needs[last]) - rules();
     const c = cutToFit(a, stack.width, room, jumpLines);
     // A jump needs a real start here: a headline over a line or two of text reads as a
     // stub. A continuation then moves on whole (the stack above grows instead); an
     // article of this page keeps its start unless not even its headline and a line fit.
     const moveOn = (c.keep === 0 && c.part === 0) || c.startRows < (a.movable ? MIN_START_ROWS : 1);
     if (moveOn && arts.length > 1) {
-      overflow.unshift({ id: a.id, from: 0, fromLine: 0 });
-      overflowLines += sum(a.blockLines);
+      moved.push({ id: a.id, from: 0, fromLine: 0 });
+      overflowLines += bodyLines(a);
       if (a.movable) movedCont++;
       else movedOwn++;
-      arts = arts.slice(0, last);
-      needs = needs.slice(0, last);
-      blocks = blocks.slice(0, last);
-      parts = parts.slice(0, last);
-      jumps = jumps.slice(0, last);
+      total -= needs[last];
+      arts.pop();
+      needs.pop();
+      blocks.pop();
+      parts.pop();
+      jumps.pop();
       continue;
     }
     if (c.startRows < MIN_START_ROWS && arts.length > 1 && !jumps[last - 1]) {
@@ -271,9 +375,10 @@ function fillStack(stack: Stack, jumpLines: number): StackFill {
         blocks[last - 1] = pc.keep;
         parts[last - 1] = pc.part;
         jumps[last - 1] = true;
-        overflow.push({ id: prev.id, from: pc.keep, fromLine: pc.part });
-        overflowLines += sum(prev.blockLines.slice(pc.keep)) - pc.part;
+        cut.push({ id: prev.id, from: pc.keep, fromLine: pc.part });
+        overflowLines += bodyLines(prev) - prefix(prev)[pc.keep] - pc.part;
         needs[last - 1] -= deficit;
+        total -= deficit;
         continue;
       }
     }
@@ -282,38 +387,40 @@ function fillStack(stack: Stack, jumpLines: number): StackFill {
     parts[last] = c.part;
     jumps[last] = c.keep < a.blockLines.length;
     if (jumps[last]) {
-      overflow.push({ id: a.id, from: c.keep, fromLine: c.part });
-      overflowLines += sum(a.blockLines.slice(c.keep)) - c.part;
+      cut.push({ id: a.id, from: c.keep, fromLine: c.part });
+      overflowLines += bodyLines(a) - prefix(a)[c.keep] - c.part;
     }
-    needs[last] = Math.min(room, moduleNeed(a, stack.width, c.keep, jumps[last] ? jumpLines : 0, c.part));
+    const need = Math.min(room, moduleNeed(a, stack.width, c.keep, jumps[last] ? jumpLines : 0, c.part));
+    total += need - needs[last];
+    needs[last] = need;
     break;
   }
-  const free = Math.max(0, stack.height - sum(needs) - rules());
+  const free = Math.max(0, stack.height - total - rules());
+  const overflow = [...moved.reverse(), ...cut];
   return { arts, needs, blocks, parts, jumps, overflow, overflowLines, movedOwn, movedCont, stubs, free };
 }
 
 /**
+ * One stack's share of a plan's cost (a plan costs the sum of its stacks').
  * `fit`: text left over first (it makes jumps), then spare space spread unevenly, then
  * odd shapes. `full`: jumps are fixed costs, moving an article off its own page or
  * leaving a stub is dear, and spare space is what the plan must avoid.
  */
-function planCost(stacks: Stack[], mode: Mode, jumpLines: number): number {
+function stackCost(s: Stack, mode: Mode, jumpLines: number): number {
   let cost = 0;
-  for (const s of stacks) {
-    const f = fillStack(s, jumpLines);
-    const jumps = f.jumps.filter(Boolean).length;
-    if (mode === 'fit') cost += f.overflowLines * 100;
-    else cost += 40 * jumps + f.overflowLines * 0.05;
-    cost += f.movedOwn * 500 + f.movedCont * 5 + f.stubs * 300;
-    // Spare lines become growth; a little per module is fine, much is a hole in disguise.
-    const perModule = f.free / Math.max(1, f.arts.length);
-    cost += s.width * (perModule <= 2 ? perModule * 0.5 : perModule * perModule);
-    for (const a of f.arts) {
-      const depth = sum(a.blockLines) / s.width;
-      // A short text spread over many columns, or a long one in a narrow stack, reads badly.
-      if (depth < 5 && s.width > 1) cost += (5 - depth) * 4;
-      if (a.columns && a.columns !== s.width) cost += 50;
-    }
+  const f = fillStack(s, jumpLines);
+  const jumps = f.jumps.filter(Boolean).length;
+  if (mode === 'fit') cost += f.overflowLines * 100;
+  else cost += 40 * jumps + f.overflowLines * 0.05;
+  cost += f.movedOwn * 500 + f.movedCont * 5 + f.stubs * 300;
+  // Spare lines become growth; a little per module is fine, much is a hole in disguise.
+  const perModule = f.free / Math.max(1, f.arts.length);
+  cost += s.width * (perModule <= 2 ? perModule * 0.5 : perModule * perModule);
+  for (const a of f.arts) {
+    const depth = bodyLines(a) / s.width;
+    // A short text spread over many columns, or a long one in a narrow stack, reads badly.
+    if (depth < 5 && s.width > 1) cost += (5 - depth) * 4;
+    if (a.columns && a.columns !== s.width) cost += 50;
   }
   return cost;
 }
@@ -340,14 +447,6 @@ function realise(stacks: Stack[], jumpLines: number): PagePlan {
   }
   modules.sort((a, b) => a.line - b.line || a.column - b.column);
   return { modules, overflow, spare };
-}
-
-/** Ordered ways to write `total` as a sum of `parts` counts ≥ 1 (articles per stack). */
-function splits(total: number, parts: number): number[][] {
-  if (parts === 1) return total >= 1 ? [[total]] : [];
-  const out: number[][] = [];
-  for (let first = 1; first <= total - parts + 1; first++) for (const rest of splits(total - first, parts - 1)) out.push([first, ...rest]);
-  return out;
 }
 
 /** Ordered ways to write `total` as parts ≥ `min`, at most `maxParts` parts. */

@@ -7,7 +7,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { Page as BrowserPage } from 'puppeteer-core';
 import type { Article, Banner, BodyBlock, Figure, Issue, Page } from '../ast/types.js';
 import { paths, pad2, type BuildContext } from '../build/context.js';
@@ -23,7 +22,8 @@ import { launchBrowser } from './browser.js';
 import { CONT_SIZES, headlineSizes, issueDocument, measureDocument, minModuleColumns, type MeasureItem, type ModuleRender, type PageRender, SIZES, type SizeProbe, sizesDocument } from './document.js';
 import { bannersBefore, columnBlocks, isSplittable, photoFigures, sliceBlock } from './html.js';
 import { pageImages, printIssuePdf, splitPagePdfs } from './output.js';
-import { MIN_DPI, preparePrintPhotos } from './photos.js';
+import { MIN_DPI, PRINT_DPI, preparePrintPhotos } from './photos.js';
+import { checkImage, figureUse, rasterSvg } from '../images/check.js';
 import { debugTimings, printTimings, StageTimer } from './timing.js';
 
 const PRINT_CSS = path.resolve(import.meta.dirname, '../../styles/print.css');
@@ -110,23 +110,31 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
       for (const article of page.children.filter((c): c is Article => c.type === 'article')) {
         const photos: ArticleInfo['photos'] = [];
         for (const f of photoFigures(article)) {
-          const file = path.resolve(issue.dir, f.src!);
-          if (!file.startsWith(path.resolve(issue.dir) + path.sep)) throw new BanmianError(`image outside the issue folder: ${f.src}`, { file: page.file, line: f.position?.start.line });
-          const meta = await sharp(file)
-            .metadata()
-            .catch(() => {
-              throw new BanmianError(`cannot read image ${f.src}`, { file: page.file, line: f.position?.start.line });
-            });
-          const urlPath = `/images/${photos.length}-${article.id}-p${page.number}${path.extname(file).toLowerCase()}`;
-          table.files.set(urlPath, file);
-          photos.push({ figure: f, src: ORIGIN + urlPath, aspect: (meta.width ?? 4) / (meta.height ?? 3) });
+          // Inside the issue folder (symlinks followed), a whole image, not a bomb: src/images/check.ts.
+          const use = figureUse(page, f);
+          const image = await checkImage(issue.dir, use);
+          if (!image) throw new BanmianError(`image ${f.src}: not found`, { file: use.file, line: use.line });
+          const base = `/images/${photos.length}-${article.id}-p${page.number}`;
+          let urlPath: string;
+          let aspect = image.width / image.height;
+          if (image.svg) {
+            // An SVG goes in as a PNG rendered for print at the full type area's width.
+            urlPath = `${base}.png`;
+            const raster = await rasterSvg(image.file, Math.ceil((grid.typeW / 72) * PRINT_DPI));
+            table.docs.set(urlPath, { type: 'image/png', body: raster.png });
+            aspect = raster.width / raster.height;
+          } else {
+            urlPath = `${base}${path.extname(image.file).toLowerCase()}`;
+            table.files.set(urlPath, image.file);
+          }
+          photos.push({ figure: f, src: ORIGIN + urlPath, aspect: aspect || 4 / 3 });
         }
         infos.push({ article, page, banner: banners.get(article.id), blocks: columnBlocks(article), photos, header: [], contHeader: [], captionPt: [], blockLines: [], lineStarts: [], extra: 0 });
       }
     }
     photosDone();
     // 2. Measure.
-    await timer.time('measure', () => measure(tab, grid, table, infos));
+    await timer.time('measure', () => measure(tab, grid, table, infos, (done) => ctx.log.progress(`${issue.id}: articles measured`, done, infos.length)));
     // 3. Plan pages, let Paged.js make them, check the fit on them; repack what overflowed.
     let renders: PageRender[] = [];
     let overset = new Map<string, number>();
@@ -168,11 +176,15 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
 
 const key = (i: ArticleInfo) => `${i.page.number}-${i.article.id}`;
 
-async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: ArticleInfo[]): Promise<void> {
+/** Articles read back from the measuring sheet per call: a long issue reports progress between calls. */
+const MEASURE_BATCH = 40;
+
+async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: ArticleInfo[], progress?: (done: number) => void): Promise<void> {
   const items: MeasureItem[] = infos.map((i) => ({ key: key(i), article: i.article, banner: i.banner, blocks: i.blocks, photos: i.photos.map((p) => p.figure) }));
   await showDocument(tab, table, '/measure.html', measureDocument(grid, items));
   type Raw = Record<string, { h: Array<[number, number, number]>; c: Array<[number, number, number]>; f: Array<[number, number, number]>; b: number[]; s: number[][]; j: number }>;
-  const raw: Raw = await tab.evaluate((halfLinePx: number, charsPerLine: number) => {
+  // Runs in the page: the measures of the articles start..end of the sheet.
+  const readBack = (halfLinePx: number, charsPerLine: number, start: number, end: number): Raw => {
     /**
      * Offsets into the element's text where its lines start: a line starts at the first
      * visible character that sits lower than the last line's. In one column the characters'
@@ -238,7 +250,7 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
       return out;
     };
     const out: Raw = {};
-    for (const m of document.querySelectorAll<HTMLElement>('.measure')) {
+    for (const m of [...document.querySelectorAll<HTMLElement>('.measure')].slice(start, end)) {
       const r: Raw[string] = { h: [], c: [], f: [], b: [], s: [], j: 0 };
       for (const el of m.querySelectorAll<HTMLElement>('[data-kind]')) {
         const h = el.getBoundingClientRect().height;
@@ -255,7 +267,13 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
       out[m.dataset.key!] = r;
     }
     return out;
-  }, (grid.line * PX_PER_PT) / 2, grid.charsPerColumn);
+  };
+  const raw: Raw = {};
+  for (let start = 0; start < infos.length; start += MEASURE_BATCH) {
+    if (infos.length > MEASURE_BATCH) progress?.(start);
+    Object.assign(raw, await tab.evaluate(readBack, (grid.line * PX_PER_PT) / 2, grid.charsPerColumn, start, start + MEASURE_BATCH));
+  }
+  if (infos.length > MEASURE_BATCH) progress?.(infos.length);
   const toLinesUp = (px: number) => Math.ceil(px / PX_PER_PT / grid.line - 0.05);
   for (const info of infos) {
     const r = raw[key(info)];
@@ -444,12 +462,15 @@ function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[], wanted?: Map<
     }
     renders.push({ page, modules, masthead });
   }
-  // A jump line names the page its continuation really landed on.
+  // A jump line names the page its continuation really landed on. A continuation that
+  // landed on no page (the last page's overflow, or text moved on until it ran out of
+  // pages) is overset: no jump line then, never one to a page that does not exist or
+  // does not carry it; the overset is reported instead.
   for (const r of renders) {
     for (const m of r.modules) {
       if (!m.jumpTo) continue;
       const later = renders.find((x) => x.page.number > r.page.number && x.modules.some((y) => y.article === m.article && y.continuedFrom === r.page.number));
-      if (later) m.jumpTo = later.page.number;
+      m.jumpTo = later?.page.number;
     }
   }
   return { renders, overset };
@@ -629,18 +650,44 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
     });
     const jumps = modules.filter((x) => x.jumpTo || x.jumpFrom).map((x) => (x.jumpTo ? `${x.articleId}→${x.jumpTo}` : `${x.articleId}←${x.jumpFrom}`));
     ctx.log.info(`  第${pad2(n)}版: ${modules.length} modules, fill ${percentDown(fill)}%${jumps.length ? `, jumps ${jumps.join(' ')}` : ''}`);
-    if (fill < FILL_TARGET) {
+    // A page whose text is overset is not short of copy, however its last rows fell.
+    if (fill < FILL_TARGET && !modules.some((x) => x.overset > 0)) {
       // An underfull page is the editor's call (more copy, a photo): say how much is missing.
       const lines = Math.max(1, Math.ceil(((FILL_TARGET - fill) * gridArea) / (grid.columnW * grid.line)));
       ctx.log.warn(`${issue.id} 第${pad2(n)}版: fill ${percentDown(fill)}% is below ${FILL_TARGET * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`);
     }
     ctx.log.progress('pages laid out', i + 1, renders.length);
   }
-  for (const [k, lines] of overset) ctx.log.warn(`${issue.id}: article ${k} has ${lines} line(s) that fit on no page (overset)`);
+  const oversetLine = oversetSummary(issue, overset, grid);
+  if (oversetLine) ctx.log.warn(oversetLine);
 
   const layout: IssueLayout = { issue: issue.id, browser: browserVersion, pdf: path.relative(paths.issueDir(issue.id), paths.issuePdf(issue.id)), pages: pagesOut };
   await writeFile(path.join(ctx.outDir, paths.layoutJson(issue.id)), JSON.stringify(layout, null, 1) + '\n');
   return layout;
+}
+
+/**
+ * Text that fits on no page, as one warning line for the issue: how much (column lines
+ * and about how many characters), of which articles, from which pages.
+ */
+export function oversetSummary(issue: Issue, overset: Map<string, number>, grid: Pick<Grid, 'charsPerColumn'>): string | undefined {
+  const entries = [...overset].filter(([, lines]) => lines > 0);
+  if (entries.length === 0) return undefined;
+  const total = entries.reduce((s, [, lines]) => s + lines, 0);
+  const byPage = new Map<number, string[]>();
+  for (const [k] of entries) {
+    const [page, ...id] = k.split('-');
+    const list = byPage.get(Number(page)) ?? [];
+    list.push(id.join('-'));
+    byPage.set(Number(page), list);
+  }
+  const SHOWN = 5;
+  const pages = [...byPage]
+    .sort((a, b) => a[0] - b[0])
+    .map(([n, ids]) => [n, ids.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))] as const)
+    .map(([n, ids]) => `第${pad2(n)}版 ${ids.slice(0, SHOWN).join(', ')}${ids.length > SHOWN ? ` and ${ids.length - SHOWN} more` : ''}`);
+  const last = Math.max(...issue.children.map((p) => p.number));
+  return `${issue.id}: ${total} column line(s) of text (about ${total * grid.charsPerColumn} characters) fit on no page up to 第${pad2(last)}版 and are left out of the print edition (overset): ${entries.length} article(s), ${pages.join('; ')}; cut the text or add a page`;
 }
 
 function pageOf(issue: Issue, article: Article): number {

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import sharp from 'sharp';
+import { MAX_IMAGE_PIXELS } from '../images/check.js';
 import { spanWidth, type Grid } from '../layout/grid.js';
 import { ORIGIN, type AssetTable } from './assets.js';
 import type { PageRender } from './document.js';
@@ -38,7 +39,7 @@ export async function preparePrintPhotos(grid: Grid, table: AssetTable, renders:
   // Read each file's header once, however many modules place it.
   const sizeOf = (file: string) => {
     let w = widths.get(file);
-    if (!w) widths.set(file, (w = sharp(file).metadata().then((m) => ({ width: m.autoOrient?.width ?? m.width ?? 0, orientation: m.orientation ?? 1 }))));
+    if (!w) widths.set(file, (w = sharp(file, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata().then((m) => ({ width: m.autoOrient?.width ?? m.width ?? 0, orientation: m.orientation ?? 1 }))));
     return w;
   };
   for (const r of renders) {
@@ -58,7 +59,7 @@ export async function preparePrintPhotos(grid: Grid, table: AssetTable, renders:
         const key = `${urlPath}@${target}`;
         let printUrl = done.get(key);
         if (!printUrl) {
-          const img = sharp(file).rotate().resize({ width: target, withoutEnlargement: true });
+          const img = sharp(file, { limitInputPixels: MAX_IMAGE_PIXELS }).rotate().resize({ width: target, withoutEnlargement: true });
           const body = ext === '.png' ? img.png({ compressionLevel: 9 }).toBuffer() : img.jpeg({ quality: 88, chromaSubsampling: '4:4:4' }).toBuffer();
           // Awaited through `ready`; kept from counting as unhandled meanwhile.
           body.catch(() => undefined);

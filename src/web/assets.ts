@@ -11,6 +11,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { Issue } from '../ast/types.js';
 import { paths } from '../build/context.js';
+import { BanmianError } from '../errors.js';
+import { checkImage, imageUse, MAX_IMAGE_PIXELS, rasterSvg } from '../images/check.js';
 import type { IssueLayout } from '../layout/types.js';
 import type { ImageRef } from './render.js';
 import { routes } from './urls.js';
@@ -166,16 +168,16 @@ const imageCache = new Map<string, { file: string; width: number; height: number
  * than the source. Returns undefined (the caller warns) when the source is missing.
  */
 export async function processFigure(issue: Issue, src: string, outDir: string, previousOutDir?: string): Promise<ImageRef | undefined> {
-  const rel = figureOutputPath(issue.id, src);
-  if (!rel) return undefined;
-  const from = path.resolve(issue.dir, src);
-  if (!from.startsWith(path.resolve(issue.dir) + path.sep)) return undefined;
-  let info;
-  try {
-    info = await stat(from);
-  } catch {
-    return undefined;
-  }
+  let rel = figureOutputPath(issue.id, src);
+  const use = imageUse(issue, src);
+  if (!rel) throw new BanmianError(`image ${src}: is outside the issue folder`, { file: use.file, line: use.line });
+  // Inside the issue folder (symlinks followed), a whole image, not a bomb: src/images/check.ts.
+  const image = await checkImage(issue.dir, use);
+  if (!image) return undefined;
+  const from = image.file;
+  const info = await stat(from);
+  // An SVG is published as the PNG rendered from it, under a .png name (never as SVG, never PNG bytes named .svg).
+  if (image.svg) rel += '.png';
   const to = path.join(outDir, rel);
   await mkdir(path.dirname(to), { recursive: true });
   const key = `${from}\0${info.size}\0${info.mtimeMs}`;
@@ -191,9 +193,13 @@ export async function processFigure(issue: Issue, src: string, outDir: string, p
     await copyFile(previous, to);
     const meta = await sharp(to).metadata();
     size = { width: meta.width ?? 0, height: meta.height ?? 0 };
+  } else if (image.svg) {
+    const raster = await rasterSvg(from, MAX_IMAGE_WIDTH);
+    await writeFile(to, raster.png);
+    size = { width: raster.width, height: raster.height };
   } else {
     const ext = path.extname(from).toLowerCase();
-    let pipeline = sharp(from).rotate().resize({ width: MAX_IMAGE_WIDTH, withoutEnlargement: true });
+    let pipeline = sharp(from, { limitInputPixels: MAX_IMAGE_PIXELS }).rotate().resize({ width: MAX_IMAGE_WIDTH, withoutEnlargement: true });
     if (ext === '.png') pipeline = pipeline.png({ compressionLevel: 9 });
     else if (ext === '.webp') pipeline = pipeline.webp({ quality: 80 });
     else if (ext === '.jpg' || ext === '.jpeg') pipeline = pipeline.jpeg({ quality: 82, mozjpeg: true, progressive: true });
