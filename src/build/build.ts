@@ -50,6 +50,8 @@ export interface BuildOptions {
    * for a caller that needs `issues` and a live `web` site (the dev server).
    */
   keepSite?: boolean;
+  /** Another output folder whose print output may be reused when current (`banmian press` reads `dist/`). */
+  printFrom?: string;
   log: Logger;
 }
 
@@ -132,15 +134,17 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     if (wantPdf) {
       const t = performance.now();
       const envKey = await printEnvironmentKey(opts.root, config, await browserIdentity(config));
+      const other = opts.printFrom && !opts.force ? await readManifest(opts.printFrom) : undefined;
       const toRender: Issue[] = [];
       for (const issue of issues) {
         const printKey = await issuePrintKey(issue, envKey);
         manifest.print[issue.id] = printKey;
-        const reused = !opts.force && (opts.stalePrint || previous.print[issue.id] === printKey) ? await reusePrintOutput(issue, outDir, staging) : undefined;
+        const own = !opts.force && (opts.stalePrint || previous.print[issue.id] === printKey) ? await reusePrintOutput(issue, outDir, staging) : undefined;
+        const reused = own ?? (other?.print[issue.id] === printKey ? await reusePrintOutput(issue, opts.printFrom!, staging) : undefined);
         if (reused) {
           layouts.set(issue.id, reused);
           // A stale copy must not pass for current in the next build.
-          if (previous.print[issue.id] !== printKey) {
+          if (own && previous.print[issue.id] !== printKey) {
             manifest.print[issue.id] = previous.print[issue.id] ?? 'stale';
             faithful = false;
           }
