@@ -5,8 +5,9 @@
  * onto white first: PDF/X-1a has no transparency. ICC-based grey becomes DeviceGray.
  */
 import { deflateSync } from 'node:zlib';
-import { decodePDFRawStream, PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, type PDFContext } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, type PDFContext } from 'pdf-lib';
 import { rgbToCmyk, type ColourRules } from './colour.js';
+import { decodeStream } from './page.js';
 
 const N = (s: string) => PDFName.of(s);
 
@@ -65,9 +66,9 @@ export async function convertImage(ctx: PDFContext, img: PDFRawStream, rules: Co
     if (isJpeg) {
       const { default: sharp } = await import('sharp');
       rgb = await sharp(Buffer.from(img.contents)).removeAlpha().toColourspace('srgb').raw().toBuffer();
-    } else rgb = Buffer.from(decodePDFRawStream(img).decode());
+    } else rgb = decodeStream(img);
     if (rgb.length < width * height * 3) throw new Error(`image ${width}×${height}: ${rgb.length} bytes of pixels, expected ${width * height * 3}`);
-    if (smask) flattenOnWhite(rgb, Buffer.from(decodePDFRawStream(smask).decode()), width * height);
+    if (smask) flattenOnWhite(rgb, decodeStream(smask), width * height);
     cmyk = await rgbToCmyk(rgb.subarray(0, width * height * 3), width, height, rules);
   }
   out.set(N('ColorSpace'), N('DeviceCMYK'));

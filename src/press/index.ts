@@ -94,7 +94,8 @@ export async function press(opts: PressOptions): Promise<PressResult> {
         const name = pressFileName(issue.date, number);
         const pageName = page.name ? ` ${page.name}` : '';
         const slug = `${config.paper.name}  ${issue.date}  第${issue.number}期  第${pad2(number)}版${pageName}  输出 ${issue.date} 06.00 UTC`;
-        const { bytes, notes } = await pressPage(src, {
+        const t0 = performance.now();
+        const { bytes, notes, doc } = await pressPage(src, {
           rules,
           bleedMm: settings.bleed,
           marks,
@@ -104,7 +105,9 @@ export async function press(opts: PressOptions): Promise<PressResult> {
         });
         for (const n of notes) log.warn(`${issue.id}/${name}: ${n}`);
         await writeFile(path.join(dir, name), bytes);
-        const report = await preflight(bytes, `${issue.id}/${name}`);
+        const t1 = performance.now();
+        const report = await preflight(bytes, `${issue.id}/${name}`, doc);
+        if (process.env.BANMIAN_DEBUG) log.info(`  ${name}: convert ${Math.round(t1 - t0)} ms, preflight ${Math.round(performance.now() - t1)} ms`);
         return { name, report };
       });
       for (const { name, report } of await runLimited(jobs, Math.max(1, config.print.concurrency))) {

@@ -5,7 +5,8 @@
  * (`/Separation /All`), outside the bleed: crop marks, a registration target on each
  * side, a slug line at the bottom left set in the page's own embedded fonts.
  */
-import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, type PDFContext, decodePDFRawStream } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, type PDFContext } from 'pdf-lib';
+import { decodeStream } from './page.js';
 import { fmt } from './tokens.js';
 
 export const MM = 72 / 25.4;
@@ -100,7 +101,7 @@ export function slugGlyphs(context: PDFContext, fonts: PDFDict | undefined, text
     if (!(font instanceof PDFDict) || font.get(PDFName.of('Subtype')) !== PDFName.of('Type0')) continue;
     const tu = context.lookup(font.get(PDFName.of('ToUnicode')) as PDFRef);
     if (!(tu instanceof PDFRawStream)) continue;
-    maps.push({ font: key.decodeText(), map: parseToUnicode(Buffer.from(decodePDFRawStream(tu).decode()).toString('latin1')) });
+    maps.push({ font: key.decodeText(), map: parseToUnicode(decodeStream(tu).toString('latin1')) });
   }
   const runs: SlugRun[] = [];
   let missing = '';

@@ -5,7 +5,7 @@
  * The page's content is otherwise the screen page's, operation for operation.
  */
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import {
   decodePDFRawStream,
   PDFArray,
@@ -43,6 +43,8 @@ export interface PressPageResult {
   bytes: Uint8Array;
   /** Things the editor should know (transparency removed, slug characters missing…). */
   notes: string[];
+  /** The document as written (for a preflight without parsing the bytes again). */
+  doc: PDFDocument;
 }
 
 /** Converts the single-page PDF `src` into its press file. */
@@ -73,7 +75,7 @@ export async function pressPage(src: Uint8Array, opts: PressPageOptions): Promis
       else if (sub === N('Form') && !seenForms.has(ref.toString())) {
         seenForms.add(ref.toString());
         const formRes = lookupDict(ctx, x.dict.get(N('Resources'))) ?? resources;
-        owners.push(ownerOf(formRes, decodePDFRawStream(x).decode(), (bytes) => ctx.assign(ref, flate(ctx, bytes, x.dict))));
+        owners.push(ownerOf(formRes, decodeStream(x), (bytes) => ctx.assign(ref, flate(ctx, bytes, x.dict))));
         visitResources(formRes);
       }
     }
@@ -165,15 +167,30 @@ export async function pressPage(src: Uint8Array, opts: PressPageOptions): Promis
   info.set(N('GTS_PDFXVersion'), PDFString.of('PDF/X-1:2001'));
   info.set(N('GTS_PDFXConformance'), PDFString.of('PDF/X-1a:2001'));
   info.set(N('Trapped'), N('False'));
-  // A file ID from the content, so equal input gives equal bytes.
-  const first = await doc.save({ useObjectStreams: false, updateFieldAppearances: false });
-  const id = PDFHexString.of(createHash('md5').update(first).digest('hex'));
+  // The file ID: a digest of what the file is made from, so equal input gives equal bytes.
+  const digest = createHash('md5').update(src).update(JSON.stringify({ ...opts, rules: { ...opts.rules, profile: opts.rules.profile.identifier } })).update(opts.rules.profile.icc).digest('hex');
+  const id = PDFHexString.of(digest);
   ctx.trailerInfo.ID = ctx.obj([id, id]);
   const bytes = await doc.save({ useObjectStreams: false, updateFieldAppearances: false });
   // PDF/X-1a:2001 is PDF 1.3: no object streams (a classic xref table above), and the
   // header says 1.3 (pdf-lib always writes 1.7; same length, so no offset moves).
   bytes.set(Buffer.from('%PDF-1.3', 'latin1'), 0);
-  return { bytes, notes };
+  return { bytes, notes, doc };
+}
+
+/** A stream's data: node's zlib for plain Flate (pdf-lib's decoder is JavaScript), else pdf-lib. */
+export function decodeStream(s: PDFRawStream): Buffer {
+  const f = s.dict.get(N('Filter'));
+  const plainFlate = (f === N('FlateDecode') || (f instanceof PDFArray && f.size() === 1 && f.get(0) === N('FlateDecode'))) && !s.dict.has(N('DecodeParms'));
+  if (plainFlate) {
+    try {
+      return inflateSync(s.contents);
+    } catch {
+      // a damaged stream: pdf-lib's decoder is more forgiving
+    }
+  }
+  if (!f) return Buffer.from(s.contents);
+  return Buffer.from(decodePDFRawStream(s).decode());
 }
 
 function lookupDict(ctx: PDFContext, o: PDFObject | undefined): PDFDict | undefined {
@@ -186,7 +203,7 @@ function pageContent(ctx: PDFContext, node: PDFDict): Uint8Array {
   const c = node.get(N('Contents'));
   const d = c instanceof PDFRef ? ctx.lookup(c) : c;
   const list = d instanceof PDFArray ? d.asArray().map((r) => ctx.lookup(r)) : [d];
-  const parts = list.filter((s): s is PDFRawStream => s instanceof PDFRawStream).map((s) => Buffer.from(decodePDFRawStream(s).decode()));
+  const parts = list.filter((s): s is PDFRawStream => s instanceof PDFRawStream).map(decodeStream);
   return Buffer.concat(parts.flatMap((p) => [p, Buffer.from('\n')]));
 }
 

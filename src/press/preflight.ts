@@ -5,8 +5,8 @@
  * embedded, no transparency, image resolution at placed size. Used after `banmian press`
  * and by `banmian preflight FILE…`.
  */
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, PDFHexString, type PDFContext, type PDFObject } from 'pdf-lib';
-import { spaceKind } from './page.js';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, PDFHexString, type PDFContext, type PDFObject } from 'pdf-lib';
+import { decodeStream, spaceKind } from './page.js';
 import { name, num, tokenise } from './tokens.js';
 
 const N = (s: string) => PDFName.of(s);
@@ -45,12 +45,16 @@ export interface PreflightReport {
 export const PPI_WARN = 200;
 export const PPI_FAIL = 150;
 
-export async function preflight(bytes: Uint8Array, file: string): Promise<PreflightReport> {
+/**
+ * Checks the PDF `bytes`. `parsed` may give the same file already parsed (the press stage
+ * checks what it has just written without parsing it again).
+ */
+export async function preflight(bytes: Uint8Array, file: string, parsed?: PDFDocument): Promise<PreflightReport> {
   const findings: Finding[] = [];
   const report: PreflightReport = { file, pages: 0, ok: false, blackText: { runs: 0, kOnly: 0 }, images: [], findings };
   let doc: PDFDocument;
   try {
-    doc = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: false });
+    doc = parsed ?? (await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: false }));
   } catch (err) {
     findings.push({ check: 'syntax', level: 'error', message: `not a readable PDF: ${(err as Error).message.split('\n')[0]}` });
     return report;
@@ -115,7 +119,7 @@ export async function preflight(bytes: Uint8Array, file: string): Promise<Prefli
     checkContent(content, resources, 'page content', [1, 0, 0, 1, 0, 0], new Set());
 
     function checkStream(s: PDFRawStream, res: PDFDict | undefined, where: string, ctm: number[]) {
-      checkContent(decodePDFRawStream(s).decode(), res ?? resources, where, ctm, new Set());
+      checkContent(decodeStream(s), res ?? resources, where, ctm, new Set());
     }
 
     function checkContent(bytes: Uint8Array, res: PDFDict, where: string, ctm0: number[], forms: Set<string>) {
@@ -215,7 +219,7 @@ export async function preflight(bytes: Uint8Array, file: string): Promise<Prefli
               forms.add(ref.toString());
               const formRes = lookupDict(ctx, x.dict.get(N('Resources'))) ?? res;
               if (x.dict.get(N('Group'))) findings.push({ check: 'transparency', level: 'error', page: p, object: `form /${n}`, message: 'transparency group' });
-              checkContent(decodePDFRawStream(x).decode(), formRes, `form /${n}`, multiply(m, ctm), forms);
+              checkContent(decodeStream(x), formRes, `form /${n}`, multiply(m, ctm), forms);
             }
             break;
           }
@@ -332,5 +336,5 @@ function inherited(ctx: PDFContext, node: PDFDict, key: string): PDFObject | und
 function pageBytes(ctx: PDFContext, node: PDFDict): Uint8Array {
   const c = lookup(ctx, node.get(N('Contents')));
   const list = c instanceof PDFArray ? c.asArray().map((r) => lookup(ctx, r)) : [c];
-  return Buffer.concat(list.filter((s): s is PDFRawStream => s instanceof PDFRawStream).flatMap((s) => [Buffer.from(decodePDFRawStream(s).decode()), Buffer.from('\n')]));
+  return Buffer.concat(list.filter((s): s is PDFRawStream => s instanceof PDFRawStream).flatMap((s) => [decodeStream(s), Buffer.from('\n')]));
 }

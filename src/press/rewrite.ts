@@ -120,6 +120,7 @@ export function rewriteStream(stream: ParsedStream, scope: StreamScope, mapper: 
   let usedOverprint = false;
   const stack: Array<[boolean, boolean, boolean, boolean]> = [];
   const text = (s: string) => parts.push(Buffer.from(s + '\n', 'latin1'));
+  const NL = Buffer.from('\n');
   const sync = () => {
     if (opFill === wantFill && opStroke === wantStroke) return;
     text(`/${overprintStateName(wantStroke, wantFill)} gs`);
@@ -128,9 +129,17 @@ export function rewriteStream(stream: ParsedStream, scope: StreamScope, mapper: 
     usedOverprint = true;
   };
   const isK100 = (c: Cmyk) => c[0] === 0 && c[1] === 0 && c[2] === 0 && c[3] === 1;
+  // Unchanged operations are copied as runs of the original bytes, up to the next change.
+  let copied = 0;
+  const copyTo = (end: number) => {
+    if (end > copied) parts.push(src.subarray(copied, end), NL);
+    copied = end;
+  };
   stream.ops.forEach((op, k) => {
     const colour = colours.get(k);
     if (colour) {
+      copyTo(op.start);
+      copied = op.end;
       const cmyk = mapper.get(colour.rgb);
       if (colour.side === 'fill') wantFill = isK100(cmyk);
       else wantStroke = isK100(cmyk);
@@ -140,13 +149,16 @@ export function rewriteStream(stream: ParsedStream, scope: StreamScope, mapper: 
     }
     if (op.op === 'q') stack.push([opFill, opStroke, wantFill, wantStroke]);
     if (op.op === 'Q') [opFill, opStroke, wantFill, wantStroke] = stack.pop() ?? [false, false, false, false];
-    parts.push(src.subarray(op.start, op.end), Buffer.from('\n'));
     if (op.op === 'gs') {
       const flags = scope.extGState(name(op.operands[0]) ?? '');
-      if (flags?.OP !== undefined) opStroke = flags.OP;
-      if (flags?.op !== undefined || flags?.OP !== undefined) opFill = flags.op ?? flags.OP!;
-      sync();
+      if (flags?.OP !== undefined || flags?.op !== undefined) {
+        copyTo(op.end);
+        if (flags.OP !== undefined) opStroke = flags.OP;
+        opFill = flags.op ?? flags.OP!;
+        sync();
+      }
     }
   });
+  copyTo(src.length);
   return { bytes: Buffer.concat(parts), overprint: usedOverprint };
 }

@@ -33,7 +33,8 @@ const isRegular = (c: number) => !WHITE[c] && !DELIM[c];
 export class ContentSyntaxError extends Error {}
 
 /** Splits a decoded content stream into operations. */
-export function tokenise(bytes: Uint8Array): Operation[] {
+export function tokenise(input: Uint8Array): Operation[] {
+  const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const ops: Operation[] = [];
   const n = bytes.length;
   let i = 0;
@@ -104,7 +105,8 @@ export function tokenise(bytes: Uint8Array): Operation[] {
     if (c === 0x2f /* / */) {
       const s = ++i;
       while (i < n && isRegular(bytes[i])) i++;
-      return { kind: 'name', value: decodeName(bytes, s, i) };
+      const raw = bytes.toString('latin1', s, i);
+      return { kind: 'name', value: raw.includes('#') ? raw.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : raw };
     }
     if (c === 0x7b || c === 0x7d) {
       i++; // braces only occur in PostScript calculator functions
@@ -113,8 +115,12 @@ export function tokenise(bytes: Uint8Array): Operation[] {
     const s = i;
     while (i < n && isRegular(bytes[i])) i++;
     if (i === s) throw new ContentSyntaxError(`unexpected "${String.fromCharCode(c)}" at byte ${at}`);
-    const word = latin1(bytes, s, i);
-    if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(word)) return { kind: 'number', value: Number(word) };
+    const word = bytes.toString('latin1', s, i);
+    // digits, sign or point first: a number (PDF has no exponents)
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
+      const v = Number(word);
+      if (!Number.isNaN(v)) return { kind: 'number', value: v };
+    }
     return { kind: 'keyword', value: word };
   };
 
@@ -165,16 +171,6 @@ function pairs(items: Operand[]): Map<string, Operand> {
     if (key.kind === 'name') m.set(key.value, items[k + 1]);
   }
   return m;
-}
-
-function latin1(bytes: Uint8Array, s: number, e: number): string {
-  let out = '';
-  for (let k = s; k < e; k++) out += String.fromCharCode(bytes[k]);
-  return out;
-}
-
-function decodeName(bytes: Uint8Array, s: number, e: number): string {
-  return latin1(bytes, s, e).replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
 export const num = (o: Operand | undefined): number | undefined => (o?.kind === 'number' ? o.value : undefined);
