@@ -97,6 +97,7 @@ export async function press(opts: PressOptions): Promise<PressResult> {
         const t0 = performance.now();
         const { bytes, notes, doc } = await pressPage(src, {
           rules,
+          trimMm: [config.print.trimWidthMm, config.print.trimHeightMm],
           bleedMm: settings.bleed,
           marks,
           slug,

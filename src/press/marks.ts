@@ -20,21 +20,32 @@ export interface BoxPlan {
   length: number;
 }
 
-/** The boxes for a page of trim `w` × `h` pt, `bleedMm` of bleed, with or without marks. */
-export function planBoxes(w: number, h: number, bleedMm: number, marks: boolean): BoxPlan {
+/**
+ * The boxes for a page of `mediaW` × `mediaH` pt (the screen page) whose trim is `trimW` ×
+ * `trimH` pt: Chromium rounds the page size up by a fraction of a point, and lays out
+ * from the top-left, so the trim is the top-left `trimW` × `trimH` of the page.
+ */
+export function planBoxes(mediaW: number, mediaH: number, trimW: number, trimH: number, bleedMm: number, marks: boolean): BoxPlan {
   const b = bleedMm * MM;
   const offset = Math.max(b, 3 * MM);
   const length = 6 * MM;
   const margin = marks ? offset + length + 5 * MM : b;
-  const box = (m: number): [number, number, number, number] => [-m, -m, w + m, h + m].map((v) => Math.round(v * 1000) / 1000) as [number, number, number, number];
-  return { trim: [0, 0, w, h], bleed: box(b), media: box(margin), offset, length };
+  const w = Math.min(trimW, mediaW);
+  const h = Math.min(trimH, mediaH);
+  const y0 = mediaH - h;
+  const r = (v: number) => Math.round(v * 1000) / 1000;
+  const box = (m: number): [number, number, number, number] => [r(-m), r(y0 - m), r(w + m), r(mediaH + m)];
+  return { trim: box(0), bleed: box(b), media: box(margin), offset, length };
 }
 
 /** A content stream drawing the marks; `slug` is drawn with `glyphs` (see `slugGlyphs`). */
 export function marksContent(plan: BoxPlan, slug: SlugRun[]): string {
-  const [, , w, h] = plan.trim;
+  const [x0, y0, x1, y1] = plan.trim;
+  const w = x1 - x0;
+  const h = y1 - y0;
   const { offset: o, length: l } = plan;
-  const lines: string[] = ['q', '/PressAll CS 1 SCN /PressAll cs 1 scn 0.25 w 0 J'];
+  // drawn with the trim's lower left corner as origin
+  const lines: string[] = ['q', `1 0 0 1 ${fmt(x0)} ${fmt(y0)} cm`, '/PressAll CS 1 SCN /PressAll cs 1 scn 0.25 w 0 J'];
   const seg = (x1: number, y1: number, x2: number, y2: number) => lines.push(`${fmt(x1)} ${fmt(y1)} m ${fmt(x2)} ${fmt(y2)} l S`);
   for (const x of [0, w]) {
     seg(x, -o, x, -o - l);

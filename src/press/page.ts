@@ -23,13 +23,15 @@ import {
 } from 'pdf-lib';
 import { ColourMapper, type ColourRules } from './colour.js';
 import { convertImage, imageNeedsConversion } from './images.js';
-import { boxArray, marksContent, planBoxes, registrationSpace, slugGlyphs } from './marks.js';
+import { boxArray, marksContent, MM, planBoxes, registrationSpace, slugGlyphs } from './marks.js';
 import { collectColours, overprintStateName, parseStream, rewriteStream, type ParsedStream, type SpaceKind, type StreamScope } from './rewrite.js';
 
 const N = (s: string) => PDFName.of(s);
 
 export interface PressPageOptions {
   rules: ColourRules;
+  /** The trim (the page size of the print preset), mm. */
+  trimMm: [number, number];
   bleedMm: number;
   marks: boolean;
   /** The slug line's text (paper, date, 期号, 第NN版, output time). */
@@ -124,7 +126,7 @@ export async function pressPage(src: Uint8Array, opts: PressPageOptions): Promis
   for (const page of pages) {
     const node = page.node;
     const { width, height } = page.getMediaBox();
-    const plan = planBoxes(width, height, opts.bleedMm, opts.marks);
+    const plan = planBoxes(width, height, opts.trimMm[0] * MM, opts.trimMm[1] * MM, opts.bleedMm, opts.marks);
     node.set(N('MediaBox'), boxArray(ctx, plan.media));
     node.set(N('TrimBox'), boxArray(ctx, plan.trim));
     node.set(N('BleedBox'), boxArray(ctx, plan.bleed));
