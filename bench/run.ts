@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: every benchmark of the project, one after another, printing numbers.
- * `npm run bench -- parse` (or print, web, build) runs one of them.
+ * `npm run bench -- parse` (or print, web, build, press) runs one of them.
  */
 const suites: Record<string, () => Promise<Record<string, number | string>>> = {
   parse: async () => (await import('./parse.js')).benchParse(),
   web: async () => (await import('./web.js')).benchWeb(),
   print: async () => (await import('./print.js')).benchPrint(),
   build: async () => (await import('./build.js')).benchBuild(),
+  press: async () => (await import('./press.js')).benchPress(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -47,18 +47,23 @@ export interface PressResult {
 /** File name of a press page: `<YYYYMMDD>-<NN>.pdf`. */
 export const pressFileName = (date: string, page: number) => `${date.replace(/-/g, '')}-${pad2(page)}.pdf`;
 
-export async function press(opts: PressOptions): Promise<PressResult> {
-  const { config, log } = opts;
+/** The colour rules of the config, with its output profile loaded and checked. */
+export async function colourRules(root: string, config: BanmianConfig): Promise<ColourRules> {
   const settings = config.print.press;
-  // The profile first: a bad profile fails before anything is laid out or written.
-  const profile = await loadOutputProfile(opts.root, settings.outputIntent);
-  const rules: ColourRules = {
+  return {
     blackFrom: 0.85,
     redRgb: parseHex(settings.redRgb)!,
     redCmyk: parseCmykPercent(settings.red)!,
     totalInk: settings.totalInk / 100,
-    profile,
+    profile: await loadOutputProfile(root, settings.outputIntent),
   };
+}
+
+export async function press(opts: PressOptions): Promise<PressResult> {
+  const { config, log } = opts;
+  const settings = config.print.press;
+  // The profile first: a bad profile fails before anything is laid out or written.
+  const rules = await colourRules(opts.root, config);
   const marks = opts.marks ?? settings.marks;
 
   // The print stage: press pages start from the print layout without marks (press draws its own).
@@ -77,47 +82,9 @@ export async function press(opts: PressOptions): Promise<PressResult> {
   try {
     for (const issue of issues) {
       const layout = printed.layouts.get(issue.id) ?? (await readLayout(opts.printCache, issue.id));
-      const dir = path.join(staging, issue.id);
-      await mkdir(dir, { recursive: true });
-      const issueReports: PreflightReport[] = [];
-      const jobs = issue.children.map((page) => async () => {
-        const number = page.number;
-        const pl = layout.pages.find((p) => p.number === number);
-        if (!pl) throw new BanmianError(`page ${pad2(number)} has no print layout (the print edition made ${layout.pages.length} page(s))`, { file: path.relative(opts.root, page.file) });
-        const srcFile = path.join(opts.printCache, issue.id, pl.pdf);
-        let src: Buffer;
-        try {
-          src = await readFile(srcFile);
-        } catch {
-          throw new BanmianError('the print page PDF is missing', { file: path.relative(process.cwd(), srcFile) });
-        }
-        const name = pressFileName(issue.date, number);
-        const pageName = page.name ? ` ${page.name}` : '';
-        const slug = `${config.paper.name}  ${issue.date}  第${issue.number}期  第${pad2(number)}版${pageName}  输出 ${issue.date} 06.00 UTC`;
-        const t0 = performance.now();
-        const { bytes, notes, doc } = await pressPage(src, {
-          rules,
-          trimMm: [config.print.trimWidthMm, config.print.trimHeightMm],
-          bleedMm: settings.bleed,
-          marks,
-          slug,
-          title: `${config.paper.name} ${issue.date} 第${pad2(number)}版${pageName}`,
-          date: new Date(`${issue.date}T06:00:00Z`),
-        });
-        for (const n of notes) log.warn(`${issue.id}/${name}: ${n}`);
-        await writeFile(path.join(dir, name), bytes);
-        const t1 = performance.now();
-        const report = await preflight(bytes, `${issue.id}/${name}`, doc);
-        if (process.env.BANMIAN_DEBUG) log.info(`  ${name}: convert ${Math.round(t1 - t0)} ms, preflight ${Math.round(performance.now() - t1)} ms`);
-        return { name, report };
-      });
-      for (const { name, report } of await runLimited(jobs, Math.max(1, config.print.concurrency))) {
-        files.push(path.join(issue.id, name));
-        issueReports.push(report);
-      }
+      const issueReports = await pressIssue({ issue, layout, printDir: path.join(opts.printCache, issue.id), outDir: path.join(staging, issue.id), config, rules, marks, root: opts.root, log });
+      files.push(...issueReports.map((r) => r.file));
       reports.push(...issueReports);
-      const json = { issue: issue.id, standard: 'PDF/X-1a:2001', outputIntent: profile.source, ok: issueReports.every((r) => r.ok), files: issueReports };
-      await writeFile(path.join(dir, 'preflight.json'), JSON.stringify(json, null, 2) + '\n');
     }
     // Every file is written: swap each issue's folder in.
     for (const issue of issues) {
@@ -135,6 +102,62 @@ export async function press(opts: PressOptions): Promise<PressResult> {
   const ok = reports.every((r) => r.ok);
   log.info(`press: ${files.length} page file(s) in ${path.relative(process.cwd(), outDir) || outDir}/ in ${(pressMs / 1000).toFixed(1)} s (after the print stage); preflight ${ok ? 'passed' : 'FAILED'}`);
   return { files, reports, ok, pressMs };
+}
+
+export interface PressIssueInput {
+  issue: Issue;
+  layout: IssueLayout;
+  /** The issue's print output folder (page PDFs at `layout.pages[].pdf`). */
+  printDir: string;
+  /** Where the press files and preflight.json go. */
+  outDir: string;
+  config: BanmianConfig;
+  rules: ColourRules;
+  marks: boolean;
+  root: string;
+  log: Logger;
+}
+
+/** The press files of one issue and its preflight.json: the work after the print stage. */
+export async function pressIssue(input: PressIssueInput): Promise<PreflightReport[]> {
+  const { issue, layout, config, rules, marks, log } = input;
+  await mkdir(input.outDir, { recursive: true });
+  const jobs = issue.children.map((page) => async () => {
+    const number = page.number;
+    const pl = layout.pages.find((p) => p.number === number);
+    if (!pl) throw new BanmianError(`page ${pad2(number)} has no print layout (the print edition made ${layout.pages.length} page(s))`, { file: path.relative(input.root, page.file) });
+    const srcFile = path.join(input.printDir, pl.pdf);
+    let src: Buffer;
+    try {
+      src = await readFile(srcFile);
+    } catch {
+      throw new BanmianError('the print page PDF is missing', { file: path.relative(process.cwd(), srcFile) });
+    }
+    const name = pressFileName(issue.date, number);
+    const pageName = page.name ? ` ${page.name}` : '';
+    // The output time is the issue's (06:00 UTC of its date, as in the screen PDF's /Info), not the clock's: same input, same bytes.
+    const slug = `${config.paper.name}  ${issue.date}  第${issue.number}期  第${pad2(number)}版${pageName}  输出 ${issue.date} 06.00`;
+    const t0 = performance.now();
+    const { bytes, notes, doc } = await pressPage(src, {
+      rules,
+      trimMm: [config.print.trimWidthMm, config.print.trimHeightMm],
+      bleedMm: config.print.press.bleed,
+      marks,
+      slug,
+      title: `${config.paper.name} ${issue.date} 第${pad2(number)}版${pageName}`,
+      date: new Date(`${issue.date}T06:00:00Z`),
+    });
+    for (const n of notes) log.warn(`${issue.id}/${name}: ${n}`);
+    await writeFile(path.join(input.outDir, name), bytes);
+    const t1 = performance.now();
+    const report = await preflight(bytes, `${issue.id}/${name}`, doc);
+    if (process.env.BANMIAN_DEBUG) log.info(`  ${name}: convert ${Math.round(t1 - t0)} ms, preflight ${Math.round(performance.now() - t1)} ms`);
+    return report;
+  });
+  const reports = await runLimited(jobs, Math.max(1, config.print.concurrency));
+  const json = { issue: issue.id, standard: 'PDF/X-1a:2001', outputIntent: rules.profile.source, ok: reports.every((r) => r.ok), files: reports };
+  await writeFile(path.join(input.outDir, 'preflight.json'), JSON.stringify(json, null, 2) + '\n');
+  return reports;
 }
 
 async function readLayout(dir: string, id: string): Promise<IssueLayout> {
