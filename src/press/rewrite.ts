@@ -48,11 +48,11 @@ function walk(stream: ParsedStream, scope: StreamScope, seen: (rgb: Rgb) => void
   let fill: SpaceKind = 'gray';
   let stroke: SpaceKind = 'gray';
   const stack: Array<[SpaceKind, SpaceKind]> = [];
-  stream.ops.forEach((op, k) => {
-    const set = (side: 'fill' | 'stroke', rgb: Rgb) => {
-      found.set(k, { side, rgb });
-      seen(rgb);
-    };
+  const ops = stream.ops;
+  for (let k = 0; k < ops.length; k++) {
+    const op = ops[k];
+    let side: 'fill' | 'stroke' | undefined;
+    let rgb: Rgb | undefined;
     switch (op.op) {
       case 'q':
         stack.push([fill, stroke]);
@@ -63,47 +63,55 @@ function walk(stream: ParsedStream, scope: StreamScope, seen: (rgb: Rgb) => void
       case 'rg':
       case 'RG': {
         const v = nums(op);
-        if (v?.length === 3) set(op.op === 'rg' ? 'fill' : 'stroke', v as Rgb);
-        if (op.op === 'rg') fill = 'rgb';
+        side = op.op === 'rg' ? 'fill' : 'stroke';
+        if (v?.length === 3) rgb = v as Rgb;
+        if (side === 'fill') fill = 'rgb';
         else stroke = 'rgb';
         break;
       }
       case 'g':
       case 'G': {
         const v = nums(op);
-        if (v?.length === 1) set(op.op === 'g' ? 'fill' : 'stroke', [v[0], v[0], v[0]]);
-        if (op.op === 'g') fill = 'gray';
+        side = op.op === 'g' ? 'fill' : 'stroke';
+        if (v?.length === 1) rgb = [v[0], v[0], v[0]];
+        if (side === 'fill') fill = 'gray';
         else stroke = 'gray';
         break;
       }
       case 'k':
+        fill = 'cmyk';
+        break;
       case 'K':
-        if (op.op === 'k') fill = 'cmyk';
-        else stroke = 'cmyk';
+        stroke = 'cmyk';
         break;
       case 'cs':
       case 'CS': {
         const n = name(op.operands[0]);
         const kind = n ? spaceKindOfName(n, scope) : 'other';
-        if (op.op === 'cs') fill = kind;
+        side = op.op === 'cs' ? 'fill' : 'stroke';
+        if (side === 'fill') fill = kind;
         else stroke = kind;
         // selecting a space sets its initial colour: black
-        if (kind === 'rgb' || kind === 'gray') set(op.op === 'cs' ? 'fill' : 'stroke', [0, 0, 0]);
+        if (kind === 'rgb' || kind === 'gray') rgb = [0, 0, 0];
         break;
       }
       case 'sc':
       case 'scn':
       case 'SC':
       case 'SCN': {
-        const side = op.op.startsWith('s') ? 'fill' : 'stroke';
+        side = op.op.startsWith('s') ? 'fill' : 'stroke';
         const kind = side === 'fill' ? fill : stroke;
         const v = nums(op);
-        if (kind === 'rgb' && v?.length === 3) set(side, v as Rgb);
-        else if (kind === 'gray' && v?.length === 1) set(side, [v[0], v[0], v[0]]);
+        if (kind === 'rgb' && v?.length === 3) rgb = v as Rgb;
+        else if (kind === 'gray' && v?.length === 1) rgb = [v[0], v[0], v[0]];
         break;
       }
     }
-  });
+    if (side && rgb) {
+      found.set(k, { side, rgb });
+      seen(rgb);
+    }
+  }
   return found;
 }
 

@@ -5,12 +5,13 @@
  * and inline image data are never re-serialised).
  */
 
+/** An operand: a number as it is (the most common operand: no object for it), or a tagged object. */
 export type Operand =
-  | { kind: 'number'; value: number }
+  | number
   | { kind: 'name'; value: string }
   | { kind: 'string' }
-  | { kind: 'array'; items: Operand[] }
-  | { kind: 'dict'; entries: Map<string, Operand> }
+  | { kind: 'array' }
+  | { kind: 'dict' }
   | { kind: 'keyword'; value: string };
 
 export interface Operation {
@@ -29,6 +30,14 @@ const DELIM = new Uint8Array(256);
 for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
 
 const isRegular = (c: number) => !WHITE[c] && !DELIM[c];
+
+// Strings, arrays and dictionaries are read over, not kept: no check needs their contents
+// (a content stream of a newspaper page has thousands of them: fewer objects, less GC).
+/** The operands of an operation that has none (shared, never written to). */
+const NONE: Operand[] = Object.freeze([]) as unknown as Operand[];
+const STRING: Operand = Object.freeze({ kind: 'string' });
+const ARRAY: Operand = Object.freeze({ kind: 'array' });
+const DICT: Operand = Object.freeze({ kind: 'dict' });
 
 export class ContentSyntaxError extends Error {}
 
@@ -68,38 +77,36 @@ export function tokenise(input: Uint8Array): Operation[] {
         }
       }
       if (depth > 0) throw new ContentSyntaxError(`unterminated string at byte ${at}`);
-      return { kind: 'string' };
+      return STRING;
     }
     if (c === 0x3c /* < */) {
       if (bytes[i + 1] === 0x3c) {
         i += 2;
-        const items: Operand[] = [];
         while (true) {
           skipWhite();
           if (i >= n) throw new ContentSyntaxError(`unterminated dictionary at byte ${at}`);
           if (bytes[i] === 0x3e && bytes[i + 1] === 0x3e) {
             i += 2;
-            return { kind: 'dict', entries: pairs(items) };
+            return DICT;
           }
-          items.push(read()!);
+          read();
         }
       }
       const close = bytes.indexOf(0x3e, i);
       if (close < 0) throw new ContentSyntaxError(`unterminated hex string at byte ${at}`);
       i = close + 1;
-      return { kind: 'string' };
+      return STRING;
     }
     if (c === 0x5b /* [ */) {
       i++;
-      const items: Operand[] = [];
       while (true) {
         skipWhite();
         if (i >= n) throw new ContentSyntaxError(`unterminated array at byte ${at}`);
         if (bytes[i] === 0x5d) {
           i++;
-          return { kind: 'array', items };
+          return ARRAY;
         }
-        items.push(read()!);
+        read();
       }
     }
     if (c === 0x2f /* / */) {
@@ -115,23 +122,23 @@ export function tokenise(input: Uint8Array): Operation[] {
     const s = i;
     while (i < n && isRegular(bytes[i])) i++;
     if (i === s) throw new ContentSyntaxError(`unexpected "${String.fromCharCode(c)}" at byte ${at}`);
-    const word = bytes.toString('latin1', s, i);
-    // digits, sign or point first: a number (PDF has no exponents)
+    // digits, sign or point first: a number (PDF has no exponents), read without a string
     if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
-      const v = Number(word);
-      if (!Number.isNaN(v)) return { kind: 'number', value: v };
+      const v = parseNumber(bytes, s, i);
+      if (v !== undefined) return v;
     }
-    return { kind: 'keyword', value: word };
+    return keyword(bytes, s, i);
   };
 
-  let operands: Operand[] = [];
+  let operands: Operand[] = NONE;
   let opStart = -1;
   while (true) {
     skipWhite();
     if (i >= n) break;
     if (opStart < 0) opStart = i;
     const o = read()!;
-    if (o.kind !== 'keyword' || o.value === 'true' || o.value === 'false' || o.value === 'null') {
+    if (typeof o === 'number' || o.kind !== 'keyword' || o.value === 'true' || o.value === 'false' || o.value === 'null') {
+      if (operands === NONE) operands = [];
       operands.push(o);
       continue;
     }
@@ -141,7 +148,7 @@ export function tokenise(input: Uint8Array): Operation[] {
       while (true) {
         const e = read();
         if (!e) throw new ContentSyntaxError(`inline image without ID at byte ${opStart}`);
-        if (e.kind === 'keyword' && e.value === 'ID') break;
+        if (typeof e === 'object' && e.kind === 'keyword' && e.value === 'ID') break;
         items.push(e);
       }
       i += 1;
@@ -158,23 +165,66 @@ export function tokenise(input: Uint8Array): Operation[] {
     } else {
       ops.push({ op: o.value, operands, start: opStart, end: i });
     }
-    operands = [];
+    operands = NONE;
     opStart = -1;
   }
   return ops;
+}
+
+function parseNumber(bytes: Uint8Array, s: number, e: number): number | undefined {
+  let k = s;
+  let sign = 1;
+  if (bytes[k] === 0x2d) {
+    sign = -1;
+    k++;
+  } else if (bytes[k] === 0x2b) k++;
+  let v = 0;
+  let digits = 0;
+  while (k < e && bytes[k] >= 0x30 && bytes[k] <= 0x39) {
+    v = v * 10 + (bytes[k++] - 0x30);
+    digits++;
+  }
+  if (k < e && bytes[k] === 0x2e) {
+    k++;
+    let scale = 1;
+    let frac = 0;
+    while (k < e && bytes[k] >= 0x30 && bytes[k] <= 0x39) {
+      frac = frac * 10 + (bytes[k++] - 0x30);
+      scale *= 10;
+      digits++;
+    }
+    v += frac / scale;
+  }
+  if (k !== e || digits === 0) return undefined;
+  return sign * v;
+}
+
+/** Operators are a handful of short words: one string each, not one per occurrence. */
+const KEYWORDS = new Map<number, Operand>();
+function keyword(bytes: Buffer, s: number, e: number): Operand {
+  if (e - s <= 3) {
+    const code = bytes[s] | ((e - s > 1 ? bytes[s + 1] : 0) << 8) | ((e - s > 2 ? bytes[s + 2] : 0) << 16);
+    let hit = KEYWORDS.get(code);
+    if (!hit) {
+      hit = Object.freeze({ kind: 'keyword', value: bytes.toString('latin1', s, e) }) as Operand;
+      KEYWORDS.set(code, hit);
+    }
+    return hit;
+  }
+  return { kind: 'keyword', value: bytes.toString('latin1', s, e) };
 }
 
 function pairs(items: Operand[]): Map<string, Operand> {
   const m = new Map<string, Operand>();
   for (let k = 0; k + 1 < items.length; k += 2) {
     const key = items[k];
-    if (key.kind === 'name') m.set(key.value, items[k + 1]);
+    if (typeof key === 'object' && key.kind === 'name') m.set(key.value, items[k + 1]);
   }
   return m;
 }
 
-export const num = (o: Operand | undefined): number | undefined => (o?.kind === 'number' ? o.value : undefined);
-export const name = (o: Operand | undefined): string | undefined => (o?.kind === 'name' ? o.value : undefined);
+export const num = (o: Operand | undefined): number | undefined => (typeof o === 'number' ? o : undefined);
+export const name = (o: Operand | undefined): string | undefined => (typeof o === 'object' && o.kind === 'name' ? o.value : undefined);
 
 /** A number written the short way PDF producers use (at most 4 decimals, no trailing zeros). */
 export function fmt(x: number): string {
