@@ -128,6 +128,9 @@ export async function pressPage(src: Uint8Array, opts: PressPageOptions, timings
       if (!imageNeedsConversion(ctx, img)) return;
       const { stream, note } = await convertImage(ctx, img, opts.rules);
       ctx.assign(ref, stream);
+      // the soft mask is flattened into the image: no orphan object left in the file
+      const mask = img.dict.get(N('SMask'));
+      if (mask instanceof PDFRef) ctx.delete(mask);
       if (note) notes.push(note);
     }),
   );
