@@ -194,6 +194,19 @@ describe('press files of the sample issue', () => {
     }
   });
 
+  it('takes the print pages from dist/ when they are current there, laying out nothing', async () => {
+    // a build output folder holding this issue's current print pages (with its manifest)
+    const dist = path.join(tmp, 'dist-copy');
+    await cp(path.join(tmp, 'print'), dist, { recursive: true });
+    const lines: string[] = [];
+    const log = { info: (m: string) => lines.push(m), warn() {}, progress() {} };
+    const started = performance.now();
+    await press({ ...base, outDir: path.join(tmp, 'press-from-dist'), printFrom: dist, printCache: path.join(tmp, 'empty-cache'), log });
+    expect(lines.some((l) => /print edition: 0 issue\(s\) laid out, 1 reused from the cache/.test(l)), lines.join('\n')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(60_000);
+    expect((await readFile(path.join(tmp, 'press-from-dist', ID, '20261120-03.pdf'))).equals(await readFile(pressFile(3)))).toBe(true);
+  });
+
   it('with marks: MediaBox outside the bleed, marks in /Separation /All, the slug line', async () => {
     const marked = { ...base, outDir: path.join(tmp, 'press-marks'), marks: true };
     const result = await press(marked);
