@@ -13,8 +13,11 @@ const N = (s: string) => PDFName.of(s);
 
 export type Level = 'error' | 'warning';
 
+export const CHECKS = ['syntax', 'pdfx', 'output-intent', 'boxes', 'rgb', 'black-text', 'fonts', 'transparency', 'image-resolution'] as const;
+export type Check = (typeof CHECKS)[number];
+
 export interface Finding {
-  check: 'boxes' | 'pdfx' | 'output-intent' | 'rgb' | 'black-text' | 'fonts' | 'transparency' | 'image-resolution' | 'syntax';
+  check: Check;
   level: Level;
   /** 1-based page, when the finding belongs to one. */
   page?: number;
@@ -35,6 +38,8 @@ export interface PreflightReport {
   file: string;
   pages: number;
   ok: boolean;
+  /** Every check and how it came out. */
+  checks: Record<Check, 'pass' | 'warning' | 'fail'>;
   /** Text-showing operations in near-black, and how many of them are K-only 100 %. */
   blackText: { runs: number; kOnly: number };
   images: ImageReport[];
@@ -51,13 +56,21 @@ export const PPI_FAIL = 150;
  */
 export async function preflight(bytes: Uint8Array, file: string, parsed?: PDFDocument): Promise<PreflightReport> {
   const findings: Finding[] = [];
-  const report: PreflightReport = { file, pages: 0, ok: false, blackText: { runs: 0, kOnly: 0 }, images: [], findings };
+  const report: PreflightReport = { file, pages: 0, ok: false, checks: {} as PreflightReport['checks'], blackText: { runs: 0, kOnly: 0 }, images: [], findings };
+  const finish = () => {
+    for (const c of CHECKS) {
+      const mine = findings.filter((f) => f.check === c);
+      report.checks[c] = mine.some((f) => f.level === 'error') ? 'fail' : mine.length ? 'warning' : 'pass';
+    }
+    report.ok = !findings.some((f) => f.level === 'error');
+    return report;
+  };
   let doc: PDFDocument;
   try {
     doc = parsed ?? (await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: false }));
   } catch (err) {
     findings.push({ check: 'syntax', level: 'error', message: `not a readable PDF: ${(err as Error).message.split('\n')[0]}` });
-    return report;
+    return finish();
   }
   const ctx = doc.context;
   const header = Buffer.from(bytes.subarray(0, 8)).toString('latin1');
@@ -279,8 +292,7 @@ export async function preflight(bytes: Uint8Array, file: string, parsed?: PDFDoc
   if (report.blackText.runs > report.blackText.kOnly) {
     findings.push({ check: 'black-text', level: 'error', object: 'text', message: `${report.blackText.runs - report.blackText.kOnly} of ${report.blackText.runs} black text runs are not K-only 100 %` });
   }
-  report.ok = !findings.some((f) => f.level === 'error');
-  return report;
+  return finish();
 }
 
 /** One line per finding: `file: page N: object: message`. */

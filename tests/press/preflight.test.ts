@@ -49,6 +49,7 @@ describe('preflight of an RGB ad', () => {
     has(/^ad\.pdf: FAIL image-resolution: page 1: image \/\S+ \(40×20 px, 71×35 mm\): 14 ppi at placed size, under 150/);
     has(/^ad\.pdf: FAIL image-resolution: page 1: image \/\S+ \(360×180 px, 71×35 mm\): 130 ppi/);
     expect(report.images.map((i) => i.ppi).sort((a, b) => a - b)).toEqual([14, 130, 216]);
+    expect(report.checks).toEqual({ syntax: 'pass', pdfx: 'fail', 'output-intent': 'fail', boxes: 'fail', rgb: 'fail', 'black-text': 'fail', fonts: 'fail', transparency: 'fail', 'image-resolution': 'fail' });
   });
 
   it('after conversion: CMYK, no transparency, boxes and output intent; still fails for the font and the resolution', async () => {

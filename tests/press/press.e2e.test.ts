@@ -76,6 +76,7 @@ describe('press files of the sample issue', () => {
     expect(report.ok).toBe(true);
     expect(report.standard).toBe('PDF/X-1a:2001');
     expect(report.files).toHaveLength(4);
+    for (const f of report.files) for (const c of ['pdfx', 'output-intent', 'boxes', 'rgb', 'black-text', 'fonts', 'transparency']) expect(f.checks[c], `${f.file} ${c}`).toBe('pass');
     // the 153 ppi photo on page 1 is reported (a warning: between 150 and 200 ppi)
     const p1 = report.files[0];
     expect(p1.images.some((i: { ppi: number }) => i.ppi < 200)).toBe(true);
