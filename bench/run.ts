@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark of the project, one after another, printing numbers.
- * `npm run bench -- parse` (or print, web, build, pack) runs one of them.
+ * `npm run bench -- parse` (or print, web, build, pack, press) runs one of them.
  */
 const suites: Record<string, () => Promise<Record<string, number | string>>> = {
   parse: async () => (await import('./parse.js')).benchParse(),
@@ -8,6 +8,7 @@ const suites: Record<string, () => Promise<Record<string, number | string>>> = {
   print: async () => (await import('./print.js')).benchPrint(),
   build: async () => (await import('./build.js')).benchBuild(),
   pack: async () => (await import('./pack.js')).benchPack(),
+  press: async () => (await import('./press.js')).benchPress(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

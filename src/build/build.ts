@@ -64,6 +64,8 @@ export interface BuildOptions {
    * for a caller that needs `issues` and a live `web` site (the dev server).
    */
   keepSite?: boolean;
+  /** Another output folder whose print output may be reused when current (`banmian press` reads `dist/`). */
+  printFrom?: string;
   log: Logger;
 }
 
@@ -180,6 +182,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     if (wantPdf) {
       const t = performance.now();
       const envKey = await printEnvironmentKey(opts.root, config, await browserIdentity(config));
+      const other = opts.printFrom && !opts.force ? await readManifest(opts.printFrom) : undefined;
       const toRender: Issue[] = [];
       for (const issue of issues) {
         const printKey = await issuePrintKey(issue, envKey);
@@ -192,10 +195,13 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
           reused = await reusePrintOutput(issue, outDir, staging, 'unverified');
           previousKey = 'stale';
         }
+        // `banmian press` reads the print output of `dist/` when it is current (verified against that folder's digests).
+        const fromOther = !reused && other?.print[issue.id] === printKey;
+        if (fromOther) reused = await reusePrintOutput(issue, opts.printFrom!, staging, other!.digests);
         if (reused) {
           layouts.set(issue.id, reused);
           // A stale copy must not pass for current in the next build.
-          if (previousKey !== printKey) {
+          if (!fromOther && previousKey !== printKey) {
             manifest.print[issue.id] = previousKey ?? 'stale';
             faithful = false;
           }

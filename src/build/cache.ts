@@ -151,7 +151,8 @@ async function hashFiles(hash: ReturnType<typeof createHash>, root: string, file
 /** What the print output of every issue depends on besides the issue's own folder. */
 export async function printEnvironmentKey(root: string, config: BanmianConfig, browserIdentity: string): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ print: { ...config.print, concurrency: 0 }, paper: config.paper, browserIdentity }));
+  // the press settings do not change the print layout
+  hash.update(JSON.stringify({ print: { ...config.print, concurrency: 0, press: undefined }, paper: config.paper, browserIdentity }));
   const shared: string[] = [];
   for (const dir of ['src/print', 'src/layout', 'src/ast', 'src/parse']) shared.push(...(await listFiles(path.join(PACKAGE_ROOT, dir))));
   shared.push(...(await listFiles(path.join(root, 'templates', 'print'))));

@@ -23,6 +23,9 @@ Usage:
   banmian check [paths…]         parse pages or issues and list what the parser guessed
   banmian dev [--port N] [--issues DIR] [--out DIR] [--only html]
                                  build, serve on localhost, rebuild on change, reload open tabs
+  banmian press [--issues DIR] [--out DIR] [--marks] [issue-id…]
+                                 per-page PDF/X-1a files for the printing plant (default → press/)
+  banmian preflight FILE.pdf…    check PDFs as the plant would (exit 1 when a check fails)
   banmian new [YYYY-MM-DD]       start the next issue folder (number counted on, pages from templates/new-issue)
   banmian --help                 this text
 
@@ -138,6 +141,27 @@ async function run(argv: string[]): Promise<number> {
         process.once('SIGTERM', stop);
       });
       return 0;
+    }
+    case 'press': {
+      const { config } = await loadConfig(root);
+      const { press } = await import('../press/index.js');
+      const result = await press({
+        root,
+        config,
+        issuesDir: path.resolve(root, values.issues ?? 'issues'),
+        outDir: path.resolve(root, values.out ?? 'press'),
+        printFrom: path.resolve(root, 'dist'),
+        printCache: path.resolve(root, '.banmian-cache/print'),
+        ids: rest.length ? rest : undefined,
+        marks: values.marks ? true : undefined,
+        log: createLogger(),
+      });
+      return result.ok ? 0 : 1;
+    }
+    case 'preflight': {
+      if (!rest.length) throw new BanmianError('preflight takes one or more PDF files (see banmian --help)');
+      const { preflightFiles } = await import('../press/preflight-files.js');
+      return (await preflightFiles(rest, root)) ? 0 : 1;
     }
     case 'new': {
       const { createIssue } = await import('./new-issue.js');

@@ -59,6 +59,7 @@ const KNOWN: Record<string, Record<string, string>> = {
     marks: 'boolean',
     browserPath: 'string',
     concurrency: 'number',
+    press: 'object',
   },
   editions: { html: 'boolean', pdf: 'boolean' },
 };
@@ -95,6 +96,7 @@ export function resolveConfig(input: unknown, source: string): BanmianConfig {
   if (!/^https?:\/\/[^/\s]+$/.test(url)) fail('site.url', `must be an absolute http(s) URL without a path (put the path in site.basePath), got ${JSON.stringify(u.site?.url)}`);
 
   const print = { ...PRESETS[preset], marks: false, concurrency: 2, ...stripUndefined(u.print ?? {}) } as BanmianConfig['print'];
+  print.press = resolvePress((u.print?.press ?? {}) as Record<string, unknown>, fail);
   for (const key of ['columns', 'charsPerColumn', 'lines'] as const) {
     if (!Number.isInteger(print[key])) fail(`print.${key}`, `must be a whole number, got ${print[key]}`);
   }
@@ -104,6 +106,23 @@ export function resolveConfig(input: unknown, source: string): BanmianConfig {
     print,
     editions: { html: u.editions?.html ?? true, pdf: u.editions?.pdf ?? true },
   };
+}
+
+const PRESS_KEYS: Record<string, string> = { bleed: 'number', marks: 'boolean', outputIntent: 'string', totalInk: 'number', redRgb: 'string', red: 'string' };
+
+function resolvePress(p: Record<string, unknown>, fail: (key: string, why: string) => never): BanmianConfig['print']['press'] {
+  for (const [key, v] of Object.entries(p)) {
+    const type = PRESS_KEYS[key];
+    if (!type) fail(`print.press.${key}`, `is not a config key (known: ${Object.keys(PRESS_KEYS).join(', ')})`);
+    if (v !== undefined && typeof v !== type) fail(`print.press.${key}`, `must be a ${type}, got ${JSON.stringify(v)}`);
+  }
+  const press = { bleed: 3, marks: false, totalInk: 240, redRgb: '#c4161c', red: '0 100 100 0', ...stripUndefined(p) } as BanmianConfig['print']['press'];
+  if (!Number.isFinite(press.bleed) || press.bleed < 0 || press.bleed > 20) fail('print.press.bleed', `must be 0…20 (mm), got ${press.bleed}`);
+  if (!Number.isFinite(press.totalInk) || press.totalInk < 100 || press.totalInk > 400) fail('print.press.totalInk', `must be 100…400 (%), got ${press.totalInk}`);
+  if (!/^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.test(press.redRgb)) fail('print.press.redRgb', `must be a colour like "#c4161c", got ${JSON.stringify(press.redRgb)}`);
+  const cmyk = press.red.trim().split(/[\s,]+/).map(Number);
+  if (cmyk.length !== 4 || cmyk.some((v) => !Number.isFinite(v) || v < 0 || v > 100)) fail('print.press.red', `must be four ink percentages "C M Y K" like "0 100 100 0", got ${JSON.stringify(press.red)}`);
+  return press;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

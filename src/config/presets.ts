@@ -7,7 +7,7 @@ import type { PagePreset, PrintConfig } from './types.js';
  * of the 490 mm type area is the page header). 四开 tabloid: 275 × 390 mm, 6 columns ×
  * 11 characters.
  */
-export const PRESETS: Record<PagePreset, Omit<PrintConfig, 'marks' | 'browserPath' | 'concurrency'>> = {
+export const PRESETS: Record<PagePreset, Omit<PrintConfig, 'marks' | 'browserPath' | 'concurrency' | 'press'>> = {
   broadsheet: {
     preset: 'broadsheet',
     trimWidthMm: 390,

@@ -46,6 +46,23 @@ export interface PrintConfig {
   browserPath?: string;
   /** How many pages are rendered at once. */
   concurrency: number;
+  /** The press files (`banmian press`, docs/press.md). */
+  press: PressConfig;
+}
+
+/** Press files for the printing plant (PDF/X-1a:2001, CMYK). */
+export interface PressConfig {
+  /** Bleed around the trim in mm (TrimBox → BleedBox). */
+  bleed: number;
+  /** Crop marks, registration targets and a slug line outside the bleed. */
+  marks: boolean;
+  /** The plant's CMYK output ICC profile (path from the project root); default: libvips' built-in CMYK profile. */
+  outputIntent?: string;
+  /** Total ink (area coverage) limit in percent. */
+  totalInk: number;
+  /** The paper's red on screen (`#c4161c`) and the ink mix it prints with, in percent (`0 100 100 0`). */
+  redRgb: string;
+  red: string;
 }
 
 export interface EditionsConfig {
