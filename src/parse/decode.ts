@@ -200,8 +200,9 @@ function chooseUnmarked(bytes: Uint8Array, file: string): { text: string; encodi
     try {
       return { text: new TextDecoder('gb18030', { fatal: true }).decode(bytes), encoding: 'gb18030' };
     } catch {
-      // neither encoding reads it whole: report it as damaged UTF-8
+      // neither encoding reads it whole: binary data, or damaged UTF-8
     }
+    if (bad.length > Math.max(8, bytes.length * 0.05)) throw notText(file);
   }
   const places = bad.slice(0, LISTED_BAD_BYTES).map((o) => {
     const p = placeOfByte(bytes, o);
