@@ -1,5 +1,5 @@
 /** Shared helpers of the parser tests: corpus access, the text invariant, tree walks. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node, Node as MdNode, Parent } from 'unist';
@@ -14,7 +14,11 @@ import type { Page, Text } from '../../src/ast/types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const projectRoot = path.resolve(here, '../..');
-export const corpusDir = path.resolve(projectRoot, '../shared/corpus');
+/** `../shared/corpus` of the main checkout; from a worktree under /work/wt it is two levels up (or BANMIAN_CORPUS). */
+export const corpusDir =
+  [process.env.BANMIAN_CORPUS, path.resolve(projectRoot, '../shared/corpus'), path.resolve(projectRoot, '../../shared/corpus')].find(
+    (d): d is string => !!d && existsSync(d),
+  ) ?? path.resolve(projectRoot, '../shared/corpus');
 export const CORPUS = ['000_4c27dc6f5b443fbc.txt', '002_6d4dff7fc7251387.txt', '004_bb79a988b909a362.txt'];
 
 export function corpus(name: string): string {
