@@ -9,7 +9,8 @@ import type { Root, RootContent, PhrasingContent, Image, ListItem as MdListItem 
 import type { Node, Point } from 'unist';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
-import type { Blockquote, BodyBlock, HtmlBlock, List, ListItem, Paragraph } from '../ast/types.js';
+import type { Blockquote, BodyBlock, List, ListItem, Paragraph } from '../ast/types.js';
+import { cleanHtmlBlock, cleanInlines } from './sanitize.js';
 import { type Inl, inlineEnd, inlineStart, isLiteralChar, plainText, sliceInlines, textNode, offsetAt } from './inline.js';
 import { normalizeInlines } from './normalize.js';
 import { type Source, positionOf } from './source.js';
@@ -195,8 +196,12 @@ export function makeBlock(kind: Kind, inlines: Inl[], start: number, end: number
   return { kind, explicit, inlines, start, end, text: plainText(inlines).trim() };
 }
 
-/** Converts mdast phrasing content to AST inlines (positions kept). */
+/** Converts mdast phrasing content to AST inlines (positions kept; raw HTML cleaned, sanitize.ts). */
 function convertInlines(src: Source, nodes: PhrasingContent[]): Inl[] {
+  return cleanInlines(src, convertInlinesRaw(src, nodes));
+}
+
+function convertInlinesRaw(src: Source, nodes: PhrasingContent[]): Inl[] {
   const out: Inl[] = [];
   for (const n of nodes) {
     const s = n.position?.start.offset ?? 0;
@@ -460,9 +465,21 @@ function passParagraphs(src: Source, node: RootContent): Paragraph[] {
   if (node.type === 'paragraph') return [paragraphNode(src, convertInlines(src, node.children), s, e)];
   if (node.type === 'heading') return [paragraphNode(src, convertInlines(src, node.children), s, e)];
   if ('children' in node && node.type !== 'list') return (node.children as RootContent[]).flatMap((c) => passParagraphs(src, c));
-  // raw HTML stays literal, as at the top level (no tags, no normalisation)
-  if (node.type === 'html') return [{ type: 'paragraph', children: [{ type: 'html', value: node.value, position: positionOf(src, s, e) }], position: positionOf(src, s, e) }];
+  // raw HTML: cleaned, its paragraphs kept (no role tags read inside it)
+  if (node.type === 'html') return htmlParagraphs(cleanHtmlBlock(src, node.value, positionOf(src, s, e)));
   return [paragraphNode(src, [textNode(src, src.text.slice(s, e), s, e)], s, e)];
+}
+
+/** Paragraphs of cleaned HTML blocks, for places that hold only paragraphs (a quote, a list item). */
+function htmlParagraphs(blocks: BodyBlock[]): Paragraph[] {
+  const out: Paragraph[] = [];
+  for (const b of blocks) {
+    if (b.type === 'paragraph') out.push(b);
+    else if (b.type === 'blockquote') out.push(...b.children);
+    else if (b.type === 'list') for (const item of b.children) out.push(...item.children.filter((c): c is Paragraph => c.type === 'paragraph'));
+    else if (b.type === 'figure') for (const c of b.children) out.push({ type: 'paragraph', children: c.children, position: c.position });
+  }
+  return out;
 }
 
 function listNode(src: Source, node: Extract<RootContent, { type: 'list' }>): List {
@@ -545,10 +562,12 @@ export function toBlocks(src: Source, root: Root): Block[] {
         break;
       }
       case 'html': {
-        const b = makeBlock('pass', [], s, e, true);
-        const h: HtmlBlock = { type: 'html', value: node.value, position: positionOf(src, s, e) };
-        b.pass = h;
-        out.push(b);
+        // raw HTML: cleaned into paragraphs, lists, quotes and figures that pass as they are
+        for (const node2 of cleanHtmlBlock(src, node.value, positionOf(src, s, e))) {
+          const b = makeBlock('pass', [], s, e, true);
+          b.pass = node2;
+          out.push(b);
+        }
         break;
       }
       default:
