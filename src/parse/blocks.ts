@@ -153,6 +153,70 @@ function shiftPositions(node: Node, offset: number, lines: number): void {
 }
 
 const LIST_START = /^(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)/;
+
+/**
+ * Deepest container nesting (lists, block quotes) that goes to remark-parse. Its cost
+ * grows much faster than the text on deeper nesting (400 levels: 13 s), and deep trees
+ * overflow the stack of recursive tree walks; no newspaper page nests this deep.
+ */
+export const MAX_NESTING = 32;
+
+/** Estimated container depth of a line: `>` and list markers at its start, and its indentation (2 columns a level). */
+function lineDepth(text: string, from: number, to: number): number {
+  let depth = 0;
+  let ws = 0;
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 32) ws++;
+    else if (c === 9) ws += 4;
+    else if (c === 62 /* > */) depth++;
+    else if ((c === 45 || c === 42 || c === 43) && (i + 1 >= to || text.charCodeAt(i + 1) === 32 || text.charCodeAt(i + 1) === 9)) depth++;
+    else if (c >= 48 && c <= 57) {
+      let j = i;
+      while (j < to && j - i < 9 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+      const d = text.charCodeAt(j);
+      if ((d === 46 || d === 41) && (j + 1 >= to || text.charCodeAt(j + 1) === 32)) {
+        depth++;
+        i = j;
+      } else break;
+    } else break;
+    i++;
+  }
+  return depth + Math.floor(ws / 4);
+}
+
+/**
+ * Runs of lines (between blank lines) holding a line nested deeper than MAX_NESTING:
+ * [start, end) offsets and the first deep line. They are read as unmarked text, not
+ * as Markdown (see page.ts).
+ */
+export function deepNestingRegions(text: string, max = MAX_NESTING): Array<{ start: number; end: number; line: number }> {
+  const out: Array<{ start: number; end: number; line: number }> = [];
+  let runStart = -1;
+  let deepLine = 0;
+  let line = 0;
+  for (let at = 0; at <= text.length; ) {
+    let nl = text.indexOf('\n', at);
+    if (nl < 0) nl = text.length;
+    line++;
+    const blank = !/[^ \t\r]/.test(text.slice(at, Math.min(nl, at + 4096))) && nl - at < 4096;
+    if (blank) {
+      if (runStart >= 0 && deepLine) out.push({ start: runStart, end: at > 0 ? at - 1 : at, line: deepLine });
+      runStart = -1;
+      deepLine = 0;
+    } else {
+      if (runStart < 0) runStart = at;
+      if (!deepLine && lineDepth(text, at, nl) > max) deepLine = line;
+    }
+    if (nl >= text.length) {
+      if (runStart >= 0 && deepLine) out.push({ start: runStart, end: nl, line: deepLine });
+      break;
+    }
+    at = nl + 1;
+  }
+  return out;
+}
 const HTML_OPEN = /^ {0,3}(?:<(?:script|pre|style|textarea)(?=[\s>]|$)|<!--|<\?|<!\[CDATA\[|<![A-Za-z])/i;
 
 /** The end condition of a block that runs over blank lines (CommonMark: fenced code, HTML blocks 1–5), if `line` opens one. */
@@ -238,7 +302,7 @@ function convertInlinesRaw(src: Source, nodes: PhrasingContent[]): Inl[] {
   return out;
 }
 
-function rawTextBlock(src: Source, s: number, e: number): Block[] {
+export function rawTextBlock(src: Source, s: number, e: number): Block[] {
   // Split raw source at blank lines into paragraphs of unmarked text.
   const out: Block[] = [];
   const text = src.text.slice(s, e);
