@@ -6,9 +6,12 @@
 export class BanmianError extends Error {
   readonly file?: string;
   readonly line?: number;
+  /** The message without the `file:line: ` prefix. */
+  readonly reason: string;
   constructor(message: string, where?: { file?: string; line?: number }) {
     const prefix = where?.file ? `${where.file}${where?.line ? `:${where.line}` : ''}: ` : '';
     super(prefix + message);
+    this.reason = message;
     this.name = 'BanmianError';
     this.file = where?.file;
     this.line = where?.line;

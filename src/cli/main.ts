@@ -190,15 +190,21 @@ async function parseCommand(args: string[], json: boolean, root: string): Promis
 }
 
 async function checkCommand(args: string[], root: string): Promise<number> {
-  const { loadIssue, loadIssues, parsePageFile } = await import('../parse/index.js');
+  const { loadIssue, loadIssues, parsePageFile, errorFile } = await import('../parse/index.js');
   const targets = args.length ? args : ['issues'];
   const files = [];
+  // Every file is reported: a broken one is an error line, and checking goes on.
   for (const arg of targets) {
     const target = path.resolve(root, arg);
-    if (!existsSync(target)) throw new BanmianError(`no such file or folder`, { file: arg });
-    if (!statSync(target).isDirectory()) files.push((await parsePageFile(target, { root })).file);
-    else if (existsSync(path.join(target, 'issue.yaml'))) files.push(...(await loadIssue(target, { root })).files);
-    else files.push(...(await loadIssues(target, { root })).files);
+    try {
+      if (!existsSync(target)) throw new BanmianError(`no such file or folder`, { file: arg });
+      if (!statSync(target).isDirectory()) files.push((await parsePageFile(target, { root })).file);
+      else if (existsSync(path.join(target, 'issue.yaml'))) files.push(...(await loadIssue(target, { root, keepGoing: true })).files);
+      else files.push(...(await loadIssues(target, { root, keepGoing: true })).files);
+    } catch (err) {
+      if (!(err instanceof BanmianError)) throw err;
+      files.push(errorFile(err, arg));
+    }
   }
   const { text, counts } = formatDiagnostics(files);
   if (text) process.stdout.write(text + '\n');

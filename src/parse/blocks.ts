@@ -9,7 +9,8 @@ import type { Root, RootContent, PhrasingContent, Image, ListItem as MdListItem 
 import type { Node, Point } from 'unist';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
-import type { Blockquote, BodyBlock, HtmlBlock, List, ListItem, Paragraph } from '../ast/types.js';
+import type { Blockquote, BodyBlock, List, ListItem, Paragraph } from '../ast/types.js';
+import { cleanHtmlBlock, cleanInlines } from './sanitize.js';
 import { type Inl, inlineEnd, inlineStart, isLiteralChar, plainText, sliceInlines, textNode, offsetAt } from './inline.js';
 import { normalizeInlines } from './normalize.js';
 import { type Source, positionOf } from './source.js';
@@ -152,6 +153,70 @@ function shiftPositions(node: Node, offset: number, lines: number): void {
 }
 
 const LIST_START = /^(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)/;
+
+/**
+ * Deepest container nesting (lists, block quotes) that goes to remark-parse. Its cost
+ * grows much faster than the text on deeper nesting (400 levels: 13 s), and deep trees
+ * overflow the stack of recursive tree walks; no newspaper page nests this deep.
+ */
+export const MAX_NESTING = 32;
+
+/** Estimated container depth of a line: `>` and list markers at its start, and its indentation (2 columns a level). */
+function lineDepth(text: string, from: number, to: number): number {
+  let depth = 0;
+  let ws = 0;
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 32) ws++;
+    else if (c === 9) ws += 4;
+    else if (c === 62 /* > */) depth++;
+    else if ((c === 45 || c === 42 || c === 43) && (i + 1 >= to || text.charCodeAt(i + 1) === 32 || text.charCodeAt(i + 1) === 9)) depth++;
+    else if (c >= 48 && c <= 57) {
+      let j = i;
+      while (j < to && j - i < 9 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+      const d = text.charCodeAt(j);
+      if ((d === 46 || d === 41) && (j + 1 >= to || text.charCodeAt(j + 1) === 32)) {
+        depth++;
+        i = j;
+      } else break;
+    } else break;
+    i++;
+  }
+  return depth + Math.floor(ws / 4);
+}
+
+/**
+ * Runs of lines (between blank lines) holding a line nested deeper than MAX_NESTING:
+ * [start, end) offsets and the first deep line. They are read as unmarked text, not
+ * as Markdown (see page.ts).
+ */
+export function deepNestingRegions(text: string, max = MAX_NESTING): Array<{ start: number; end: number; line: number }> {
+  const out: Array<{ start: number; end: number; line: number }> = [];
+  let runStart = -1;
+  let deepLine = 0;
+  let line = 0;
+  for (let at = 0; at <= text.length; ) {
+    let nl = text.indexOf('\n', at);
+    if (nl < 0) nl = text.length;
+    line++;
+    const blank = !/[^ \t\r]/.test(text.slice(at, Math.min(nl, at + 4096))) && nl - at < 4096;
+    if (blank) {
+      if (runStart >= 0 && deepLine) out.push({ start: runStart, end: at > 0 ? at - 1 : at, line: deepLine });
+      runStart = -1;
+      deepLine = 0;
+    } else {
+      if (runStart < 0) runStart = at;
+      if (!deepLine && lineDepth(text, at, nl) > max) deepLine = line;
+    }
+    if (nl >= text.length) {
+      if (runStart >= 0 && deepLine) out.push({ start: runStart, end: nl, line: deepLine });
+      break;
+    }
+    at = nl + 1;
+  }
+  return out;
+}
 const HTML_OPEN = /^ {0,3}(?:<(?:script|pre|style|textarea)(?=[\s>]|$)|<!--|<\?|<!\[CDATA\[|<![A-Za-z])/i;
 
 /** The end condition of a block that runs over blank lines (CommonMark: fenced code, HTML blocks 1–5), if `line` opens one. */
@@ -195,8 +260,12 @@ export function makeBlock(kind: Kind, inlines: Inl[], start: number, end: number
   return { kind, explicit, inlines, start, end, text: plainText(inlines).trim() };
 }
 
-/** Converts mdast phrasing content to AST inlines (positions kept). */
+/** Converts mdast phrasing content to AST inlines (positions kept; raw HTML cleaned, sanitize.ts). */
 function convertInlines(src: Source, nodes: PhrasingContent[]): Inl[] {
+  return cleanInlines(src, convertInlinesRaw(src, nodes));
+}
+
+function convertInlinesRaw(src: Source, nodes: PhrasingContent[]): Inl[] {
   const out: Inl[] = [];
   for (const n of nodes) {
     const s = n.position?.start.offset ?? 0;
@@ -233,7 +302,7 @@ function convertInlines(src: Source, nodes: PhrasingContent[]): Inl[] {
   return out;
 }
 
-function rawTextBlock(src: Source, s: number, e: number): Block[] {
+export function rawTextBlock(src: Source, s: number, e: number): Block[] {
   // Split raw source at blank lines into paragraphs of unmarked text.
   const out: Block[] = [];
   const text = src.text.slice(s, e);
@@ -460,9 +529,21 @@ function passParagraphs(src: Source, node: RootContent): Paragraph[] {
   if (node.type === 'paragraph') return [paragraphNode(src, convertInlines(src, node.children), s, e)];
   if (node.type === 'heading') return [paragraphNode(src, convertInlines(src, node.children), s, e)];
   if ('children' in node && node.type !== 'list') return (node.children as RootContent[]).flatMap((c) => passParagraphs(src, c));
-  // raw HTML stays literal, as at the top level (no tags, no normalisation)
-  if (node.type === 'html') return [{ type: 'paragraph', children: [{ type: 'html', value: node.value, position: positionOf(src, s, e) }], position: positionOf(src, s, e) }];
+  // raw HTML: cleaned, its paragraphs kept (no role tags read inside it)
+  if (node.type === 'html') return htmlParagraphs(cleanHtmlBlock(src, node.value, positionOf(src, s, e)));
   return [paragraphNode(src, [textNode(src, src.text.slice(s, e), s, e)], s, e)];
+}
+
+/** Paragraphs of cleaned HTML blocks, for places that hold only paragraphs (a quote, a list item). */
+function htmlParagraphs(blocks: BodyBlock[]): Paragraph[] {
+  const out: Paragraph[] = [];
+  for (const b of blocks) {
+    if (b.type === 'paragraph') out.push(b);
+    else if (b.type === 'blockquote') out.push(...b.children);
+    else if (b.type === 'list') for (const item of b.children) out.push(...item.children.filter((c): c is Paragraph => c.type === 'paragraph'));
+    else if (b.type === 'figure') for (const c of b.children) out.push({ type: 'paragraph', children: c.children, position: c.position });
+  }
+  return out;
 }
 
 function listNode(src: Source, node: Extract<RootContent, { type: 'list' }>): List {
@@ -545,10 +626,12 @@ export function toBlocks(src: Source, root: Root): Block[] {
         break;
       }
       case 'html': {
-        const b = makeBlock('pass', [], s, e, true);
-        const h: HtmlBlock = { type: 'html', value: node.value, position: positionOf(src, s, e) };
-        b.pass = h;
-        out.push(b);
+        // raw HTML: cleaned into paragraphs, lists, quotes and figures that pass as they are
+        for (const node2 of cleanHtmlBlock(src, node.value, positionOf(src, s, e))) {
+          const b = makeBlock('pass', [], s, e, true);
+          b.pass = node2;
+          out.push(b);
+        }
         break;
       }
       default:

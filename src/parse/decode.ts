@@ -1,7 +1,10 @@
 /**
  * Bytes → text. UTF-8 is decoded strictly; a BOM (UTF-8, UTF-16 LE/BE) decides the
- * encoding; otherwise GB18030 is the fallback (always the `gb18030` label: `gbk`
- * decodes some bytes wrongly on Node 20). Line endings become LF; invisible
+ * encoding. Without a BOM, GB18030 is used only when the whole file decodes as
+ * GB18030 and reads as no plausible UTF-8 (always the `gb18030` label: `gbk` decodes
+ * some bytes wrongly on Node 20). A file that is mostly valid UTF-8 with a few bad
+ * bytes (a stray byte appended, a bad paste) is UTF-8 with an error naming each bad
+ * byte's line and column: guessing GB18030 there would publish the page as mojibake. Line endings become LF; invisible
  * characters (zero-width, BOM inside text, controls) are removed with a warning.
  */
 import { BanmianError } from '../errors.js';
@@ -58,12 +61,9 @@ export function decodePageBytes(bytes: Uint8Array, file: string): Decoded {
     encoding = 'utf-16be';
   } else {
     if (bytes.indexOf(0) >= 0) throw notText(file);
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      text = new TextDecoder('gb18030').decode(bytes);
-      encoding = 'gb18030';
-    }
+    const chosen = chooseUnmarked(bytes, file);
+    text = chosen.text;
+    encoding = chosen.encoding;
   }
   if (encoding !== 'utf-8' && encoding !== 'gb18030' && text.indexOf('\u0000') >= 0) throw notText(file);
   if (looksBinary(text)) throw notText(file);
@@ -124,4 +124,95 @@ function removeInvisible(text: string, warnings: DecodeWarning[]): string {
     });
   }
   return lines.join('\n');
+}
+
+/** How many bad bytes an error message lists before it only counts the rest. */
+const LISTED_BAD_BYTES = 5;
+
+/**
+ * The bytes' valid multi-byte UTF-8 sequences and the offsets of the bytes that are
+ * not part of any valid sequence (WHATWG UTF-8 decoder rules: no overlongs, no
+ * surrogates, nothing above U+10FFFF).
+ */
+export function utf8Scan(bytes: Uint8Array): { multibyte: number; bad: number[] } {
+  let multibyte = 0;
+  const bad: number[] = [];
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need = 0;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0;
+      if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90;
+      if (b === 0xf4) hi = 0x8f;
+    }
+    let ok = need > 0;
+    for (let k = 1; ok && k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || c < (k === 1 ? lo : 0x80) || c > (k === 1 ? hi : 0xbf)) ok = false;
+    }
+    if (ok) {
+      multibyte++;
+      i += need + 1;
+    } else {
+      bad.push(i);
+      i++;
+    }
+  }
+  return { multibyte, bad };
+}
+
+/** Line and column (in characters) of a byte offset, counted in the UTF-8 reading of the bytes. */
+function placeOfByte(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  let lineStart = 0;
+  let line = 1;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  const before = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset)).replace(/\r$/, '');
+  return { line, column: [...before].length + 1 };
+}
+
+function hex(b: number): string {
+  return '0x' + b.toString(16).toUpperCase().padStart(2, '0');
+}
+
+/** Text without a BOM: UTF-8, or GB18030 when the file is that and not (mostly) UTF-8. */
+function chooseUnmarked(bytes: Uint8Array, file: string): { text: string; encoding: string } {
+  const { multibyte, bad } = utf8Scan(bytes);
+  if (!bad.length) return { text: new TextDecoder('utf-8').decode(bytes), encoding: 'utf-8' };
+  // Mostly UTF-8 (many valid sequences per bad byte): a damaged UTF-8 file, not another encoding.
+  const mostlyUtf8 = multibyte >= 4 * bad.length;
+  if (!mostlyUtf8) {
+    try {
+      return { text: new TextDecoder('gb18030', { fatal: true }).decode(bytes), encoding: 'gb18030' };
+    } catch {
+      // neither encoding reads it whole: binary data, or damaged UTF-8
+    }
+    if (bad.length > Math.max(8, bytes.length * 0.05)) throw notText(file);
+  }
+  const places = bad.slice(0, LISTED_BAD_BYTES).map((o) => {
+    const p = placeOfByte(bytes, o);
+    return { ...p, byte: bytes[o] };
+  });
+  const first = places[0];
+  const list = places.map((p) => `${hex(p.byte)} at line ${p.line} column ${p.column}`).join(', ');
+  const more = bad.length > LISTED_BAD_BYTES ? ` and ${bad.length - LISTED_BAD_BYTES} more` : '';
+  throw new BanmianError(
+    `not valid UTF-8: ${bad.length} bad byte${bad.length > 1 ? 's' : ''} (${list}${more}); fix them or save the file as UTF-8`,
+    { file, line: first.line },
+  );
 }

@@ -63,12 +63,13 @@ function lineIn(yamlText: string, offset: number, firstLine: number): number {
 }
 
 function parseFrontMatterYaml(yamlText: string, file: string, firstLine: number): FrontMatter {
-  const doc = YAML.parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true });
+  const doc = YAML.parseDocument(yamlText, YAML_OPTIONS);
   if (doc.errors.length) {
     const err = doc.errors[0];
     const line = err.linePos?.[0]?.line ?? 1;
     throw new BanmianError(`invalid front matter: ${firstLineOf(err.message)}`, { file, line: firstLine + line - 1 });
   }
+  refuseAliasBomb(doc, yamlText, file, firstLine, 'front matter');
   const out: FrontMatter = { meta: {} };
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) return out;
@@ -78,7 +79,7 @@ function parseFrontMatterYaml(yamlText: string, file: string, firstLine: number)
   for (const item of contents.items as Pair<YamlNode, YamlNode>[]) {
     const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
     const line = lineIn(yamlText, item.key?.range?.[0] ?? 0, firstLine);
-    const value = item.value ? item.value.toJSON() : null;
+    const value = item.value ? toData(item.value, yamlText, file, firstLine) : null;
     const fail = (what: string) => {
       throw new BanmianError(`invalid front matter: ${key} ${what}`, { file, line });
     };
@@ -117,17 +118,48 @@ function parseStaff(value: unknown, fail: (what: string) => never): StaffCredits
   return credits;
 }
 
+/** prettyErrors: errors carry their line (`linePos`); without it every error would say line 1. */
+const YAML_OPTIONS = { prettyErrors: true, uniqueKeys: true } as const;
+/** Aliases a document may expand (yaml's `maxAliasCount`): an alias bomb ("billion laughs") is refused. */
+const MAX_ALIAS_COUNT = 100;
+
+type YamlDoc = ReturnType<typeof YAML.parseDocument>;
+
+/** Line of the first alias (`*name`) in the YAML text, for the alias-bomb message. */
+function firstAliasLine(yamlText: string, firstLine: number): number {
+  const m = /(^|[\s\[{,:-])\*[^\s,\]}]+/m.exec(yamlText);
+  return m ? lineIn(yamlText, m.index, firstLine) : firstLine;
+}
+
+function refuseAliasBomb(doc: YamlDoc, yamlText: string, file: string, firstLine: number, what: string): void {
+  try {
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    const line = firstAliasLine(yamlText, firstLine);
+    throw new BanmianError(`invalid ${what}: aliases expand too far (more than ${MAX_ALIAS_COUNT} alias uses; ${(err as Error).message.split('\n')[0]})`, { file, line });
+  }
+}
+
+function toData(node: YamlNode, yamlText: string, file: string, firstLine: number): unknown {
+  try {
+    return node.toJSON();
+  } catch (err) {
+    throw new BanmianError(`invalid front matter: ${(err as Error).message.split('\n')[0]}`, { file, line: lineIn(yamlText, node.range?.[0] ?? 0, firstLine) });
+  }
+}
+
 function firstLineOf(s: string): string {
   return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
 }
 
 /** Parses a whole YAML file (issue.yaml) with the same error style. */
 export function parseYamlFile(yamlText: string, file: string): { value: unknown; lineOfKey: (key: string) => number } {
-  const doc = YAML.parseDocument(yamlText, { prettyErrors: false, uniqueKeys: true });
+  const doc = YAML.parseDocument(yamlText, YAML_OPTIONS);
   if (doc.errors.length) {
     const err = doc.errors[0];
     throw new BanmianError(`invalid YAML: ${firstLineOf(err.message)}`, { file, line: err.linePos?.[0]?.line ?? 1 });
   }
+  refuseAliasBomb(doc, yamlText, file, 1, 'YAML');
   const lineOfKey = (key: string): number => {
     const c = doc.contents;
     if (isMap(c)) {

@@ -7,4 +7,4 @@
  */
 export { decodePageBytes, type DecodeWarning, type Decoded } from './decode.js';
 export { parsePage, type ParsePageOptions } from './page.js';
-export { parsePageFile, loadIssue, loadIssues } from './issue.js';
+export { parsePageFile, loadIssue, loadIssues, errorFile, PAGE_FILE, type LoadOptions } from './issue.js';

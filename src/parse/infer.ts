@@ -9,7 +9,7 @@
  */
 import type { Block, Kind } from './blocks.js';
 import { makeBlock } from './blocks.js';
-import { plainText } from './inline.js';
+import { inlineEnd, inlineStart, plainText } from './inline.js';
 import {
   BRIEF_COLUMN,
   SENTENCE_END,
@@ -30,7 +30,7 @@ import {
   speakerLabel,
   subtitleDash,
 } from './patterns.js';
-import { type Source, report } from './source.js';
+import { type Source, positionOf, report } from './source.js';
 
 function isOpen(b: Block): boolean {
   return b.kind === 'text' && !b.explicit && !b.noInfer;
@@ -182,7 +182,10 @@ export function classify(src: Source, input: Block[]): Block[] {
     if (!PAGE_META.has(b.kind) && b.kind !== 'articleBreak') articleSeen = true;
   }
 
-  // 4. Header runs and subheads.
+  // 4. The lines right before a `——` subtitle are the headline (up to 3 lines, whatever their punctuation).
+  headlinesBeforeDash(src, blocks);
+
+  // 5. Header runs and subheads.
   for (let i = 0; i < blocks.length; ) {
     if (!isHeaderElem(blocks[i])) {
       i++;
@@ -213,9 +216,75 @@ export function classify(src: Source, input: Block[]): Block[] {
     i = Math.max(j, i + 1);
   }
 
-  // 5. Everything else is a paragraph.
+  // 6. Everything else is a paragraph.
   for (const b of blocks) if (b.kind === 'text') b.kind = 'paragraph';
   return blocks;
+}
+
+/** At most this many lines make a headline; each at most this many characters. */
+const HEADLINE_LINES = 3;
+const HEADLINE_LINE_CHARS = 32;
+/** Blocks after which a headline starts (its lines are all that follows up to the `——` line). */
+const HEADLINE_ANCHOR = new Set<Kind>(['kicker', 'bannerTitle', 'motto', 'sectionLabel']);
+
+/** Lines of a block that may be headline lines: short, not a sentence, not a turn or a mark. */
+function headlineLines(b: Block): number {
+  if (!isOpen(b) || /^[□■▲△●◆]/.test(b.text) || speakerLabel(b.text)) return 0;
+  const lines = b.text.split('\n').map((l) => l.trim());
+  for (const line of lines) {
+    const len = line.replace(/[\s\u3000]/g, '').length;
+    if (len === 0 || len > HEADLINE_LINE_CHARS || /[。；;]$/.test(line)) return 0;
+  }
+  return lines.length;
+}
+
+/** No blank line between two blocks: they were lines of one paragraph of the page. */
+function adjacent(src: Source, a: Block, b: Block): boolean {
+  return !/\n[ \t\u3000]*\n/.test(src.text.slice(a.end, b.start));
+}
+
+/**
+ * A `——` subtitle follows the headline directly. The lines before it form the headline:
+ * all of them back to a kicker, section label or banner (up to 3 lines), or, without
+ * such an anchor, the lines of the one paragraph right before it (a two-line 主题 whose
+ * lines end in quotes or commas was read as a headline plus a subtitle). One line
+ * alone needs nothing: the header run reads it right.
+ */
+function headlinesBeforeDash(src: Source, blocks: Block[]): void {
+  for (let i = 1; i < blocks.length; i++) {
+    const dash = blocks[i];
+    if (dash.kind !== 'subtitle' || !subtitleDash(dash.text)) continue;
+    const group: Block[] = [];
+    let lines = 0;
+    let k = i - 1;
+    for (; k >= 0; k--) {
+      const n = headlineLines(blocks[k]);
+      if (!n || lines + n > HEADLINE_LINES) break;
+      group.unshift(blocks[k]);
+      lines += n;
+    }
+    if (group.length < 2) continue;
+    const anchored = k >= 0 && HEADLINE_ANCHOR.has(blocks[k].kind) && !isOpen(blocks[k]);
+    if (!anchored) {
+      // only the paragraph right before the dash line: blocks cut from it without blank lines
+      let from = group.length - 1;
+      while (from > 0 && adjacent(src, group[from - 1], group[from])) from--;
+      group.splice(0, from);
+      if (group.length < 2) continue;
+    }
+    const first = group[0];
+    const last = group[group.length - 1];
+    const inlines: Block['inlines'] = [];
+    for (const b of group) {
+      if (inlines.length) inlines.push({ type: 'break', position: positionOf(src, inlineEnd(inlines), inlineStart(b.inlines)) });
+      inlines.push(...b.inlines);
+    }
+    const merged = makeBlock('headline', inlines, first.start, last.end);
+    merged.leadMark = group.some((b) => b.leadMark) || undefined;
+    report(src, `treated these ${group.length} lines before the \`——\` subtitle as one headline`, 'inferred-headline', first.start, last.end, 'warning');
+    blocks.splice(i - group.length, group.length, merged);
+    i -= group.length - 1;
+  }
 }
 
 const STRONG_HEADER = new Set<Kind>(['kicker', 'subtitle', 'byline', 'headline', 'sectionLabel']);

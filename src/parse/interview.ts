@@ -8,7 +8,7 @@
  * paragraphs again.
  */
 import type { Block } from './blocks.js';
-import { QUESTION_LABELS, speakerLabel } from './patterns.js';
+import { QUESTION_LABELS, intervieweeName, namedSpeaker, speakerLabel } from './patterns.js';
 import { type Source, report } from './source.js';
 
 export interface Turn {
@@ -46,28 +46,45 @@ function isWrapUp(text: string, name: string | undefined, org: string | undefine
 export function detectInterview(src: Source, blocks: Block[]): BodyItem[] {
   const header = blocks.filter((b) => HEADER.has(b.kind));
   const headerText = header.map((b) => b.text).join('\n');
+  // People named in a `——访…` subtitle speak by that exact name, whatever its characters.
+  const named = new Set<string>();
+  for (const b of header) {
+    if (b.kind !== 'subtitle') continue;
+    const name = intervieweeName(b.text);
+    if (name) named.add(name);
+  }
   const labels = new Map<Block, { label: string; length: number }>();
+  const uses = new Map<string, number>();
   let questions = 0;
   let explicitTurns = 0;
+  let namedTurns = 0;
   for (const b of blocks) {
     if (b.kind === 'question' || b.kind === 'answer') explicitTurns++;
     if (b.kind !== 'paragraph' || b.explicit || b.noInfer) continue;
-    const sp = speakerLabel(b.text);
+    let sp: { label: string; length: number; common?: boolean } | undefined;
+    for (const name of named) if (!sp) sp = namedSpeaker(b.text, name);
+    if (sp) namedTurns++;
+    else sp = speakerLabel(b.text);
     if (!sp) continue;
     labels.set(b, sp);
+    uses.set(sp.label, (uses.get(sp.label) ?? 0) + 1);
     if (QUESTION_LABELS.has(sp.label)) questions++;
   }
-  if (!questions && !explicitTurns && ![...labels.values()].some((l) => l.label === '答')) return blocks;
+  // A label with a common character (张在明, 李和平) is a name when the header names it or it opens several turns.
+  for (const [b, sp] of labels) {
+    if ((sp as { common?: boolean }).common && !named.has(sp.label) && !headerText.includes(sp.label) && (uses.get(sp.label) ?? 0) < 2) labels.delete(b);
+  }
+  if (!questions && !explicitTurns && !namedTurns && ![...labels.values()].some((l) => l.label === '答')) return blocks;
 
   const answerLabels = new Set<string>();
   for (const { label } of labels.values()) {
     if (QUESTION_LABELS.has(label)) continue;
-    if (label === '答' || headerText.includes(label) || questions > 0) answerLabels.add(label);
+    if (label === '答' || named.has(label) || headerText.includes(label) || questions > 0) answerLabels.add(label);
   }
   const subtitle = header.find((b) => b.kind === 'subtitle')?.text ?? '';
   const org = ORG_RE.exec(subtitle)?.[1];
-  let interviewee: string | undefined;
-  for (const l of answerLabels) if (headerText.includes(l) && l !== '答') interviewee = l;
+  let interviewee: string | undefined = named.size ? [...named][named.size - 1] : undefined;
+  if (!interviewee) for (const l of answerLabels) if (headerText.includes(l) && l !== '答') interviewee = l;
 
   const out: BodyItem[] = [];
   let current: Turn | undefined;

@@ -2,11 +2,12 @@
  * Files and folders: one page file (read, decode, parse), one issue folder
  * (`issue.yaml` + numbered page files), or a folder of issues.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import path from 'node:path';
 import type { Issue, Page } from '../ast/types.js';
 import { BanmianError } from '../errors.js';
-import type { VFile } from 'vfile';
+import { VFile } from 'vfile';
 import { decodePageBytes } from './decode.js';
 import { parseYamlFile } from './frontmatter.js';
 import { parsePage } from './page.js';
@@ -42,7 +43,7 @@ export async function parsePageFile(
   const result = parsePage(text, { file: name, number: opts.number ?? (fromName ? Number(fromName[1]) : undefined) });
   // A page without a name in its text or front matter takes it from its file name (`04-专题.txt` → 专题).
   if (!result.page.name) {
-    const fallback = path.basename(file).replace(/\.(md|txt)$/i, '').replace(/^\d+[\s._\-—·]*/, '').trim();
+    const fallback = path.basename(file).replace(/\.(md|markdown|txt)$/i, '').replace(/^\d+[\s._\-—·]*/, '').trim();
     if (fallback && !/^\d+$/.test(fallback)) result.page.name = fallback;
   }
   for (const w of warnings) {
@@ -51,7 +52,53 @@ export async function parsePageFile(
   return result;
 }
 
-const PAGE_FILE = /^(\d+).*\.(md|txt)$/i;
+/** A page file: leading page number, `.md`, `.markdown` or `.txt` (`01-要闻.md`). */
+export const PAGE_FILE = /^(\d+).*\.(md|markdown|txt)$/i;
+const PAGE_EXT = /\.(md|markdown|txt)$/i;
+
+/** A one-line warning about a file or folder that is not read, as a VFile of its own (check and build list it). */
+function skipped(name: string, reason: string): VFile {
+  const file = new VFile({ path: name });
+  file.message(reason, { place: { line: 1, column: 1 }, ruleId: 'skipped-file', source: 'banmian' });
+  return file;
+}
+
+/** A BanmianError as an error diagnostic of its file, so that `check` goes on to the next file. */
+export function errorFile(err: BanmianError, fallbackName: string): VFile {
+  const file = new VFile({ path: err.file ?? fallbackName });
+  const m = file.message(err.reason, { place: { line: err.line ?? 1, column: 1 }, ruleId: 'error', source: 'banmian' });
+  m.fatal = true;
+  return file;
+}
+
+function inside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * What a folder entry is, symlinks followed: a symlink must resolve inside `within`
+ * (the issues folder), else it is refused with an error — a page or issue must not be
+ * read from elsewhere on the machine.
+ */
+async function entryKind(dir: string, e: Dirent, within: string, root: string): Promise<'file' | 'dir' | 'other'> {
+  if (e.isFile()) return 'file';
+  if (e.isDirectory()) return 'dir';
+  if (!e.isSymbolicLink()) return 'other';
+  const abs = path.join(dir, e.name);
+  let target: string;
+  try {
+    target = await realpath(abs);
+  } catch {
+    throw new BanmianError('is a broken symbolic link', { file: relativeName(abs, root) });
+  }
+  const realWithin = await realpath(within).catch(() => within);
+  if (!inside(target, realWithin)) {
+    throw new BanmianError(`is a symbolic link to ${target}, outside the issues folder (copy the file in instead)`, { file: relativeName(abs, root) });
+  }
+  const st = await stat(target);
+  return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+}
 
 function positiveInt(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
@@ -68,7 +115,16 @@ function isoDate(v: unknown): string | undefined {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s ? s : undefined;
 }
 
-export async function loadIssue(dir: string, opts: { root?: string } = {}): Promise<{ issue: Issue; files: VFile[] }> {
+export interface LoadOptions {
+  root?: string;
+  /**
+   * Report a broken page (or issue.yaml) as an error diagnostic in `files` and go on
+   * with the next one, instead of throwing (`banmian check` lists every file).
+   */
+  keepGoing?: boolean;
+}
+
+export async function loadIssue(dir: string, opts: LoadOptions & { issuesDir?: string } = {}): Promise<{ issue: Issue; files: VFile[] }> {
   const root = opts.root ?? process.cwd();
   const absDir = path.resolve(root, dir);
   const dirName = relativeName(dir, root);
@@ -105,16 +161,35 @@ export async function loadIssue(dir: string, opts: { root?: string } = {}): Prom
   for (const [k, v] of Object.entries(data)) if (k !== 'date' && k !== 'number' && k !== 'total') meta[k] = v;
 
   const entries = await readdir(absDir, { withFileTypes: true });
-  const pageFiles = entries
-    .filter((e) => e.isFile() && PAGE_FILE.test(e.name))
-    .map((e) => ({ name: e.name, n: Number(PAGE_FILE.exec(e.name)![1]) }))
-    .sort((a, b) => a.n - b.n || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const within = opts.issuesDir ? path.resolve(root, opts.issuesDir) : path.dirname(absDir);
+  const pageFiles: Array<{ name: string; n: number }> = [];
+  const notes: VFile[] = [];
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (e.name.startsWith('.') || e.name === 'issue.yaml') continue;
+    const kind = await entryKind(absDir, e, within, root);
+    const name = relativeName(path.join(absDir, e.name), root);
+    if (kind === 'dir') continue; // images/ and other asset folders
+    const m = PAGE_FILE.exec(e.name);
+    if (kind === 'file' && m) pageFiles.push({ name: e.name, n: Number(m[1]) });
+    else if (kind === 'file' && PAGE_EXT.test(e.name)) notes.push(skipped(name, 'not read as a page: a page file name starts with its page number (e.g. 01-要闻.md)'));
+    else if (kind === 'file') notes.push(skipped(name, 'not read as a page: page files end in .md, .markdown or .txt'));
+    else notes.push(skipped(name, 'not read: not a regular file'));
+  }
+  pageFiles.sort((a, b) => a.n - b.n || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   const pages: Page[] = [];
-  const files: VFile[] = [];
+  const files: VFile[] = [...notes];
   const seen = new Map<number, string>();
   for (const pf of pageFiles) {
-    const { page, file } = await parsePageFile(path.join(absDir, pf.name), { number: pf.n, root });
+    let parsed;
+    try {
+      parsed = await parsePageFile(path.join(absDir, pf.name), { number: pf.n, root });
+    } catch (err) {
+      if (!(opts.keepGoing && err instanceof BanmianError)) throw err;
+      files.push(errorFile(err, relativeName(path.join(absDir, pf.name), root)));
+      continue;
+    }
+    const { page, file } = parsed;
     const other = seen.get(page.number);
     if (other) throw new BanmianError(`duplicate page number ${page.number} (also ${other})`, { file: page.file });
     seen.set(page.number, page.file);
@@ -142,7 +217,7 @@ function endPoint(text: string) {
 
 export async function loadIssues(
   issuesDir: string,
-  opts: { ids?: string[]; root?: string } = {},
+  opts: LoadOptions & { ids?: string[] } = {},
 ): Promise<{ issues: Issue[]; files: VFile[] }> {
   const root = opts.root ?? process.cwd();
   const absDir = path.resolve(root, issuesDir);
@@ -152,14 +227,21 @@ export async function loadIssues(
   } catch (err) {
     throw new BanmianError(`cannot read issues folder: ${ioReason(err)}`, { file: relativeName(issuesDir, root) });
   }
-  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   const wanted = opts.ids?.length ? opts.ids : undefined;
-  const issues: Issue[] = [];
+  const folders: string[] = [];
   const files: VFile[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    // only the wanted issues' symlinks are followed (and checked) when ids are given
+    if (wanted && !wanted.includes(e.name)) continue;
+    const kind = await entryKind(absDir, e, absDir, root);
+    if (kind === 'dir') folders.push(e.name);
+  }
+  const issues: Issue[] = [];
   if (wanted) {
     for (const id of wanted) {
       if (!folders.includes(id)) throw new BanmianError('no such issue folder', { file: relativeName(path.join(absDir, id), root) });
-      const r = await loadIssue(path.join(absDir, id), { root });
+      const r = await loadIssue(path.join(absDir, id), { root, issuesDir: absDir, keepGoing: opts.keepGoing });
       issues.push(r.issue);
       files.push(...r.files);
     }
@@ -167,10 +249,20 @@ export async function loadIssues(
     for (const name of folders.sort()) {
       const dir = path.join(absDir, name);
       const hasYaml = await stat(path.join(dir, 'issue.yaml')).then((s) => s.isFile(), () => false);
-      if (!hasYaml) continue;
-      const r = await loadIssue(dir, { root });
-      issues.push(r.issue);
-      files.push(...r.files);
+      if (!hasYaml) {
+        const pagesInside = await readdir(dir).then((names) => names.some((n) => PAGE_FILE.test(n)), () => false);
+        // a folder of pages without issue.yaml is an issue the editor forgot to describe; other folders (assets) are not issues
+        if (pagesInside) files.push(skipped(relativeName(dir, root), 'not built: this folder has page files but no issue.yaml (date: YYYY-MM-DD, number: N)'));
+        continue;
+      }
+      try {
+        const r = await loadIssue(dir, { root, issuesDir: absDir, keepGoing: opts.keepGoing });
+        issues.push(r.issue);
+        files.push(...r.files);
+      } catch (err) {
+        if (!(opts.keepGoing && err instanceof BanmianError)) throw err;
+        files.push(errorFile(err, relativeName(dir, root)));
+      }
     }
   }
   // page files right in the folder but no issue in it: an issue folder missing its issue.yaml

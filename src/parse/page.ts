@@ -7,7 +7,7 @@
 import type { Article, Banner, BodyBlock, Page, PageMeta, StaffCredits, ArticleHeader } from '../ast/types.js';
 import { BanmianError } from '../errors.js';
 import { VFile } from 'vfile';
-import { type Block, parseMarkdownPieces, toBlocks } from './blocks.js';
+import { type Block, MAX_NESTING, deepNestingRegions, parseMarkdownPieces, rawTextBlock, toBlocks } from './blocks.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { classify, preClassify } from './infer.js';
 import { detectInterview, isTurn } from './interview.js';
@@ -183,8 +183,29 @@ function bannerNode(src: Source, item: { title?: Block; motto?: Block }): Banner
 function inferPage(src: Source, markdownText: string, pieceSize?: number): Item[] {
   // Piece by piece: only one piece's Markdown tree is alive at a time (bounded memory on huge pages).
   let blocks: Block[] = [];
-  for (const root of parseMarkdownPieces(markdownText, pieceSize)) {
+  // Text nested deeper than MAX_NESTING is kept out of Markdown and read as unmarked text.
+  const deep = deepNestingRegions(markdownText);
+  let text = markdownText;
+  if (deep.length) {
+    const parts: string[] = [];
+    let from = 0;
+    for (const r of deep) {
+      parts.push(text.slice(from, r.start), text.slice(r.start, r.end).replace(/[^\n]/g, ' '));
+      from = r.end;
+      report(src, `lists or quotes nested more than ${MAX_NESTING} levels deep: read as plain text, not as Markdown`, 'nesting-too-deep', r.start, r.end, 'warning');
+    }
+    parts.push(text.slice(from));
+    text = parts.join('');
+  }
+  for (const root of parseMarkdownPieces(text, pieceSize)) {
     for (const block of toBlocks(src, root)) blocks.push(block);
+  }
+  if (deep.length) {
+    for (const r of deep) {
+      let at = blocks.findIndex((b) => b.start >= r.end);
+      if (at < 0) at = blocks.length;
+      blocks.splice(at, 0, ...rawTextBlock(src, r.start, r.end));
+    }
   }
   blocks = preClassify(blocks);
   blocks = repairColumnBreaks(src, blocks);

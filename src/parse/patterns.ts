@@ -22,14 +22,49 @@ const NOT_A_NAME = new Set(
   '一是 二是 三是 四是 五是 据悉 对此 今年 目前 同时 其中 比如 例如 具体 具体来说 他说 她说 注 备注 附 地址 电话 时间 地点 主办 承办 来源 编者按 按 记者手记 首先 其次 再次 最后 另外 此外 总之 记者获悉 据了解 要求 强调 指出 会议指出 会议强调 会议要求 答复 回复 结果 原因 措施 目标'.split(' '),
 );
 
-export function speakerLabel(text: string): { label: string; length: number } | undefined {
+/** Characters common in words before a colon (`今年在…：`) — but in names too (张在明, 李和平, 王有为). */
+const COMMON_CHARS = /[的是了在和与年月日将为对把从]/;
+
+/**
+ * A speaker label `name：` at the start of a paragraph. A label holding a common
+ * character is returned with `common: true`: it is a speaker only where the article
+ * confirms it (named in the header, or used for several turns).
+ */
+export function speakerLabel(text: string): { label: string; length: number; common?: boolean } | undefined {
   const m = SPEAKER_RE.exec(text);
   if (!m) return undefined;
   const label = m[1];
-  if (NOT_A_NAME.has(label) || /[的是了在和与年月日将为对把从]/.test(label)) {
-    if (!QUESTION_LABELS.has(label) && label !== '答') return undefined;
-  }
+  if (QUESTION_LABELS.has(label) || label === '答') return { label, length: m[0].length };
+  if (NOT_A_NAME.has(label)) return undefined;
+  if (COMMON_CHARS.test(label)) return { label, length: m[0].length, common: true };
   return { label, length: m[0].length };
+}
+
+/** `name：` / `name :` at the start of a paragraph, for a name known from the header. */
+export function namedSpeaker(text: string, name: string): { label: string; length: number } | undefined {
+  if (!text.startsWith(name)) return undefined;
+  const m = /^[ \t\u3000]*[:：][ \t\u3000]*/.exec(text.slice(name.length));
+  return m ? { label: name, length: name.length + m[0].length } : undefined;
+}
+
+/** Title words after which an interview subtitle gives the interviewee's name (`——访…街道党工委书记杨军`). */
+const TITLE_WORDS =
+  '书记|主任|局长|区长|县长|市长|镇长|乡长|村长|董事长|理事长|秘书长|会长|校长|院长|所长|站长|馆长|行长|社长|厂长|队长|部长|处长|科长|主席|主编|总经理|经理|总裁|总监|负责人|创始人|主任委员|委员|代表|专家|教授|医生|老师|教练|工程师|研究员';
+const NAME_AFTER_TITLE = new RegExp(`(?:${TITLE_WORDS})[ \\u3000]*([${HAN}·]{2,4})[ \\u3000]*$`, 'u');
+const NAME_ONLY = new RegExp(`^访[ \\u3000]*([${HAN}·]{2,4})$`, 'u');
+
+/**
+ * The interviewee named in a subtitle `——访…<title word><name>` (the characters after
+ * the last title word) or `——访<name>`; undefined if the subtitle names no one.
+ */
+export function intervieweeName(subtitle: string): string | undefined {
+  const t = subtitle.trim().replace(new RegExp(`^${DASH_RUN}[ \\u3000]*`), '').replace(/[ \u3000]*[。！!]?$/, '');
+  if (!t.startsWith('访')) return undefined;
+  const only = NAME_ONLY.exec(t);
+  if (only) return only[1];
+  // the last title word: a greedy prefix puts the match at the last one
+  const m = new RegExp(`^.*${NAME_AFTER_TITLE.source}`, 'u').exec(t);
+  return m ? m[1] : undefined;
 }
 
 const STAFF_ROLE_RE = /(责编|责任编辑|美编|审读|排版|校对|组版|责校|编辑)[ \t\u3000]*[:：]?/g;

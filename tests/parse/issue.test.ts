@@ -31,7 +31,11 @@ describe('loadIssue', () => {
     expect(issue.children[0].name).toBe('要闻');
     // No page name in the text: the file name gives it.
     expect(issue.children.map((p) => p.name)).toEqual(['要闻', '二版', '末版']);
-    expect(files).toHaveLength(3);
+    // files that are not pages are not skipped silently: one warning each, naming the file and why
+    const skippedFiles = files.filter((f) => f.messages.some((m) => m.ruleId === 'skipped-file'));
+    expect(skippedFiles.map((f) => f.path)).toEqual(['2026-01-02/images', '2026-01-02/notes.md']);
+    expect(String(skippedFiles[1].messages[0].reason)).toMatch(/starts with its page number/);
+    expect(files).toHaveLength(5);
     expect(nodesWithoutPosition(issue)).toEqual([]);
   });
 
@@ -67,7 +71,9 @@ describe('loadIssues', () => {
     mk('drafts', null);
     const { issues, files } = await loadIssues(root, { root });
     expect(issues.map((i) => i.id)).toEqual(['c', 'b', 'a']);
-    expect(files).toHaveLength(3);
+    // the folder of pages without issue.yaml is named in a warning
+    expect(files).toHaveLength(4);
+    expect(files.map((f) => f.path)).toContain('drafts');
     const only = await loadIssues(root, { root, ids: ['a'] });
     expect(only.issues.map((i) => i.id)).toEqual(['a']);
     await expect(loadIssues(root, { root, ids: ['drafts'] })).rejects.toThrow('drafts: issue folder has no issue.yaml');
