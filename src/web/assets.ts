@@ -105,29 +105,14 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
 
 const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="4" fill="#c41e24"/><rect x="7" y="8" width="18" height="3" fill="#fff"/><rect x="7" y="14" width="8" height="10" fill="#fff"/><rect x="17" y="14" width="8" height="2" fill="#fff"/><rect x="17" y="18" width="8" height="2" fill="#fff"/><rect x="17" y="22" width="8" height="2" fill="#fff"/></svg>\n`;
 
-/** Starts Pagefind's UI on the search page (the only script of the site). */
-const SEARCH_SCRIPT = `// Pagefind UI for /search/: the bundle and base path come from the page.
-window.addEventListener('DOMContentLoaded', function () {
-  var el = document.getElementById('search');
-  if (!el || typeof PagefindUI === 'undefined') return;
-  var ui = new PagefindUI({
-    element: '#search',
-    bundlePath: el.getAttribute('data-bundle'),
-    baseUrl: el.getAttribute('data-base-url'),
-    showImages: false,
-    showSubResults: true,
-    autofocus: true
-  });
-  var q = new URLSearchParams(location.search).get('q');
-  if (q) ui.triggerSearch(q);
-});
-`;
-
+/** The search page's script (src/web/search-client.js), named by its content hash. */
 export async function writeStaticAssets(outDir: string): Promise<{ icon: string; searchScript: string }> {
   await mkdir(path.join(outDir, 'assets'), { recursive: true });
   await writeFile(path.join(outDir, 'assets', 'icon.svg'), ICON);
-  await writeFile(path.join(outDir, 'assets', 'search.js'), SEARCH_SCRIPT);
-  return { icon: routes.asset('icon.svg'), searchScript: routes.asset('search.js') };
+  const script = await readFile(path.join(import.meta.dirname, 'search-client.js'), 'utf8');
+  const name = `search.${createHash('sha256').update(script).digest('hex').slice(0, 10)}.js`;
+  await writeFile(path.join(outDir, 'assets', name), script);
+  return { icon: routes.asset('icon.svg'), searchScript: routes.asset(name) };
 }
 
 // ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import type { Position } from 'unist';
 import { continuationOf, originOf, type ArticleRef, type IssueRef, type PageRef, type SiteModel } from './model.js';
 import type { NodeEnv, Templates } from './templates.js';
 import { routes, type SiteUrls } from './urls.js';
+import { SEARCH_INDEX_DIR, type SearchSource } from './search.js';
 
 export interface ImageRef {
   /** Site-relative path. */
@@ -443,10 +444,29 @@ export function renderArticle(rc: RenderContext, art: ArticleRef): string {
         prev: art.prev ? { url: rc.urls.href(art.prev.url), title: art.prev.title, page: art.prev.page.label } : null,
         next: art.next ? { url: rc.urls.href(art.next.url), title: art.next.title, page: art.next.page.label } : null,
       },
-      pageTitles: page.articles.map((a) => ({ url: rc.urls.href(a.url), title: a.title, current: a === art })),
+      pageTitles: boundedTitles(rc, art),
     },
     nodeEnv(rc, page),
   );
+}
+
+/** Most titles an article view lists of its page (a page of thousands of articles must not make every view carry them all). */
+export const MAX_ARTICLE_TITLES = 15;
+
+/**
+ * 本版标题 of an article view: its own page's titles, at most MAX_ARTICLE_TITLES around
+ * the article, and a link to the page view when some are left out.
+ */
+function boundedTitles(rc: RenderContext, art: ArticleRef) {
+  const all = art.page.articles;
+  const at = all.indexOf(art);
+  const start = Math.max(0, Math.min(at - Math.floor(MAX_ARTICLE_TITLES / 2), all.length - MAX_ARTICLE_TITLES));
+  const shown = all.slice(start, start + MAX_ARTICLE_TITLES);
+  return {
+    items: shown.map((a) => ({ url: rc.urls.href(a.url), title: a.title, current: a === art })),
+    total: all.length,
+    more: all.length > shown.length ? { url: rc.urls.href(art.page.url), count: all.length } : null,
+  };
 }
 
 /** Absolute URLs of an article's web images (for OpenGraph and JSON-LD). */
@@ -463,6 +483,26 @@ function figureImages(rc: RenderContext, issueId: string, article: Article): str
 // ---------------------------------------------------------------------------
 // Search and 404
 
+/**
+ * The issue's contribution to the search index (`search/source/<issue>.json`): each
+ * article's headline, page and plain text, one block a line (so no bigram spans two
+ * paragraphs; the browser checks phrases against the article view's text).
+ */
+export function renderSearchSource(issue: IssueRef): string {
+  const source: SearchSource = {
+    id: issue.id,
+    date: issue.date,
+    docs: issue.articles.map((a) => ({
+      page: a.page.number,
+      name: a.page.name,
+      url: a.url,
+      title: a.title,
+      text: a.article.children.map((c) => toString(c, { includeHtml: false })).join('\n'),
+    })),
+  };
+  return JSON.stringify(source);
+}
+
 export function renderSearch(rc: RenderContext): string {
   const name = rc.config.paper.name;
   const latest = rc.model.issues[0];
@@ -470,15 +510,17 @@ export function renderSearch(rc: RenderContext): string {
     'search',
     {
       site: siteView(rc),
-      head: headView(rc, { title: `检索 - ${name}`, description: `在${name}数字报的全部文章中检索`, rel: routes.search(), extraCss: rc.urls.href('pagefind/pagefind-ui.css') }),
+      head: headView(rc, { title: `检索 - ${name}`, description: `在${name}数字报的全部文章中检索`, rel: routes.search() }),
       issueInfo: latest ? issueInfo(rc, latest) : null,
       sidebar: null,
       bodyClass: 'search-view',
       search: {
-        bundle: rc.urls.href('pagefind/'),
-        js: rc.urls.href('pagefind/pagefind-ui.js'),
+        index: rc.urls.href(`${SEARCH_INDEX_DIR}/manifest.json`),
         script: rc.urls.href(rc.assets.searchScript),
         baseUrl: rc.urls.basePath,
+        pageNames: [...new Set(rc.model.issues.flatMap((i) => i.pages.map((p) => p.name)).filter(Boolean))].sort(),
+        minDate: rc.model.issues.at(-1)?.date ?? null,
+        maxDate: rc.model.issues[0]?.date ?? null,
       },
     },
     plainEnv(rc, 'search/index.html'),

@@ -15,8 +15,8 @@ import type { IssueLayout } from '../layout/types.js';
 import { figureSources, processFigure, pageImages, writeStaticAssets, writeStyles, type PageImages, type StyleResult } from './assets.js';
 import { renderFeed } from './feed.js';
 import { buildModel, replaceIssue, type IssueRef, type SiteModel } from './model.js';
-import { renderArticle, renderHome, renderIssueFront, renderNotFound, renderPageView, renderSearch, type Assets, type ImageRef, type RenderContext } from './render.js';
-import { buildSearchIndex, type SearchIndexResult } from './search.js';
+import { renderArticle, renderHome, renderIssueFront, renderNotFound, renderPageView, renderSearch, renderSearchSource, type Assets, type ImageRef, type RenderContext } from './render.js';
+import { buildSearchIndex, SEARCH_SOURCE_DIR, type SearchIndexResult } from './search.js';
 import { renderRobots, renderSitemap } from './sitemap.js';
 import { loadTemplates, type Templates } from './templates.js';
 import { routeFile, routes, SiteUrls } from './urls.js';
@@ -155,7 +155,8 @@ export class WebSite {
    * After one page of an issue changed: swaps it into the model and renders that issue's
    * front, page views and articles again, plus the home page, feed and sitemap; writes
    * only files whose bytes changed and removes the views of articles that are gone.
-   * The search index is not updated (run `buildSearchIndex` when convenient).
+   * The issue's search source is rewritten; the index itself is merged again by
+   * `buildSearchIndex` (only this issue is tokenised again).
    */
   async updatePage(issueId: string, page: Page): Promise<UpdateResult> {
     const current = this.model.byId.get(issueId);
@@ -206,11 +207,12 @@ export class WebSite {
   }
 
   private issueFiles(issue: IssueRef): string[] {
-    return [routeFile(issue.url), ...issue.pages.map((p) => routeFile(p.url)), ...issue.articles.map((a) => routeFile(a.url))];
+    return [routeFile(issue.url), searchSourceFile(issue.id), ...issue.pages.map((p) => routeFile(p.url)), ...issue.articles.map((a) => routeFile(a.url))];
   }
 
   private renderIssue(rc: RenderContext, issue: IssueRef, out: Map<string, string>): void {
     out.set(routeFile(issue.url), renderIssueFront(rc, issue));
+    out.set(searchSourceFile(issue.id), renderSearchSource(issue));
     for (const page of issue.pages) {
       out.set(routeFile(page.url), renderPageView(rc, page));
       for (const article of page.articles) out.set(routeFile(article.url), renderArticle(rc, article));
@@ -266,6 +268,10 @@ export class WebSite {
 
 }
 
+function searchSourceFile(issueId: string): string {
+  return `${SEARCH_SOURCE_DIR}/${issueId}.json`;
+}
+
 /** Writes files with a bounded number in flight, making each folder once. */
 class FileWriter {
   private readonly dirs = new Map<string, Promise<unknown>>();
@@ -315,7 +321,7 @@ function checkIssues(issues: Issue[]): Issue[] {
   const seen = new Set<string>();
   for (const issue of issues) {
     if (!/^[\w.-]+$/.test(issue.id) || issue.id.startsWith('.')) throw new BanmianError(`issue id ${JSON.stringify(issue.id)} cannot be a folder name of the site`, { file: issue.dir });
-    if (['assets', 'search', 'pagefind'].includes(issue.id)) throw new BanmianError(`issue id "${issue.id}" is reserved by the web edition`, { file: issue.dir });
+    if (['assets', 'search', 'search-index', 'archive', 'feed'].includes(issue.id)) throw new BanmianError(`issue id "${issue.id}" is reserved by the web edition`, { file: issue.dir });
     if (seen.has(issue.id)) throw new BanmianError(`two issues have the id ${issue.id}`, { file: issue.dir });
     seen.add(issue.id);
     const articleIds = new Set<string>();

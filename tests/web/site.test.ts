@@ -56,7 +56,8 @@ describe('web edition: addresses and files', () => {
       '2026-11-20/03/a2/index.html',
       '2026-11-19/02/a1/index.html',
       '2026-11-20/images/photo.jpg',
-      'pagefind/pagefind-ui.js',
+      'search-index/manifest.json',
+      'search/source/2026-11-20.json',
       'assets/icon.svg',
       'assets/fonts.css',
     ])
@@ -145,8 +146,8 @@ describe('web edition: safety', () => {
     expect(warns).toContainEqual(expect.stringContaining('dropped link with unsafe URL "javascript:alert(2)"'));
     for (const rel of (await listFiles(out)).filter((f) => f.endsWith('.html'))) {
       const page = await read(rel);
-      // The only scripts: JSON-LD, and Pagefind's UI on the search page.
-      for (const m of page.matchAll(/<script([^>]*)>/g)) expect(m[1]).toMatch(/application\/ld\+json|src="\/epaper\/(pagefind\/pagefind-ui|assets\/search)\.js"/);
+      // The only scripts: JSON-LD, and the search page's script.
+      for (const m of page.matchAll(/<script([^>]*)>/g)) expect(m[1]).toMatch(/application\/ld\+json|src="\/epaper\/assets\/search\.[0-9a-f]{10}\.js"/);
       expect(page).not.toMatch(/\son[a-z]+=/i);
     }
   });
@@ -174,7 +175,7 @@ describe('web edition: proof', () => {
     // The recommended preset with no rule turned off.
     const validator = new HtmlValidate({ extends: ['html-validate:recommended'] });
     const failures: string[] = [];
-    for (const rel of (await listFiles(out)).filter((f) => f.endsWith('.html') && !f.startsWith('pagefind/'))) {
+    for (const rel of (await listFiles(out)).filter((f) => f.endsWith('.html') && !f.startsWith('search-index/'))) {
       const report = await validator.validateString(await read(rel), rel);
       for (const r of report.results) for (const m of r.messages) if (m.severity === 2) failures.push(`${rel}:${m.line}:${m.column} ${m.ruleId} ${m.message}`);
     }

@@ -109,13 +109,65 @@ describe('e-paper in the browser (served under /epaper/)', () => {
     expect(problems).toEqual([]);
   });
 
-  it('search finds an article by a word from its body (Pagefind, Chinese)', async () => {
+  /** Runs a search from the address bar; returns the hits as the reader sees them. */
+  async function searchFor(page: Page, query: string, extra = '') {
+    await page.goto(root + 'search/?q=' + encodeURIComponent(query) + extra, { waitUntil: 'networkidle0' });
+    await page.waitForFunction(() => /找到|没有找到/.test(document.getElementById('search-status')?.textContent ?? ''), { timeout: 15_000 });
+    return page.$$eval('.search-hit', (lis) =>
+      lis.map((li) => ({
+        href: li.querySelector('h2 a')!.getAttribute('href'),
+        meta: li.querySelector('.hit-meta')!.textContent,
+        marks: [...li.querySelectorAll('mark')].map((m) => m.textContent),
+      })),
+    );
+  }
+
+  it('search: a phrase present word for word is found, with date, 第NN版 and the match highlighted', async () => {
     const { page, problems } = await openTab();
-    await page.goto(root + 'search/?q=' + encodeURIComponent('蓝碳交易'), { waitUntil: 'networkidle0' });
-    await page.waitForSelector('.pagefind-ui__result-link', { timeout: 15_000 });
-    const links = await page.$$eval('.pagefind-ui__result-link', (as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')));
-    expect(links).toContain(BASE + '2026-11-20/01/a1/');
+    const hits = await searchFor(page, '蓝碳交易');
+    expect(hits.map((h) => h.href)).toEqual([BASE + '2026-11-20/01/a1/']);
+    expect(hits[0].meta).toMatch(/^2026年11月20日 第01版：要闻$/);
+    await page.waitForSelector('.hit-excerpt mark');
+    expect(await page.$$eval('.search-hit mark', (ms) => ms.map((m) => m.textContent))).toContain('蓝碳交易');
+    expect(await page.$eval('#search-status', (el) => el.textContent)).toContain('找到 1 篇');
     await page.screenshot({ path: path.join(SHOTS, 'web-search-1280.png') });
+    // Four characters, each bigram in the paper, the phrase too: 城市更新.
+    expect((await searchFor(page, '城市更新')).map((h) => h.href)).toEqual([BASE + '2026-11-20/03/a1/']);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('search: words absent from the paper give zero results', async () => {
+    const { page, problems } = await openTab(375);
+    for (const q of ['疫情', '地铁', '区块链', '蓝碳城市']) {
+      expect(await searchFor(page, q), q).toEqual([]);
+      expect(await page.$eval('#search-status', (el) => el.textContent), q).toContain('没有找到');
+    }
+    await page.screenshot({ path: path.join(SHOTS, 'web-search-empty-375.png') });
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('search: sort by date, filter by date range and page name, from the form', async () => {
+    const { page, problems } = await openTab();
+    const all = await searchFor(page, '区', '&sort=date');
+    expect(all.length).toBeGreaterThan(1);
+    const dates = all.map((h) => h.meta!.slice(0, 11));
+    expect([...dates].sort().reverse()).toEqual(dates);
+    const older = await searchFor(page, '区', '&to=2026-11-19');
+    expect(older.length).toBeGreaterThan(0);
+    expect(older.every((h) => h.meta!.startsWith('2026年11月19日'))).toBe(true);
+    const yaowen = await searchFor(page, '区', '&ban=' + encodeURIComponent('要闻'));
+    expect(yaowen.length).toBeGreaterThan(0);
+    expect(yaowen.every((h) => h.meta!.endsWith('要闻'))).toBe(true);
+    // The form: type, choose, submit.
+    await page.goto(root + 'search/', { waitUntil: 'networkidle0' });
+    await page.type('#search-q', '蓝碳交易');
+    await page.select('#search-sort', 'date');
+    await page.click('.search-form button[type="submit"]');
+    await page.waitForFunction(() => /找到/.test(document.getElementById('search-status')?.textContent ?? ''));
+    expect(await page.$$eval('.search-hit h2 a', (as) => as.map((a) => a.getAttribute('href')))).toEqual([BASE + '2026-11-20/01/a1/']);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('date');
     await page.close();
     expect(problems).toEqual([]);
   });
