@@ -5,102 +5,43 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Issue } from '../ast/types.js';
 import { paths } from '../build/context.js';
 import type { IssueLayout } from '../layout/types.js';
 import type { ImageRef } from './render.js';
+import { writeFonts } from './fonts.js';
 import { routes } from './urls.js';
 
-const require = createRequire(import.meta.url);
 
 /** Widest figure image the web edition serves (px). */
 export const MAX_IMAGE_WIDTH = 1200;
 
-/**
- * Font subsets from the fontsource packages (Google Fonts' unicode-range slices): a
- * browser downloads a slice only for characters no earlier font in the stack covers,
- * so a reader with system CJK fonts downloads nothing.
- */
-const FONTS = [
-  { pkg: '@fontsource/noto-serif-sc', weight: 400, family: 'Banmian' },
-  { pkg: '@fontsource/noto-sans-sc', weight: 700, family: 'Banmian' },
-];
-// One family, two faces: regular is Noto Serif SC, bold is Noto Sans SC. With a bold-only
-// sans family a browser draws all regular sans text (navigation, bylines, captions) bold;
-// this way regular text is Song and bold text (headlines) Hei, the classic newspaper
-// pairing, and no third font is downloaded.
-
 export interface StyleResult {
   /** Site-relative path of the stylesheet (its name carries a content hash). */
   css: string;
-  /** Site-relative path of the font-face stylesheet, when fonts are self-hosted. */
-  fontsCss: string | null;
   cssBytes: number;
-  fontsCssBytes: number;
   fontFiles: number;
   fontBytes: number;
+  /** Font slices subset by this build (the others were reused). */
+  fontsSubset: number;
 }
 
 /**
- * Writes `assets/web.<hash>.css` (styles/web.css) and, with fonts, `assets/fonts.css`
- * (the font faces; it never changes, so it stays cached across style edits) and the
- * font files.
+ * Writes `assets/web.<hash>.css`: styles/web.css followed by the @font-face rules of the
+ * self-hosted fallback slices (src/web/fonts.ts), when `chars` is given.
  */
-export async function writeStyles(root: string, outDir: string, opts: { fonts: boolean }): Promise<StyleResult> {
-  const css = await readFile(path.join(root, 'styles', 'web.css'), 'utf8');
+export async function writeStyles(root: string, outDir: string, opts: { chars: Set<string> | null; previousOutDir?: string }): Promise<StyleResult> {
+  const base = await readFile(path.join(root, 'styles', 'web.css'), 'utf8');
   await mkdir(path.join(outDir, 'assets'), { recursive: true });
+  const fonts = opts.chars ? await writeFonts(outDir, opts.chars, opts.previousOutDir) : { css: '', files: 0, bytes: 0, subset: 0 };
+  const css = fonts.css ? `${base}\n/* Self-hosted fallback faces, subset to the site's characters (src/web/fonts.ts) */\n${fonts.css}` : base;
   const hash = createHash('sha256').update(css).digest('hex').slice(0, 10);
   const cssName = `web.${hash}.css`;
   await writeFile(path.join(outDir, 'assets', cssName), css);
-  let faces = '';
-  let fontFiles = 0;
-  let fontBytes = 0;
-  if (opts.fonts) {
-    await mkdir(path.join(outDir, 'assets', 'fonts'), { recursive: true });
-    for (const font of FONTS) {
-      let dir: string;
-      try {
-        dir = path.dirname(require.resolve(`${font.pkg}/package.json`));
-      } catch {
-        continue; // the package is optional: the system font stack still works
-      }
-      const source = await readFile(path.join(dir, `${font.weight}.css`), 'utf8');
-      for (const block of source.match(/@font-face\s*{[^}]*}/g) ?? []) {
-        const file = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(block)?.[1];
-        const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];
-        if (!file || !range) continue;
-        const from = path.join(dir, 'files', file);
-        await linkOrCopy(from, path.join(outDir, 'assets', 'fonts', file));
-        fontFiles++;
-        fontBytes += (await stat(from)).size;
-        faces += `@font-face{font-family:"${font.family}";font-style:normal;font-weight:${font.weight};font-display:swap;src:url(fonts/${file}) format("woff2");unicode-range:${range.trim()}}\n`;
-      }
-    }
-  }
-  if (faces) await writeFile(path.join(outDir, 'assets', 'fonts.css'), faces);
-  return {
-    css: routes.asset(cssName),
-    // Same name across builds (it rarely changes); the query makes a changed one load anew.
-    fontsCss: faces ? `${routes.asset('fonts.css')}?v=${createHash('sha256').update(faces).digest('hex').slice(0, 10)}` : null,
-    cssBytes: Buffer.byteLength(css),
-    fontsCssBytes: Buffer.byteLength(faces),
-    fontFiles,
-    fontBytes,
-  };
-}
-
-/** Font files never change: a hard link is enough (a copy across file systems). */
-async function linkOrCopy(from: string, to: string): Promise<void> {
-  await rm(to, { force: true });
-  try {
-    await link(from, to);
-  } catch {
-    await copyFile(from, to);
-  }
+  return { css: routes.asset(cssName), cssBytes: Buffer.byteLength(css), fontFiles: fonts.files, fontBytes: fonts.bytes, fontsSubset: fonts.subset };
 }
 
 const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="4" fill="#c41e24"/><rect x="7" y="8" width="18" height="3" fill="#fff"/><rect x="7" y="14" width="8" height="10" fill="#fff"/><rect x="17" y="14" width="8" height="2" fill="#fff"/><rect x="17" y="18" width="8" height="2" fill="#fff"/><rect x="17" y="22" width="8" height="2" fill="#fff"/></svg>\n`;

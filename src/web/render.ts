@@ -25,8 +25,6 @@ export interface ImageRef {
 export interface Assets {
   /** Site-relative path of the stylesheet, with its cache-busting query. */
   css: string;
-  /** Site-relative path of the font faces, or null without self-hosted fonts. */
-  fontsCss: string | null;
   icon: string;
   searchScript: string;
   figure(issueId: string, src: string): ImageRef | undefined;
@@ -63,7 +61,6 @@ function siteView(rc: RenderContext) {
     search: h(routes.search()),
     feed: h(routes.feed()),
     css: h(rc.assets.css),
-    fontsCss: rc.assets.fontsCss ? h(rc.assets.fontsCss) : null,
     icon: h(rc.assets.icon),
   };
 }

@@ -14,6 +14,7 @@ import { BanmianError } from '../errors.js';
 import type { IssueLayout } from '../layout/types.js';
 import { figureSources, processFigure, pageImages, writeStaticAssets, writeStyles, type PageImages, type StyleResult } from './assets.js';
 import { renderFeed } from './feed.js';
+import { siteCharacters } from './fonts.js';
 import { buildModel, replaceIssue, type IssueRef, type SiteModel } from './model.js';
 import { renderArticle, renderHome, renderIssueFront, renderNotFound, renderPageView, renderSearch, renderSearchSource, type Assets, type ImageRef, type RenderContext } from './render.js';
 import { buildSearchIndex, SEARCH_SOURCE_DIR, type SearchIndexResult } from './search.js';
@@ -24,7 +25,7 @@ import { routeFile, routes, SiteUrls } from './urls.js';
 export interface WebOptions {
   /** Run Pagefind after writing the pages (default true). */
   search?: boolean;
-  /** Copy the self-hosted font subsets (default true). */
+  /** Self-hosted fallback font slices, subset to the site's characters (default true). */
   fonts?: boolean;
   /** Templates folder (default `<root>/templates/web`). */
   templatesDir?: string;
@@ -67,7 +68,8 @@ export class WebSite {
   private readonly options: Required<Omit<WebOptions, 'templatesDir'>>;
   private readonly figures = new Map<string, Map<string, ImageRef>>();
   private readonly pageImages = new Map<string, Map<number, PageImages>>();
-  private assetRefs: { css: string; fontsCss: string | null; icon: string; searchScript: string } | undefined;
+  private assetRefs: { css: string; icon: string; searchScript: string } | undefined;
+  private readonly templatesDir: string;
   private styles: StyleResult | undefined;
 
   constructor(issues: Issue[], layouts: Map<string, IssueLayout>, ctx: BuildContext, options: WebOptions = {}) {
@@ -75,7 +77,8 @@ export class WebSite {
     this.outDir = ctx.outDir;
     this.urls = new SiteUrls(ctx.config.site);
     // Compiled once per build (fresh, so edited templates are seen), reused by updates.
-    this.templates = loadTemplates(options.templatesDir ?? path.join(ctx.root, 'templates', 'web'), true);
+    this.templatesDir = options.templatesDir ?? path.join(ctx.root, 'templates', 'web');
+    this.templates = loadTemplates(this.templatesDir, true);
     this.layouts = layouts;
     this.model = buildModel(checkIssues(issues), layouts);
     this.options = { search: options.search ?? true, fonts: options.fonts ?? true };
@@ -93,9 +96,14 @@ export class WebSite {
       }
     };
     await mkdir(this.outDir, { recursive: true });
-    this.styles = await step('styles', () => writeStyles(this.ctx.root, this.outDir, { fonts: this.options.fonts }));
+    this.styles = await step('styles', async () =>
+      writeStyles(this.ctx.root, this.outDir, {
+        chars: this.options.fonts ? await siteCharacters(this.model, this.templatesDir, Object.values(this.ctx.config.paper).filter((v): v is string => typeof v === 'string')) : null,
+        previousOutDir: this.ctx.force ? undefined : this.ctx.previousOutDir,
+      }),
+    );
     const statics = await step('assets', () => writeStaticAssets(this.outDir));
-    this.assetRefs = { css: this.styles.css, fontsCss: this.styles.fontsCss, ...statics };
+    this.assetRefs = { css: this.styles.css, ...statics };
     await step('images', () => this.prepareImages(this.model.issues));
     const outputs = await step('render+write', () => this.renderAndWrite());
     const search = this.options.search ? await step('search', () => buildSearchIndex(this.outDir)) : undefined;

@@ -217,11 +217,28 @@ describe('e-paper in the browser (served under /epaper/)', () => {
     }
   });
 
-  it('what a first-time reader downloads for an article view (printed; fonts only without system CJK fonts)', async () => {
-    // A fresh profile (empty cache); bytes as served (the test server does not compress).
+  /**
+   * A first visit in a fresh profile (empty cache); bytes as served (the test server does
+   * not compress). `fonts`: 'system' leaves the page as built (whatever CJK fonts this
+   * machine has); 'none' rewrites the stylesheet's stacks to `"Banmian", serif` — a device
+   * whose CJK fonts the page cannot name; 'blocked' aborts every font request.
+   */
+  async function firstVisit(rel: string, fonts: 'system' | 'none' | 'blocked', width = 1280) {
     const context = await browser.browser.createBrowserContext();
     const page = await context.newPage();
-    await page.setViewport({ width: 1280, height: 900 });
+    await page.setViewport({ width, height: 900 });
+    await page.setRequestInterception(true);
+    page.on('request', (req) => {
+      const url = new URL(req.url()).pathname;
+      if (fonts === 'blocked' && url.endsWith('.woff2')) return void req.abort();
+      if (fonts === 'none' && /\/assets\/web\.[0-9a-f]+\.css$/.test(url))
+        return void (async () => {
+          const css = await (await fetch(req.url())).text();
+          const body = css.replace(/--serif: [^;]+;/, '--serif: "Banmian", serif;').replace(/--sans: [^;]+;/, '--sans: "Banmian", sans-serif;');
+          await req.respond({ status: 200, contentType: 'text/css', body });
+        })();
+      void req.continue();
+    });
     const bytes: Record<string, number> = {};
     const pending: Array<Promise<void>> = [];
     page.on('requestfinished', (req) =>
@@ -229,19 +246,46 @@ describe('e-paper in the browser (served under /epaper/)', () => {
         (async () => {
           const body = await req.response()?.buffer().catch(() => undefined);
           const url = new URL(req.url()).pathname;
-          const kind = url.endsWith('.woff2') ? 'fonts' : url.endsWith('.css') ? 'css' : /\.(png|jpe?g|webp|svg)$/.test(url) ? 'images' : 'html';
+          const kind = url.endsWith('.woff2') ? 'fonts' : url.endsWith('.css') ? 'css' : /\.(png|jpe?g|webp|avif|svg)$/.test(url) ? 'images' : 'html';
           bytes[kind] = (bytes[kind] ?? 0) + (body?.length ?? 0);
         })(),
       ),
     );
-    await page.goto(root + '2026-11-20/03/a1/', { waitUntil: 'networkidle0' });
+    await page.evaluateOnNewDocument(() => {
+      (window as unknown as { __cls: number }).__cls = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as unknown as Array<{ value: number; hadRecentInput: boolean }>) if (!e.hadRecentInput) (window as unknown as { __cls: number }).__cls += e.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(root + rel, { waitUntil: 'networkidle0' });
     await page.evaluate(() => document.fonts.ready);
+    await new Promise((r) => setTimeout(r, 300));
+    const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls);
+    const headingWidth = await page.$eval('h1', (h) => h.getBoundingClientRect().width);
     await Promise.all(pending);
     await context.close();
-    const total = Object.values(bytes).reduce((a, b) => a + b, 0);
-    console.log(`article view, first visit, no system CJK font: ${total} bytes (${Object.entries(bytes).map(([k, v]) => `${k} ${v}`).join(', ')})`);
-    // A few font slices, not whole fonts (the two fonts' slices are 5.6 MB).
-    expect(bytes.fonts).toBeGreaterThan(0);
-    expect(bytes.fonts).toBeLessThan(3_000_000);
+    const total = Object.values(bytes).reduce((x, y) => x + y, 0);
+    console.log(`${rel} first visit, fonts ${fonts}: ${total} bytes (${Object.entries(bytes).map(([k, v]) => `${k} ${v}`).join(', ')}), layout shift ${cls.toFixed(3)}`);
+    return { bytes, total, cls, headingWidth };
+  }
+
+  it('first visit of an article and a page view: fonts under 300 KB without a named CJK font, none needed to render, layout shift ≤ 0.05', async () => {
+    for (const rel of ['2026-11-20/03/a1/', '2026-11-20/01/']) {
+      const none = await firstVisit(rel, 'none');
+      // Only the slices of the characters on this view, subset to the site's characters.
+      expect(none.bytes.fonts ?? 0, rel).toBeGreaterThan(0);
+      expect(none.bytes.fonts, rel).toBeLessThanOrEqual(300_000);
+      expect(none.cls, rel).toBeLessThanOrEqual(0.05);
+      const system = await firstVisit(rel, 'system');
+      // With this machine's fonts: either none (a named CJK font is installed) or the same slices.
+      expect(system.bytes.fonts ?? 0, rel).toBeLessThanOrEqual(300_000);
+      expect(system.cls, rel).toBeLessThanOrEqual(0.05);
+      const blocked = await firstVisit(rel, 'blocked');
+      expect(blocked.bytes.fonts ?? 0, rel).toBe(0);
+      expect(blocked.headingWidth, rel).toBeGreaterThan(50);
+      expect(blocked.cls, rel).toBeLessThanOrEqual(0.05);
+      // The first paint waits for no font: one stylesheet, and no font preloaded.
+      expect((none.bytes.css ?? 0) - (blocked.bytes.css ?? 0), rel).toBeLessThan(100);
+    }
   });
 });

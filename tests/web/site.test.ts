@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { significantChars } from '../../src/ast/text.js';
 import type { Issue } from '../../src/ast/types.js';
 import { BanmianError } from '../../src/errors.js';
+import { parseUnicodeRange } from '../../src/web/fonts.js';
 import { buildWebEdition, type WebBuildResult } from '../../src/web/index.js';
 import { fixtureContext, fixtureIssues, fixtureLayouts, REPO_ROOT, writeIssueFiles, writePrintOutputs } from './fixtures.js';
 import { articleText, checkLinks, listFiles } from './helpers.js';
@@ -59,7 +60,6 @@ describe('web edition: addresses and files', () => {
       'search-index/manifest.json',
       'search/source/2026-11-20.json',
       'assets/icon.svg',
-      'assets/fonts.css',
     ])
       expect(files).toContain(f);
     expect(result.counts).toEqual({ issues: 2, pages: 5, articles: 8 });
@@ -100,18 +100,33 @@ describe('web edition: addresses and files', () => {
     expect(await read('index.html')).toMatch(/<source srcset="\/epaper\/2026-11-20\/01\/thumb\.[0-9a-f]{10}\.webp" type="image\/webp">/);
   });
 
-  it('self-hosted fonts: one family, regular = Noto Serif SC, bold = Noto Sans SC, behind the system fonts', async () => {
+  it('self-hosted fonts: one stylesheet, faces subset to the site\'s characters, behind the named system fonts', async () => {
     const home = await read('index.html');
-    const href = /<link rel="stylesheet" href="\/epaper\/(assets\/fonts\.css)\?v(?:=|&#x3D;)[0-9a-f]{10}">/.exec(home);
-    expect(href).not.toBeNull();
-    const faces = (await read(href![1])).trim().split('\n');
-    expect(faces.length).toBeGreaterThan(100);
-    for (const face of faces) {
-      expect(face).toContain('font-family:"Banmian"');
-      if (face.includes('font-weight:400')) expect(face).toMatch(/url\(fonts\/noto-serif-sc-[\w-]+-400-normal\.woff2\)/);
-      else expect(face).toMatch(/font-weight:700;.*url\(fonts\/noto-sans-sc-[\w-]+-700-normal\.woff2\)/);
-    }
+    // One stylesheet in <head>: no separate font-face sheet to block the first paint.
+    expect(home.match(/<link rel="stylesheet"/g)).toHaveLength(1);
     const css = await read(/href="\/epaper\/(assets\/web\.[0-9a-f]+\.css)"/.exec(home)![1]);
+    const faces = css.split('\n').filter((l) => l.startsWith('@font-face'));
+    expect(faces.length).toBeGreaterThan(2);
+    const covered = (weight: number) => {
+      const ranges = faces.filter((f) => f.includes(`font-weight:${weight}`)).flatMap((f) => parseUnicodeRange(/unicode-range:([^}]+)/.exec(f)![1]));
+      return (ch: string) => ranges.some(([lo, hi]) => ch.codePointAt(0)! >= lo && ch.codePointAt(0)! <= hi);
+    };
+    let bytes = 0;
+    for (const face of faces) {
+      expect(face).toMatch(/^@font-face\{font-family:"Banmian";font-style:normal;font-weight:(400|700);font-display:swap;src:url\(fonts\/(serif-400|sans-700)-\d+\.[0-9a-f]{10}\.woff2\)/);
+      const file = await readFile(path.join(out, 'assets', /url\(([^)]+)\)/.exec(face)![1]));
+      expect(file.subarray(0, 4).toString('latin1')).toBe('wOF2');
+      bytes += file.length;
+    }
+    // Every character of the site's text is there, in both weights; others are not.
+    for (const weight of [400, 700]) {
+      const has = covered(weight);
+      for (const ch of '聚力城市更新提品质蓝碳交易版面导航往期回顾') expect(has(ch), `${ch} ${weight}`).toBe(true);
+      for (const ch of '疫鑫龘') expect(has(ch), `${ch} ${weight}`).toBe(false);
+      expect(has('A')).toBe(false); // Latin comes from the system fonts
+    }
+    // The fixture site's characters, both faces: a few hundred KB at most (the whole slices are 5.6 MB).
+    expect(bytes).toBeLessThan(400_000);
     // The system CJK fonts come first in both stacks; "Banmian" is the last CJK resort.
     for (const v of ['--serif', '--sans']) expect(css).toMatch(new RegExp(`${v}: "[^;]*(SC|Songti)[^;]*", "Banmian", (sans-)?serif;`));
   });
