@@ -46,14 +46,17 @@ export async function writeStyles(root: string, outDir: string, opts: { chars: S
 
 const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="4" fill="#c41e24"/><rect x="7" y="8" width="18" height="3" fill="#fff"/><rect x="7" y="14" width="8" height="10" fill="#fff"/><rect x="17" y="14" width="8" height="2" fill="#fff"/><rect x="17" y="18" width="8" height="2" fill="#fff"/><rect x="17" y="22" width="8" height="2" fill="#fff"/></svg>\n`;
 
-/** The search page's script (src/web/search-client.js), named by its content hash. */
-export async function writeStaticAssets(outDir: string): Promise<{ icon: string; searchScript: string }> {
+/** The icon and the two scripts (search page, page view zoom), named by content hash. */
+export async function writeStaticAssets(outDir: string): Promise<{ icon: string; searchScript: string; pageScript: string }> {
   await mkdir(path.join(outDir, 'assets'), { recursive: true });
   await writeFile(path.join(outDir, 'assets', 'icon.svg'), ICON);
-  const script = await readFile(path.join(import.meta.dirname, 'search-client.js'), 'utf8');
-  const name = `search.${createHash('sha256').update(script).digest('hex').slice(0, 10)}.js`;
-  await writeFile(path.join(outDir, 'assets', name), script);
-  return { icon: routes.asset('icon.svg'), searchScript: routes.asset(name) };
+  const script = async (source: string, stem: string) => {
+    const code = await readFile(path.join(import.meta.dirname, source), 'utf8');
+    const name = `${stem}.${createHash('sha256').update(code).digest('hex').slice(0, 10)}.js`;
+    await writeFile(path.join(outDir, 'assets', name), code);
+    return routes.asset(name);
+  };
+  return { icon: routes.asset('icon.svg'), searchScript: await script('search-client.js', 'search'), pageScript: await script('page-client.js', 'page') };
 }
 
 // ---------------------------------------------------------------------------
@@ -143,6 +146,9 @@ export interface PageImages {
   thumb?: ImageRef;
 }
 
+/** Widths (px) of the page image's responsive copies: phone, tablet, desktop; the PNG's own width caps them (zoom uses the largest). */
+export const PAGE_IMAGE_WIDTHS = [375, 768, 1280];
+
 export async function pageImages(issueId: string, layout: IssueLayout, outDir: string, previousOutDir?: string): Promise<Map<number, PageImages>> {
   const out = new Map<number, PageImages>();
   for (const page of layout.pages) {
@@ -150,7 +156,7 @@ export async function pageImages(issueId: string, layout: IssueLayout, outDir: s
     for (const [key, file] of [['image', page.image], ['thumb', page.thumb]] as const) {
       const rel = routes.issueFile(issueId, file);
       try {
-        entry[key] = await webImage(rel, outDir, previousOutDir);
+        entry[key] = await webImage(rel, outDir, previousOutDir, key === 'image' ? PAGE_IMAGE_WIDTHS : []);
       } catch {
         // Missing or unreadable image: the templates fall back (text label, no <source>).
       }
@@ -160,31 +166,44 @@ export async function pageImages(issueId: string, layout: IssueLayout, outDir: s
   return out;
 }
 
-/** PNG content hash → its WebP bytes' sizes (a dev server's rebuilds encode nothing twice). */
-const webpCache = new Map<string, { width: number; height: number; file: string }>();
+/** PNG content hash → its copies (a dev server's rebuilds encode nothing twice). */
+const webpCache = new Map<string, { width: number; height: number; files: Map<string, string> }>();
 
 /**
  * Writes `<name>.<hash>.webp` next to the PNG at `rel` (the name carries the PNG's
- * content hash, so a cached copy is never stale) and returns both. Reuses the copy in
- * this process or in the previous build's folder.
+ * content hash, so a cached copy is never stale) and, for `widths` narrower than the PNG,
+ * `<name>.<hash>.<w>.webp` and `.avif` copies plus a full-width AVIF. Reuses copies made
+ * in this process or found in the previous build's folder.
  */
-async function webImage(rel: string, outDir: string, previousOutDir?: string): Promise<ImageRef> {
+async function webImage(rel: string, outDir: string, previousOutDir: string | undefined, widths: number[]): Promise<ImageRef> {
   const png = await readFile(path.join(outDir, rel));
   const hash = createHash('sha256').update(png).digest('hex').slice(0, 10);
-  const webpRel = rel.replace(/\.png$/i, '') + `.${hash}.webp`;
-  const to = path.join(outDir, webpRel);
-  const cached = webpCache.get(hash);
-  if (cached) {
-    if (cached.file !== to && !existsSync(to)) await copyFile(cached.file, to);
-    if (existsSync(to)) return { path: rel, width: cached.width, height: cached.height, webp: webpRel };
+  const stem = rel.replace(/\.png$/i, '') + `.${hash}`;
+  let cached = webpCache.get(hash);
+  if (!cached) {
+    const meta = await sharp(png).metadata();
+    cached = { width: meta.width ?? 0, height: meta.height ?? 0, files: new Map() };
+    webpCache.set(hash, cached);
   }
-  const meta = await sharp(png).metadata();
-  const size = { width: meta.width ?? 0, height: meta.height ?? 0 };
-  const previous = previousOutDir ? path.join(previousOutDir, webpRel) : undefined;
-  if (!existsSync(to)) {
-    if (previous && existsSync(previous)) await copyFile(previous, to);
-    else await sharp(png).webp({ quality: 80 }).toFile(to);
+  const { width, height } = cached;
+  const variants: Array<{ w: number; format: 'webp' | 'avif'; rel: string }> = [{ w: width, format: 'webp', rel: `${stem}.webp` }];
+  if (widths.length) {
+    for (const w of widths.filter((w) => w < width)) for (const format of ['webp', 'avif'] as const) variants.push({ w, format, rel: `${stem}.${w}.${format}` });
+    variants.push({ w: width, format: 'avif', rel: `${stem}.avif` });
   }
-  webpCache.set(hash, { ...size, file: to });
-  return { path: rel, ...size, webp: webpRel };
+  for (const v of variants) {
+    const to = path.join(outDir, v.rel);
+    if (existsSync(to)) continue;
+    const done = cached.files.get(v.rel);
+    const previous = previousOutDir ? path.join(previousOutDir, v.rel) : undefined;
+    if (done && existsSync(done)) await copyFile(done, to);
+    else if (previous && existsSync(previous)) await copyFile(previous, to);
+    else {
+      const img = v.w < width ? sharp(png).resize({ width: v.w }) : sharp(png);
+      await (v.format === 'webp' ? img.webp({ quality: 80 }) : img.avif({ quality: 55, effort: 2 })).toFile(to);
+    }
+    cached.files.set(v.rel, to);
+  }
+  const srcset = (format: string) => variants.filter((v) => v.format === format).sort((a, b) => a.w - b.w).map((v) => ({ path: v.rel, w: v.w }));
+  return { path: rel, width, height, webp: `${stem}.webp`, srcset: widths.length ? { webp: srcset('webp'), avif: srcset('avif') } : undefined };
 }

@@ -16,7 +16,7 @@ import { figureSources, processFigure, pageImages, writeStaticAssets, writeStyle
 import { renderFeed } from './feed.js';
 import { siteCharacters } from './fonts.js';
 import { buildModel, replaceIssue, type IssueRef, type SiteModel } from './model.js';
-import { renderArticle, renderHome, renderIssueFront, renderNotFound, renderPageView, renderSearch, renderSearchSource, type Assets, type ImageRef, type RenderContext } from './render.js';
+import { renderArchive, renderArticle, renderHome, renderSubscribe, renderIssueFront, renderNotFound, renderPageView, renderSearch, renderSearchSource, type Assets, type ImageRef, type RenderContext } from './render.js';
 import { buildSearchIndex, SEARCH_SOURCE_DIR, type SearchIndexResult } from './search.js';
 import { renderRobots, renderSitemap } from './sitemap.js';
 import { loadTemplates, type Templates } from './templates.js';
@@ -68,7 +68,7 @@ export class WebSite {
   private readonly options: Required<Omit<WebOptions, 'templatesDir'>>;
   private readonly figures = new Map<string, Map<string, ImageRef>>();
   private readonly pageImages = new Map<string, Map<number, PageImages>>();
-  private assetRefs: { css: string; icon: string; searchScript: string } | undefined;
+  private assetRefs: { css: string; icon: string; searchScript: string; pageScript: string } | undefined;
   private readonly templatesDir: string;
   private styles: StyleResult | undefined;
 
@@ -156,6 +156,7 @@ export class WebSite {
   private renderStatic(rc: RenderContext, out: Map<string, string>): void {
     out.set(routeFile(routes.search()), renderSearch(rc));
     out.set(routeFile(routes.notFound()), renderNotFound(rc));
+    out.set(routeFile(routes.subscribe()), renderSubscribe(rc));
     out.set(routes.robots(), renderRobots(this.urls));
   }
 
@@ -188,10 +189,13 @@ export class WebSite {
     const out = new Map<string, string>();
     this.renderIssue(rc, ref, out);
     this.renderSiteWide(rc, out);
-    // Neighbouring issues' fronts link to this one (上一期 / 下一期) when it is new.
+    // A new issue: every view of its neighbours (上一期 / 下一期) and of the issues of its
+    // month (the date picker's calendar) links to it.
     if (!before) {
       const i = this.model.issues.indexOf(ref);
-      for (const n of [this.model.issues[i - 1], this.model.issues[i + 1]]) if (n) out.set(routeFile(n.url), renderIssueFront(rc, n));
+      const month = ref.date.slice(0, 7);
+      for (const n of this.model.issues)
+        if (n !== ref && (n === this.model.issues[i - 1] || n === this.model.issues[i + 1] || n.date.slice(0, 7) === month)) this.renderIssue(rc, n, out);
     }
     const tRender = performance.now();
     const written: string[] = [];
@@ -227,9 +231,10 @@ export class WebSite {
     }
   }
 
-  /** What depends on every issue: the home page (latest issue + archive), feed, sitemap. */
+  /** What depends on every issue: the home page (latest issue's first page), archive, feed, sitemap. */
   private renderSiteWide(rc: RenderContext, out: Map<string, string>): void {
     out.set(routeFile(routes.home()), renderHome(rc));
+    out.set(routeFile(routes.archive()), renderArchive(rc));
     out.set(routes.feed(), renderFeed(this.model, this.urls, this.ctx.config));
     out.set(routes.sitemap(), renderSitemap(this.model, this.urls));
   }

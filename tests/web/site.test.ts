@@ -66,37 +66,71 @@ describe('web edition: addresses and files', () => {
     expect(result.search?.indexed).toBe(8);
   });
 
-  it('home shows the latest issue and the archive calendar of every issue', async () => {
+  it('home is the latest issue\'s 第01版 page view; 往期回顾 is its own page with years and months', async () => {
     const home = await read('index.html');
-    expect(home).toContain('<h1 class="view-title">海岸新闻 · 2026年11月20日</h1>');
-    expect(home).toContain('往期回顾');
-    expect(home).toContain('href="/epaper/2026-11-19/"');
-    expect(home).toContain('href="/epaper/2026-11-20/"');
-    expect(home).toContain('第01版：要闻');
+    expect(home).toContain('<body class="page-view home-view">');
+    expect(home).toMatch(/<h1 class="view-title"><span class="page-label">第01版<\/span><span class="page-name">要闻<\/span>/);
+    expect(home).toContain('<svg class="hot-areas"');
+    expect(home).toContain('id="title-nav-title" class="side-title">标题导航</h2>');
+    expect(home).toContain('aria-labelledby="side-title"'); // 版面导航
+    expect(home).toContain('<link rel="canonical" href="https://epaper.example.cn/epaper/2026-11-20/01/">');
+    const archive = await read('archive/index.html');
+    expect(archive).toContain('<h1 class="view-title">往期回顾</h1>');
+    expect(archive).toMatch(/<h2 id="y-2026" class="section-title">2026年 <small>2期<\/small><\/h2>/);
+    expect(archive).toContain('<caption>2026年11月</caption>');
+    expect(archive).toContain('<a href="/epaper/2026-11-19/" aria-label="2026年11月19日 第2467期">19</a>');
+    expect(archive).toContain('<a href="/epaper/2026-11-20/" aria-label="2026年11月20日 第2468期">20</a>');
+  });
+
+  it('every issue view has 上一期 / 下一期 and a date picker where only days with an issue are links', async () => {
+    for (const rel of ['index.html', '2026-11-20/index.html', '2026-11-20/02/index.html', '2026-11-20/02/a1/index.html']) {
+      const html = await read(rel);
+      expect(html, rel).toContain('<a class="issue-step" rel="prev" href="/epaper/2026-11-19/" aria-label="上一期：2026年11月19日">');
+      expect(html, rel).toContain('<span class="issue-step pager-off" aria-disabled="true">下一期 ›</span>');
+      const picker = /<details class="date-picker">[\s\S]*?<\/details>/.exec(html)![0];
+      expect(picker.match(/<a href="\/epaper\/2026-11-\d\d\/"/g), rel).toHaveLength(2);
+      expect(picker, rel).toContain('aria-current="date">20</a>');
+      expect(picker, rel).toContain('<td><span>21</span></td>');
+    }
+    const old = await read('2026-11-19/01/a1/index.html');
+    expect(old).toContain('<a class="issue-step" rel="next" href="/epaper/2026-11-20/"');
+    const sub = await read('feed/index.html');
+    expect(sub).toContain('<h1 class="view-title">订阅</h1>');
+    expect(sub).toContain('value="https://epaper.example.cn/epaper/feed.xml"');
+    expect(sub).toContain('<a class="feed-link" href="/epaper/feed.xml"');
   });
 
   it('page views: SVG hot areas over the page image, or a text list without a layout', async () => {
     const p1 = await read('2026-11-20/01/index.html');
     expect(p1).toMatch(/<svg class="hot-areas" viewBox="0 0 1105.5 1544.9"/);
     expect(p1).toContain('<a href="/epaper/2026-11-20/01/a1/" aria-label="前三季度GDP增长6.8% 主要经济指标领跑全市">');
+    expect(p1).toContain('<script src="/epaper/assets/page.');
     expect(p1).toContain('href="/epaper/2026-11-20/01/2026-11-20-01.pdf"');
     expect(p1).toContain('<span class="pager-off">上一版</span>');
     expect(p1).toContain('<a rel="next" href="/epaper/2026-11-20/02/"');
     const old = await read('2026-11-19/01/index.html');
     expect(old).not.toContain('<svg');
     expect(old).toContain('class="page-text"');
-    expect(old).toContain('<a href="/epaper/2026-11-19/01/a1/">全区冬季供暖全面启动</a>');
+    expect(old).toContain('<a href="/epaper/2026-11-19/01/a1/">全区<wbr>冬季供暖<wbr>全面<wbr>启动</a>');
   });
 
-  it('page images and thumbnails are served as WebP (smaller) with the PNG as fallback', async () => {
+  it('page images: AVIF and WebP at phone, tablet and full width (srcset), the PNG as fallback; thumbnails WebP', async () => {
     const p1 = await read('2026-11-20/01/index.html');
-    const webp = /<picture><source srcset="\/epaper\/(2026-11-20\/01\/page\.[0-9a-f]{10}\.webp)" type="image\/webp"><img src="\/epaper\/2026-11-20\/01\/page\.png"/.exec(p1);
-    expect(webp).not.toBeNull();
     const { default: sharp } = await import('sharp');
-    const meta = await sharp(path.join(out, webp![1])).metadata();
-    expect(meta.format).toBe('webp');
     const png = await sharp(path.join(out, '2026-11-20/01/page.png')).metadata();
-    expect([meta.width, meta.height]).toEqual([png.width, png.height]);
+    for (const format of ['avif', 'webp']) {
+      const source = new RegExp(`<source type="image/${format}" srcset="([^"]+)" sizes="[^"]+">`).exec(p1);
+      expect(source, format).not.toBeNull();
+      const candidates = source![1].split(', ').map((c) => c.split(' '));
+      const widths = candidates.map(([, w]) => parseInt(w));
+      expect(widths).toEqual([...[375, 768, 1280].filter((w) => w < png.width!), png.width]);
+      for (const [url, w] of candidates) {
+        const meta = await sharp(path.join(out, url.replace('/epaper/', ''))).metadata();
+        expect(meta.format === 'heif' ? 'avif' : meta.format, url).toBe(format);
+        expect(meta.width, url).toBe(parseInt(w));
+      }
+    }
+    expect(p1).toContain('<img src="/epaper/2026-11-20/01/page.png"');
     expect(await read('index.html')).toMatch(/<source srcset="\/epaper\/2026-11-20\/01\/thumb\.[0-9a-f]{10}\.webp" type="image\/webp">/);
   });
 
@@ -133,7 +167,12 @@ describe('web edition: addresses and files', () => {
 
   it('article view: parts, Q&A, figure with web image, jumps linked to the continuation', async () => {
     const a = await read('2026-11-20/03/a1/index.html');
-    expect(a).toContain('<h1 class="headline">聚力城市更新提品质<br>打造宜居宜业新青屿</h1>');
+    // BudouX phrases: a narrow screen breaks between them only.
+    const h1 = /<h1 class="headline">(.*?)<\/h1>/.exec(a)![1];
+    expect(h1.replaceAll('<wbr>', '')).toBe('聚力城市更新提品质<br>打造宜居宜业新青屿');
+    expect(h1).toMatch(/^聚力<wbr>城市<wbr>更新<wbr>/);
+    // Its place on its page: the thumbnail with its module marked, linking to the page view.
+    expect(a).toMatch(/<figure class="mini-page">\s*<a href="\/epaper\/2026-11-20\/03\/">[\s\S]*<rect x="56" y="120" width="620" height="1368"\/>/);
     expect(a).toContain('<p class="subtitle">——访青屿街道党工委书记陆启明</p>');
     expect(a).toContain('<strong class="speaker">记者：</strong>');
     expect(a).toContain('<p class="section-label">作风能力提升</p>');
@@ -161,8 +200,8 @@ describe('web edition: safety', () => {
     expect(warns).toContainEqual(expect.stringContaining('dropped link with unsafe URL "javascript:alert(2)"'));
     for (const rel of (await listFiles(out)).filter((f) => f.endsWith('.html'))) {
       const page = await read(rel);
-      // The only scripts: JSON-LD, and the search page's script.
-      for (const m of page.matchAll(/<script([^>]*)>/g)) expect(m[1]).toMatch(/application\/ld\+json|src="\/epaper\/assets\/search\.[0-9a-f]{10}\.js"/);
+      // The only scripts: JSON-LD, the search page's script and the page view's zoom.
+      for (const m of page.matchAll(/<script([^>]*)>/g)) expect(m[1]).toMatch(/application\/ld\+json|src="\/epaper\/assets\/(search|page)\.[0-9a-f]{10}\.js"( defer)?/);
       expect(page).not.toMatch(/\son[a-z]+=/i);
     }
   });
