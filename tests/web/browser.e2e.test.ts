@@ -5,6 +5,7 @@
  * and 1280 px go to test-output/.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -60,7 +61,7 @@ async function openTab(width = 1280): Promise<{ page: Page; problems: string[] }
 describe('e-paper in the browser (served under /epaper/)', () => {
   it('issue, page and article views load with no console error', async () => {
     const { page, problems } = await openTab();
-    for (const rel of ['', '2026-11-20/', '2026-11-20/01/', '2026-11-20/03/', '2026-11-20/03/a1/', '2026-11-20/02/a1/', '2026-11-19/01/', '2026-11-20/01/a2/']) {
+    for (const rel of ['', '2026-11-20/', '2026-11-20/01/', '2026-11-20/03/', '2026-11-20/03/a1/', '2026-11-20/02/a1/', '2026-11-19/01/', '2026-11-20/01/a2/', 'archive/', 'feed/', 'search/']) {
       const res = await page.goto(root + rel, { waitUntil: 'networkidle0' });
       expect(res?.status(), rel).toBe(200);
       expect(await page.$$eval('h1', (h) => h.length), rel).toBe(1);
@@ -197,6 +198,8 @@ describe('e-paper in the browser (served under /epaper/)', () => {
   it('screenshots at 375 and 1280 px; no horizontal scrolling on a phone', async () => {
     const views: Array<[string, string]> = [
       ['home', ''],
+      ['archive', 'archive/'],
+      ['subscribe', 'feed/'],
       ['issue', '2026-11-20/'],
       ['page', '2026-11-20/01/'],
       ['page-text', '2026-11-19/01/'],
@@ -215,6 +218,124 @@ describe('e-paper in the browser (served under /epaper/)', () => {
       await page.close();
       expect(problems).toEqual([]);
     }
+  });
+
+  it('zoom: +/− buttons and keys enlarge the page image with its hot areas, which still open their articles', async () => {
+    const { page, problems } = await openTab(375);
+    await page.goto(root + '2026-11-20/01/', { waitUntil: 'networkidle0' });
+    await page.waitForSelector('.zoom-controls:not([hidden])');
+    const width = () => page.$eval('.page-image', (el) => el.getBoundingClientRect().width);
+    const w1 = await width();
+    const rect1 = await page.$eval('svg.hot-areas a[href$="/01/a2/"] rect', (r) => r.getBoundingClientRect().width);
+    await page.click('[data-zoom="in"]');
+    // (A scroll bar may take a few pixels of the frame once it scrolls.)
+    expect((await width()) / w1).toBeCloseTo(2, 1);
+    await page.keyboard.press('+');
+    expect((await width()) / w1).toBeCloseTo(3, 1);
+    expect(await page.$eval('.zoom-controls output', (o) => o.textContent)).toBe('300%');
+    expect(await page.$eval('[data-zoom="in"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    // The hot area grew with the image; the frame scrolls (pans) instead of the page.
+    const area = await page.$('svg.hot-areas a[href$="/01/a2/"] rect');
+    expect((await area!.boundingBox())!.width / rect1).toBeCloseTo(3, 1);
+    expect(await page.$eval('.page-zoom', (f) => f.scrollWidth > f.clientWidth)).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    // The browser picks a wider copy for the zoomed image.
+    await page.waitForFunction(() => (document.querySelector('.page-image img') as HTMLImageElement).currentSrc.match(/page\.[0-9a-f]{10}\.(avif|webp)$/) !== null, { timeout: 5000 });
+    await page.screenshot({ path: path.join(SHOTS, 'web-zoom-375.png') });
+    await area!.scrollIntoView();
+    const box = (await area!.boundingBox())!;
+    const at = { x: Math.max(box.x, 0) + 40, y: Math.max(box.y, 0) + 40 };
+    // The point is on this hot area's rectangle, inside the visible part of the frame.
+    expect(await page.evaluate((p) => document.elementFromPoint(p.x, p.y)?.closest('a')?.getAttribute('href'), at)).toBe(BASE + '2026-11-20/01/a2/');
+    await Promise.all([page.waitForNavigation(), page.mouse.click(at.x, at.y)]);
+    expect(page.url()).toBe(root + '2026-11-20/01/a2/');
+    await page.goBack({ waitUntil: 'networkidle0' });
+    await page.keyboard.press('-');
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('date picker: the month of the issue, only days with an issue are links; 上一期 / 下一期 on every view', async () => {
+    const { page, problems } = await openTab(375);
+    await page.goto(root + '2026-11-20/03/a1/', { waitUntil: 'networkidle0' });
+    expect(await page.$eval('.date-picker', (d) => (d as HTMLDetailsElement).open)).toBe(false);
+    await page.click('.date-picker summary');
+    const days = await page.$$eval('.date-picker td', (tds) => tds.map((td) => ({ text: td.textContent, link: !!td.querySelector('a') })).filter((d) => d.text));
+    expect(days).toHaveLength(30);
+    expect(days.filter((d) => d.link).map((d) => d.text)).toEqual(['19', '20']);
+    const link = await page.$('.date-picker a[aria-label^="2026年11月19日"]');
+    expect(await link!.isIntersectingViewport()).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, 'web-datepicker-375.png') });
+    await Promise.all([page.waitForNavigation(), link!.click()]);
+    expect(page.url()).toBe(root + '2026-11-19/');
+    await Promise.all([page.waitForNavigation(), page.click('.issue-bar a[rel="next"]')]);
+    expect(page.url()).toBe(root + '2026-11-20/');
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('keyboard focus is visible everywhere: focused and unfocused screenshots differ', async () => {
+    const { page, problems } = await openTab(1280);
+    const targets: Array<[string, string]> = [
+      ['2026-11-20/01/', '.masthead .site-nav a'],
+      ['2026-11-20/01/', '.paper-name'],
+      ['2026-11-20/01/', '.issue-bar a[rel="prev"]'],
+      ['2026-11-20/01/', '.date-picker summary'],
+      ['2026-11-20/01/', '.page-list a'],
+      ['2026-11-20/01/', '.pager a'],
+      ['2026-11-20/01/', 'svg.hot-areas a'],
+      ['2026-11-20/01/', '.title-nav a'],
+      ['2026-11-20/01/', '[data-zoom="in"]'],
+      ['2026-11-20/03/a1/', '.mini-page a'],
+      ['search/', '#search-q'],
+    ];
+    const { default: sharp } = await import('sharp');
+    for (const [rel, selector] of targets) {
+      if (page.url() !== root + rel) await page.goto(root + rel, { waitUntil: 'networkidle0' });
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      const el = (await page.$(selector))!;
+      await el.scrollIntoView();
+      const box = (await el.boundingBox())!;
+      // boundingBox is in viewport coordinates, a clip in the document's.
+      const scroll = await page.evaluate(() => ({ x: window.scrollX, y: window.scrollY }));
+      const clip = { x: Math.max(0, box.x + scroll.x - 8), y: Math.max(0, box.y + scroll.y - 8), width: box.width + 16, height: box.height + 16 };
+      const before = await page.screenshot({ clip });
+      // Focus as a keyboard user does: Tab until the element has focus.
+      await page.keyboard.press('Tab');
+      await el.evaluate((e) => (e as HTMLElement).focus());
+      expect(await el.evaluate((e) => e.matches(':focus-visible')), selector).toBe(true);
+      const after = await page.screenshot({ clip });
+      const [a, b] = await Promise.all([before, after].map((png) => sharp(png).raw().toBuffer()));
+      let changed = 0;
+      for (let i = 0; i < Math.min(a.length, b.length); i += 3) if (Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]) > 60) changed++;
+      // A ring around the element: at least its perimeter's worth of pixels change.
+      expect(changed, `${selector} on ${rel}`).toBeGreaterThan(box.width + box.height);
+      if (selector === '.masthead .site-nav a') await page.screenshot({ path: path.join(SHOTS, 'web-focus-masthead-1280.png'), clip: { x: 0, y: 0, width: 1280, height: 120 } });
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('axe-core: no violations on any view type at 375 and 1280 px', async () => {
+    const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+    const views = ['', '2026-11-20/', '2026-11-20/01/', '2026-11-19/01/', '2026-11-20/03/a1/', '2026-11-20/02/a1/', 'archive/', 'feed/', 'search/?q=' + encodeURIComponent('城市更新'), 'no/such/page/'];
+    const found: string[] = [];
+    for (const width of [375, 1280]) {
+      const { page } = await openTab(width);
+      for (const rel of views) {
+        await page.goto(root + rel, { waitUntil: 'networkidle0' });
+        if (rel.startsWith('search/')) await page.waitForSelector('.hit-excerpt mark');
+        if (rel === '2026-11-20/01/') await page.click('.date-picker summary'); // the open calendar too
+        await page.addScriptTag({ path: axePath });
+        const result = await page.evaluate(async () => {
+          const r = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run();
+          return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+        });
+        for (const v of result) found.push(`${width}px /${rel} ${v}`);
+      }
+      await page.close();
+    }
+    expect(found).toEqual([]);
   });
 
   /**
