@@ -3,7 +3,8 @@
  * system CJK font (the stacks in styles/web.css) download none; a device without one
  * (many Android phones: their CJK font has no name a page can ask for) downloads only
  * the slices holding characters of the view it opens, each slice subset by harfbuzz
- * (`subset-font`) to the site's characters. The faces go inline into the stylesheet with
+ * (`subset-font`, harfbuzz in wasm) to the site's characters and packed as WOFF2 by
+ * src/web/woff2.ts. The faces go inline into the stylesheet with
  * `font-display: swap`: no extra stylesheet in <head>, no text waiting for a font.
  *
  * Sources: the fontsource packages (Google's unicode-range slices of Noto Serif SC 400
@@ -18,9 +19,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { toString } from 'mdast-util-to-string';
 import type { SiteModel } from './model.js';
+import { sfntToWoff2 } from './woff2.js';
 
 const require = createRequire(import.meta.url);
-type SubsetFont = (font: Buffer, text: string, options: { targetFormat: 'woff2' }) => Promise<Buffer>;
+type SubsetFont = (font: Buffer, text: string, options: { targetFormat: 'sfnt' }) => Promise<Buffer>;
 
 export const FONT_FAMILY = 'Banmian';
 const FACES = [
@@ -113,7 +115,7 @@ export async function writeFonts(outDir: string, chars: Set<string>, previousOut
         data = await readFile(to);
       } else {
         if (!data) {
-          data = await subsetFont(await readFile(path.join(dir, 'files', file)), text, { targetFormat: 'woff2' });
+          data = sfntToWoff2(await subsetFont(await readFile(path.join(dir, 'files', file)), text, { targetFormat: 'sfnt' }));
           subset++;
         }
         await writeFile(to, data);

@@ -97,8 +97,21 @@ function issueNavView(rc: RenderContext, issue: IssueRef) {
   };
 }
 
-/** A month's calendar: weeks of days, a day with an issue links to it. */
+/** Calendars by render context and month (every view of a month shows the same one). */
+const calendars = new WeakMap<RenderContext, Map<string, ReturnType<typeof buildMonthCalendar>>>();
+
+/** A month's calendar: weeks of days, a day with an issue links to it; `current` is marked. */
 function monthCalendar(rc: RenderContext, key: string, current?: IssueRef) {
+  let byMonth = calendars.get(rc);
+  if (!byMonth) calendars.set(rc, (byMonth = new Map()));
+  let month = byMonth.get(key);
+  if (!month) byMonth.set(key, (month = buildMonthCalendar(rc, key)));
+  if (!current) return month;
+  const url = rc.urls.href(current.url);
+  return { ...month, weeks: month.weeks.map((w) => (w.days.some((d) => d.url === url) ? { days: w.days.map((d) => (d.url === url ? { ...d, current: true } : d)) } : w)) };
+}
+
+function buildMonthCalendar(rc: RenderContext, key: string) {
   const [y, m] = key.split('-').map(Number);
   const days = new Map<number, IssueRef>();
   for (const issue of rc.model.issues) {
@@ -112,7 +125,7 @@ function monthCalendar(rc: RenderContext, key: string, current?: IssueRef) {
   for (let i = 0; i < first; i++) cells.push({ day: null, url: null, label: '', current: false });
   for (let d = 1; d <= count; d++) {
     const issue = days.get(d);
-    cells.push({ day: d, url: issue ? rc.urls.href(issue.url) : null, label: issue ? `${issue.dateText} 第${issue.issue.number}期` : '', current: !!current && issue === current });
+    cells.push({ day: d, url: issue ? rc.urls.href(issue.url) : null, label: issue ? `${issue.dateText} 第${issue.issue.number}期` : '', current: false });
   }
   while (cells.length % 7) cells.push({ day: null, url: null, label: '', current: false });
   const weeks = [];

@@ -42,6 +42,8 @@ export interface SearchIndexResult {
   tokenised: number;
   shards: number;
   bytes: number;
+  /** Bytes of manifest.json, which every search loads first. */
+  manifestBytes: number;
   ms: number;
 }
 
@@ -99,8 +101,30 @@ export function gramShard(gram: string, shards: number): number {
   return h % shards;
 }
 
-/** Tokenised issues by source content hash (a dev server's rebuilds tokenise only what changed). */
-const tokenCache = new Map<string, { source: SearchSource; grams: Set<string>[] }>();
+/**
+ * Tokenised issues by source content hash (a dev server's rebuilds tokenise only what
+ * changed): the issue's documents without their text, and gram → its documents (indices
+ * within the issue) — a few thousand map entries an issue instead of a set per article.
+ */
+interface TokenisedIssue {
+  id: string;
+  date: string;
+  docs: Array<Omit<SearchSource['docs'][number], 'text'>>;
+  postings: Map<string, number[]>;
+}
+const tokenCache = new Map<string, TokenisedIssue>();
+
+function tokenise(source: SearchSource): TokenisedIssue {
+  const postings = new Map<string, number[]>();
+  source.docs.forEach((d, i) => {
+    for (const g of searchGrams(d.title + '\n' + d.text)) {
+      const list = postings.get(g);
+      if (list) list.push(i);
+      else postings.set(g, [i]);
+    }
+  });
+  return { id: source.id, date: source.date, docs: source.docs.map(({ text: _text, ...rest }) => rest), postings };
+}
 
 /**
  * Builds the index from the sources in `outDir` and writes it to `<indexDir>/search-index`
@@ -110,41 +134,43 @@ export async function buildSearchIndex(outDir: string, indexDir = outDir): Promi
   const started = performance.now();
   const sourceDir = path.join(outDir, SEARCH_SOURCE_DIR);
   const files = existsSync(sourceDir) ? (await readdir(sourceDir)).filter((f) => f.endsWith('.json')).sort() : [];
-  const issues: Array<{ source: SearchSource; grams: Set<string>[] }> = [];
+  const issues: TokenisedIssue[] = [];
   let tokenised = 0;
   for (const file of files) {
     const raw = await readFile(path.join(sourceDir, file), 'utf8');
     const hash = createHash('sha256').update(raw).digest('hex');
     let entry = tokenCache.get(hash);
     if (!entry) {
-      const source = JSON.parse(raw) as SearchSource;
-      entry = { source, grams: source.docs.map((d) => searchGrams(d.title + '\n' + d.text)) };
+      entry = tokenise(JSON.parse(raw) as SearchSource);
       tokenCache.set(hash, entry);
       tokenised++;
     }
     issues.push(entry);
   }
   // Oldest first: document numbers grow with time, so a date sort is a number sort.
-  issues.sort((a, b) => (a.source.date === b.source.date ? (a.source.id < b.source.id ? -1 : 1) : a.source.date < b.source.date ? -1 : 1));
+  issues.sort((a, b) => (a.date === b.date ? (a.id < b.id ? -1 : 1) : a.date < b.date ? -1 : 1));
+  // Drop cache entries of sources that are gone (an edited issue's previous version).
+  const live = new Set(issues);
+  for (const [hash, entry] of tokenCache) if (!live.has(entry)) tokenCache.delete(hash);
 
   const pageNames: string[] = [];
   const nameIndex = new Map<string, number>();
   const docs: Array<[number, number, number, string, string]> = [];
   const postings = new Map<string, number[]>();
-  issues.forEach(({ source, grams }, issueIdx) => {
-    source.docs.forEach((doc, i) => {
+  issues.forEach((issue, issueIdx) => {
+    const first = docs.length;
+    for (const doc of issue.docs) {
       if (!nameIndex.has(doc.name)) {
         nameIndex.set(doc.name, pageNames.length);
         pageNames.push(doc.name);
       }
-      const id = docs.length;
       docs.push([issueIdx, doc.page, nameIndex.get(doc.name)!, doc.url, doc.title]);
-      for (const g of grams[i]) {
-        const list = postings.get(g);
-        if (list) list.push(id);
-        else postings.set(g, [id]);
-      }
-    });
+    }
+    for (const [g, locals] of issue.postings) {
+      let list = postings.get(g);
+      if (!list) postings.set(g, (list = []));
+      for (const i of locals) list.push(first + i);
+    }
   });
 
   // Shard count: a power of two that keeps a shard near 32 KB (≈ 3 bytes a posting).
@@ -171,14 +197,14 @@ export async function buildSearchIndex(outDir: string, indexDir = outDir): Promi
   const manifest = JSON.stringify({
     version: 1,
     shards: shardFiles,
-    issues: issues.map(({ source }) => [source.id, source.date]),
+    issues: issues.map((i) => [i.id, i.date]),
     pageNames,
     // [issue index, page number, page name index, site-relative URL, headline]
     docs,
   });
   await writeFile(path.join(target, 'manifest.json'), manifest);
   bytes += Buffer.byteLength(manifest);
-  return { pages: files.length, indexed: docs.length, tokenised, shards, bytes, ms: performance.now() - started };
+  return { pages: files.length, indexed: docs.length, tokenised, shards, bytes, manifestBytes: Buffer.byteLength(manifest), ms: performance.now() - started };
 }
 
 /** Ascending document numbers as base-36 gaps: `3,1,a` = 3, 4, 14. */

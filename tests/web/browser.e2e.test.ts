@@ -338,6 +338,33 @@ describe('e-paper in the browser (served under /epaper/)', () => {
     expect(found).toEqual([]);
   });
 
+  it('print: a page view is its page image on one A4 sheet; an article prints as text without navigation', async () => {
+    const { page, problems } = await openTab(1280);
+    const sheets = (pdf: Uint8Array) => (Buffer.from(pdf).toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    await page.goto(root + '2026-11-20/01/', { waitUntil: 'networkidle0' });
+    expect(sheets(await page.pdf({ format: 'A4', printBackground: true }))).toBe(1);
+    await page.emulateMediaType('print');
+    const shown = await page.evaluate(() =>
+      ['.masthead', '.issue-bar', '.sidebar', '.pager', '.zoom-controls', '.title-nav', '.page-image img'].map((sel) => {
+        const el = document.querySelector(sel);
+        return `${sel} ${el && getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().height > 0 ? 'shown' : 'hidden'}`;
+      }),
+    );
+    expect(shown).toEqual(['.masthead hidden', '.issue-bar hidden', '.sidebar hidden', '.pager hidden', '.zoom-controls hidden', '.title-nav hidden', '.page-image img shown']);
+    await page.emulateMediaType('screen');
+    await page.goto(root + '2026-11-20/03/a1/', { waitUntil: 'networkidle0' });
+    await page.emulateMediaType('print');
+    const article = await page.evaluate(() =>
+      ['.issue-bar', '.sidebar', '.article-nav', '.title-nav', '.mini-page', '.article-body'].map((sel) => {
+        const el = document.querySelector(sel);
+        return `${sel} ${el && getComputedStyle(el).display !== 'none' ? 'shown' : 'hidden'}`;
+      }),
+    );
+    expect(article).toEqual(['.issue-bar hidden', '.sidebar hidden', '.article-nav hidden', '.title-nav hidden', '.mini-page hidden', '.article-body shown']);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
   /**
    * A first visit in a fresh profile (empty cache); bytes as served (the test server does
    * not compress). `fonts`: 'system' leaves the page as built (whatever CJK fonts this
