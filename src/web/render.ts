@@ -108,7 +108,7 @@ function monthCalendar(rc: RenderContext, key: string, current?: IssueRef) {
   if (!month) byMonth.set(key, (month = buildMonthCalendar(rc, key)));
   if (!current) return month;
   const url = rc.urls.href(current.url);
-  return { ...month, weeks: month.weeks.map((w) => (w.days.some((d) => d.url === url) ? { days: w.days.map((d) => (d.url === url ? { ...d, current: true } : d)) } : w)) };
+  return { ...month, key: `${month.key}|${url}`, weeks: month.weeks.map((w) => (w.days.some((d) => d.url === url) ? { days: w.days.map((d) => (d.url === url ? { ...d, current: true } : d)) } : w)) };
 }
 
 function buildMonthCalendar(rc: RenderContext, key: string) {
@@ -130,7 +130,9 @@ function buildMonthCalendar(rc: RenderContext, key: string) {
   while (cells.length % 7) cells.push({ day: null, url: null, label: '', current: false });
   const weeks = [];
   for (let i = 0; i < cells.length; i += 7) weeks.push({ days: cells.slice(i, i + 7) });
-  return { id: `m-${key}`, year: y, label: `${y}年${m}月`, weeks, count: days.size };
+  // Everything the calendar shows, for the templates' block cache.
+  const signature = `${rc.urls.basePath}${key}:${cells.map((c) => (c.url ? `${c.day}=${c.url}=${c.label}` : '')).join(',')}`;
+  return { id: `m-${key}`, year: y, label: `${y}年${m}月`, weeks, count: days.size, key: signature };
 }
 
 function imageView(rc: RenderContext, img: ImageRef | undefined) {
