@@ -29,19 +29,29 @@ export interface StyleResult {
   fontsSubset: number;
 }
 
+/** The stylesheet is written at once; the font slice files may still be being cut. */
+export interface StyleJob {
+  css: string;
+  cssBytes: number;
+  /** Resolves with the whole result when the font files are written. */
+  done: Promise<StyleResult>;
+}
+
 /**
  * Writes `assets/web.<hash>.css`: styles/web.css followed by the @font-face rules of the
  * self-hosted fallback slices (src/web/fonts.ts), when `chars` is given.
  */
-export async function writeStyles(root: string, outDir: string, opts: { chars: Set<string> | null; previousOutDir?: string }): Promise<StyleResult> {
+export async function writeStyles(root: string, outDir: string, opts: { chars: Set<string> | null; previousOutDir?: string }): Promise<StyleJob> {
   const base = await readFile(path.join(root, 'styles', 'web.css'), 'utf8');
   await mkdir(path.join(outDir, 'assets'), { recursive: true });
-  const fonts = opts.chars ? await writeFonts(outDir, opts.chars, opts.previousOutDir) : { css: '', files: 0, bytes: 0, subset: 0 };
+  const fonts = opts.chars ? await writeFonts(outDir, opts.chars, opts.previousOutDir) : { css: '', done: Promise.resolve({ files: 0, bytes: 0, subset: 0 }) };
   const css = fonts.css ? `${base}\n/* Self-hosted fallback faces, subset to the site's characters (src/web/fonts.ts) */\n${fonts.css}` : base;
   const hash = createHash('sha256').update(css).digest('hex').slice(0, 10);
   const cssName = `web.${hash}.css`;
   await writeFile(path.join(outDir, 'assets', cssName), css);
-  return { css: routes.asset(cssName), cssBytes: Buffer.byteLength(css), fontFiles: fonts.files, fontBytes: fonts.bytes, fontsSubset: fonts.subset };
+  const ref = routes.asset(cssName);
+  const cssBytes = Buffer.byteLength(css);
+  return { css: ref, cssBytes, done: fonts.done.then((f) => ({ css: ref, cssBytes, fontFiles: f.files, fontBytes: f.bytes, fontsSubset: f.subset })) };
 }
 
 const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="4" fill="#c41e24"/><rect x="7" y="8" width="18" height="3" fill="#fff"/><rect x="7" y="14" width="8" height="10" fill="#fff"/><rect x="17" y="14" width="8" height="2" fill="#fff"/><rect x="17" y="18" width="8" height="2" fill="#fff"/><rect x="17" y="22" width="8" height="2" fill="#fff"/></svg>\n`;

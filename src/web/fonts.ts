@@ -17,12 +17,13 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { toString } from 'mdast-util-to-string';
 import type { SiteModel } from './model.js';
+import { BanmianError } from '../errors.js';
 import { sfntToWoff2 } from './woff2.js';
 
 const require = createRequire(import.meta.url);
-type SubsetFont = (font: Buffer, text: string, options: { targetFormat: 'sfnt' }) => Promise<Buffer>;
 
 export const FONT_FAMILY = 'Banmian';
 const FACES = [
@@ -32,15 +33,6 @@ const FACES = [
 
 /** Characters the self-hosted faces carry: CJK ideographs, punctuation, full-width forms (Latin comes from the system). */
 const CJK = /[\u2E80-\u2FDF\u3000-\u303F\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF\u{20000}-\u{2FA1F}]/u;
-
-export interface FontResult {
-  /** @font-face rules (empty without the font packages). */
-  css: string;
-  files: number;
-  bytes: number;
-  /** Slices subset in this call (the rest were reused). */
-  subset: number;
-}
 
 /** Every CJK character a reader can see on the site: the text of every page, generated labels and the templates. */
 export async function siteCharacters(model: SiteModel, templatesDir: string, extra: string[]): Promise<Set<string>> {
@@ -72,23 +64,28 @@ async function listTemplates(dir: string): Promise<string[]> {
 
 const subsetCache = new Map<string, Buffer>();
 
+export interface FontJob {
+  /** The @font-face rules, known before any slice is cut (names come from hashes). */
+  css: string;
+  /** Resolves when every slice file is written. */
+  done: Promise<{ files: number; bytes: number; subset: number }>;
+}
+
 /**
- * Writes the subset slices into `<outDir>/assets/fonts/` and returns their @font-face
- * rules (URLs relative to `assets/`).
+ * Starts writing the subset slices into `<outDir>/assets/fonts/` and returns their
+ * @font-face rules (URLs relative to `assets/`) at once: slices not made before (this
+ * process, the previous build) are cut by a worker thread while the caller renders.
  */
-export async function writeFonts(outDir: string, chars: Set<string>, previousOutDir?: string): Promise<FontResult> {
-  let subsetFont: SubsetFont;
+export async function writeFonts(outDir: string, chars: Set<string>, previousOutDir?: string): Promise<FontJob> {
   try {
-    subsetFont = require('subset-font') as SubsetFont;
+    require.resolve('subset-font');
   } catch {
-    return { css: '', files: 0, bytes: 0, subset: 0 };
+    return { css: '', done: Promise.resolve({ files: 0, bytes: 0, subset: 0 }) };
   }
   await mkdir(path.join(outDir, 'assets', 'fonts'), { recursive: true });
   const codes = [...chars].map((c) => c.codePointAt(0)!).sort((a, b) => a - b);
   let css = '';
-  let files = 0;
-  let bytes = 0;
-  let subset = 0;
+  const slices: Array<{ name: string; source: string; text: string }> = [];
   for (const face of FACES) {
     let dir: string;
     try {
@@ -107,26 +104,61 @@ export async function writeFonts(outDir: string, chars: Set<string>, previousOut
       const text = String.fromCodePoint(...used);
       const hash = createHash('sha256').update(file).update('\0').update(text).digest('hex').slice(0, 10);
       const name = `${face.tag}-${file.replace(/^.*-(\d+)-\d+-normal\.woff2$/, '$1')}.${hash}.woff2`;
-      const to = path.join(outDir, 'assets', 'fonts', name);
-      const previous = previousOutDir ? path.join(previousOutDir, 'assets', 'fonts', name) : undefined;
-      let data = subsetCache.get(name);
-      if (!data && previous && existsSync(previous)) {
-        await copyFile(previous, to);
-        data = await readFile(to);
-      } else {
-        if (!data) {
-          data = sfntToWoff2(await subsetFont(await readFile(path.join(dir, 'files', file)), text, { targetFormat: 'sfnt' }));
-          subset++;
-        }
-        await writeFile(to, data);
-      }
-      subsetCache.set(name, data);
-      files++;
-      bytes += data.length;
+      slices.push({ name, source: path.join(dir, 'files', file), text });
       css += `@font-face{font-family:"${FONT_FAMILY}";font-style:normal;font-weight:${face.weight};font-display:swap;src:url(fonts/${name}) format("woff2");unicode-range:${formatUnicodeRange(used)}}\n`;
     }
   }
-  return { css, files, bytes, subset };
+  return { css, done: writeSlices(outDir, slices, previousOutDir) };
+}
+
+async function writeSlices(outDir: string, slices: Array<{ name: string; source: string; text: string }>, previousOutDir?: string) {
+  let bytes = 0;
+  let subset = 0;
+  const toCut: typeof slices = [];
+  for (const slice of slices) {
+    const to = path.join(outDir, 'assets', 'fonts', slice.name);
+    const previous = previousOutDir ? path.join(previousOutDir, 'assets', 'fonts', slice.name) : undefined;
+    let data = subsetCache.get(slice.name);
+    if (!data && previous && existsSync(previous)) {
+      await copyFile(previous, to);
+      data = await readFile(to);
+      subsetCache.set(slice.name, data);
+    } else if (data) await writeFile(to, data);
+    if (data) bytes += data.length;
+    else toCut.push(slice);
+  }
+  if (toCut.length) {
+    const worker = new Worker(new URL('./font-worker.js', import.meta.url));
+    try {
+      const pending = new Map<number, { resolve(b: Buffer): void; reject(e: Error): void }>();
+      worker.on('message', (m: { id: number; data?: Uint8Array; error?: string }) => {
+        const p = pending.get(m.id);
+        pending.delete(m.id);
+        if (m.error || !m.data) p?.reject(new BanmianError(`font subset: ${m.error ?? 'no data'}`));
+        else p?.resolve(Buffer.from(m.data));
+      });
+      worker.on('error', (err) => {
+        for (const p of pending.values()) p.reject(err);
+        pending.clear();
+      });
+      await Promise.all(
+        toCut.map(async (slice, id) => {
+          const sfnt = await new Promise<Buffer>((resolve, reject) => {
+            pending.set(id, { resolve, reject });
+            worker.postMessage({ id, file: slice.source, text: slice.text });
+          });
+          const data = await sfntToWoff2(sfnt);
+          await writeFile(path.join(outDir, 'assets', 'fonts', slice.name), data);
+          subsetCache.set(slice.name, data);
+          bytes += data.length;
+          subset++;
+        }),
+      );
+    } finally {
+      await worker.terminate();
+    }
+  }
+  return { files: slices.length, bytes, subset };
 }
 
 /** `U+4e00-4e0f,U+4e20` → [[0x4e00, 0x4e0f], [0x4e20, 0x4e20]] */

@@ -96,16 +96,19 @@ export class WebSite {
       }
     };
     await mkdir(this.outDir, { recursive: true });
-    this.styles = await step('styles', async () =>
+    const styles = await step('styles', async () =>
       writeStyles(this.ctx.root, this.outDir, {
         chars: this.options.fonts ? await siteCharacters(this.model, this.templatesDir, Object.values(this.ctx.config.paper).filter((v): v is string => typeof v === 'string')) : null,
         previousOutDir: this.ctx.force ? undefined : this.ctx.previousOutDir,
       }),
     );
     const statics = await step('assets', () => writeStaticAssets(this.outDir));
-    this.assetRefs = { css: this.styles.css, ...statics };
+    this.assetRefs = { css: styles.css, ...statics };
+    styles.done.catch(() => undefined); // awaited below; a render failure must not leave it unhandled
     await step('images', () => this.prepareImages(this.model.issues));
     const outputs = await step('render+write', () => this.renderAndWrite());
+    // Font slices are cut by a worker thread while the pages render.
+    this.styles = await step('fonts (after render)', () => styles.done);
     const search = this.options.search ? await step('search', () => buildSearchIndex(this.outDir)) : undefined;
     if (search) this.ctx.log.info(`search index: ${search.indexed} article(s) indexed in ${Math.round(search.ms)} ms`);
     const counts = {

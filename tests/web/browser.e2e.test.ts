@@ -410,11 +410,12 @@ describe('e-paper in the browser (served under /epaper/)', () => {
     await new Promise((r) => setTimeout(r, 300));
     const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls);
     const headingWidth = await page.$eval('h1', (h) => h.getBoundingClientRect().width);
+    const faces = await page.evaluate(() => [...document.fonts].filter((f) => f.family.replace(/"/g, '') === 'Banmian').map((f) => f.status));
     await Promise.all(pending);
     await context.close();
     const total = Object.values(bytes).reduce((x, y) => x + y, 0);
     console.log(`${rel} first visit, fonts ${fonts}: ${total} bytes (${Object.entries(bytes).map(([k, v]) => `${k} ${v}`).join(', ')}), layout shift ${cls.toFixed(3)}`);
-    return { bytes, total, cls, headingWidth };
+    return { bytes, total, cls, headingWidth, faces };
   }
 
   it('first visit of an article and a page view: fonts under 300 KB without a named CJK font, none needed to render, layout shift ≤ 0.05', async () => {
@@ -424,6 +425,9 @@ describe('e-paper in the browser (served under /epaper/)', () => {
       expect(none.bytes.fonts ?? 0, rel).toBeGreaterThan(0);
       expect(none.bytes.fonts, rel).toBeLessThanOrEqual(300_000);
       expect(none.cls, rel).toBeLessThanOrEqual(0.05);
+      // The slices decode (our WOFF2 packing): loaded, none failed.
+      expect(none.faces.filter((f) => f === 'loaded').length, rel).toBeGreaterThan(0);
+      expect(none.faces.filter((f) => f === 'error'), rel).toEqual([]);
       const system = await firstVisit(rel, 'system');
       // With this machine's fonts: either none (a named CJK font is installed) or the same slices.
       expect(system.bytes.fonts ?? 0, rel).toBeLessThanOrEqual(300_000);
