@@ -3,7 +3,7 @@
  * watch the inputs, rebuild what changed, and reload open tabs.
  *
  * A change first gets a quick pass (HTML at once, the previous print pages kept), then
- * the search index is rebuilt and the print pages of what changed are re-laid-out in the
+ * the search index is merged again and the print pages of what changed are re-laid-out in the
  * background, and the tabs reload again. A broken edit keeps the last good output served
  * and shows the error in the terminal and as an overlay in the browser.
  *
@@ -198,8 +198,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     });
 
   /**
-   * Rebuilds the search index from the served HTML in the background: Pagefind writes a
-   * side folder, which then replaces `pagefind/` (so a search never reads half an
+   * Rebuilds the search index from the issues' search sources in the background into a
+   * side folder, which then replaces `search-index/` (so a search never reads half an
    * index). Several page updates in a row queue one rebuild.
    */
   let searchQueued = false;
@@ -212,11 +212,11 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       const outDir = path.resolve(opts.outDir);
       const side = await mkdtemp(path.join(path.dirname(outDir), '.banmian-dev-search-'));
       try {
-        const { buildSearchIndex } = await import('../web/search.js');
+        const { buildSearchIndex, SEARCH_INDEX_DIR } = await import('../web/search.js');
         const result = await buildSearchIndex(outDir, side);
-        const target = path.join(outDir, 'pagefind');
+        const target = path.join(outDir, SEARCH_INDEX_DIR);
         if (existsSync(target)) await rename(target, path.join(side, 'old'));
-        await rename(path.join(side, 'pagefind'), target);
+        await rename(path.join(side, SEARCH_INDEX_DIR), target);
         log.info(`search index rebuilt (${result.pages} page(s) read) in ${Math.round(performance.now() - t)} ms`);
       } finally {
         await rm(side, { recursive: true, force: true });

@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Issue } from '../ast/types.js';
@@ -15,121 +14,61 @@ import { BanmianError } from '../errors.js';
 import { checkImage, imageUse, MAX_IMAGE_PIXELS, rasterSvg } from '../images/check.js';
 import type { IssueLayout } from '../layout/types.js';
 import type { ImageRef } from './render.js';
+import { writeFonts } from './fonts.js';
 import { routes } from './urls.js';
 
-const require = createRequire(import.meta.url);
 
 /** Widest figure image the web edition serves (px). */
 export const MAX_IMAGE_WIDTH = 1200;
 
-/**
- * Font subsets from the fontsource packages (Google Fonts' unicode-range slices): a
- * browser downloads a slice only for characters no earlier font in the stack covers,
- * so a reader with system CJK fonts downloads nothing.
- */
-const FONTS = [
-  { pkg: '@fontsource/noto-serif-sc', weight: 400, family: 'Banmian' },
-  { pkg: '@fontsource/noto-sans-sc', weight: 700, family: 'Banmian' },
-];
-// One family, two faces: regular is Noto Serif SC, bold is Noto Sans SC. With a bold-only
-// sans family a browser draws all regular sans text (navigation, bylines, captions) bold;
-// this way regular text is Song and bold text (headlines) Hei, the classic newspaper
-// pairing, and no third font is downloaded.
-
 export interface StyleResult {
   /** Site-relative path of the stylesheet (its name carries a content hash). */
   css: string;
-  /** Site-relative path of the font-face stylesheet, when fonts are self-hosted. */
-  fontsCss: string | null;
   cssBytes: number;
-  fontsCssBytes: number;
   fontFiles: number;
   fontBytes: number;
+  /** Font slices subset by this build (the others were reused). */
+  fontsSubset: number;
+}
+
+/** The stylesheet is written at once; the font slice files may still be being cut. */
+export interface StyleJob {
+  css: string;
+  cssBytes: number;
+  /** Resolves with the whole result when the font files are written. */
+  done: Promise<StyleResult>;
 }
 
 /**
- * Writes `assets/web.<hash>.css` (styles/web.css) and, with fonts, `assets/fonts.css`
- * (the font faces; it never changes, so it stays cached across style edits) and the
- * font files.
+ * Writes `assets/web.<hash>.css`: styles/web.css followed by the @font-face rules of the
+ * self-hosted fallback slices (src/web/fonts.ts), when `chars` is given.
  */
-export async function writeStyles(root: string, outDir: string, opts: { fonts: boolean }): Promise<StyleResult> {
-  const css = await readFile(path.join(root, 'styles', 'web.css'), 'utf8');
+export async function writeStyles(root: string, outDir: string, opts: { chars: Set<string> | null; previousOutDir?: string }): Promise<StyleJob> {
+  const base = await readFile(path.join(root, 'styles', 'web.css'), 'utf8');
   await mkdir(path.join(outDir, 'assets'), { recursive: true });
+  const fonts = opts.chars ? await writeFonts(outDir, opts.chars, opts.previousOutDir) : { css: '', done: Promise.resolve({ files: 0, bytes: 0, subset: 0 }) };
+  const css = fonts.css ? `${base}\n/* Self-hosted fallback faces, subset to the site's characters (src/web/fonts.ts) */\n${fonts.css}` : base;
   const hash = createHash('sha256').update(css).digest('hex').slice(0, 10);
   const cssName = `web.${hash}.css`;
   await writeFile(path.join(outDir, 'assets', cssName), css);
-  let faces = '';
-  let fontFiles = 0;
-  let fontBytes = 0;
-  if (opts.fonts) {
-    await mkdir(path.join(outDir, 'assets', 'fonts'), { recursive: true });
-    for (const font of FONTS) {
-      let dir: string;
-      try {
-        dir = path.dirname(require.resolve(`${font.pkg}/package.json`));
-      } catch {
-        continue; // the package is optional: the system font stack still works
-      }
-      const source = await readFile(path.join(dir, `${font.weight}.css`), 'utf8');
-      for (const block of source.match(/@font-face\s*{[^}]*}/g) ?? []) {
-        const file = /url\(\.\/files\/([^)]+\.woff2)\)/.exec(block)?.[1];
-        const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];
-        if (!file || !range) continue;
-        const from = path.join(dir, 'files', file);
-        await linkOrCopy(from, path.join(outDir, 'assets', 'fonts', file));
-        fontFiles++;
-        fontBytes += (await stat(from)).size;
-        faces += `@font-face{font-family:"${font.family}";font-style:normal;font-weight:${font.weight};font-display:swap;src:url(fonts/${file}) format("woff2");unicode-range:${range.trim()}}\n`;
-      }
-    }
-  }
-  if (faces) await writeFile(path.join(outDir, 'assets', 'fonts.css'), faces);
-  return {
-    css: routes.asset(cssName),
-    // Same name across builds (it rarely changes); the query makes a changed one load anew.
-    fontsCss: faces ? `${routes.asset('fonts.css')}?v=${createHash('sha256').update(faces).digest('hex').slice(0, 10)}` : null,
-    cssBytes: Buffer.byteLength(css),
-    fontsCssBytes: Buffer.byteLength(faces),
-    fontFiles,
-    fontBytes,
-  };
-}
-
-/** Font files never change: a hard link is enough (a copy across file systems). */
-async function linkOrCopy(from: string, to: string): Promise<void> {
-  await rm(to, { force: true });
-  try {
-    await link(from, to);
-  } catch {
-    await copyFile(from, to);
-  }
+  const ref = routes.asset(cssName);
+  const cssBytes = Buffer.byteLength(css);
+  return { css: ref, cssBytes, done: fonts.done.then((f) => ({ css: ref, cssBytes, fontFiles: f.files, fontBytes: f.bytes, fontsSubset: f.subset })) };
 }
 
 const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="4" fill="#c41e24"/><rect x="7" y="8" width="18" height="3" fill="#fff"/><rect x="7" y="14" width="8" height="10" fill="#fff"/><rect x="17" y="14" width="8" height="2" fill="#fff"/><rect x="17" y="18" width="8" height="2" fill="#fff"/><rect x="17" y="22" width="8" height="2" fill="#fff"/></svg>\n`;
 
-/** Starts Pagefind's UI on the search page (the only script of the site). */
-const SEARCH_SCRIPT = `// Pagefind UI for /search/: the bundle and base path come from the page.
-window.addEventListener('DOMContentLoaded', function () {
-  var el = document.getElementById('search');
-  if (!el || typeof PagefindUI === 'undefined') return;
-  var ui = new PagefindUI({
-    element: '#search',
-    bundlePath: el.getAttribute('data-bundle'),
-    baseUrl: el.getAttribute('data-base-url'),
-    showImages: false,
-    showSubResults: true,
-    autofocus: true
-  });
-  var q = new URLSearchParams(location.search).get('q');
-  if (q) ui.triggerSearch(q);
-});
-`;
-
-export async function writeStaticAssets(outDir: string): Promise<{ icon: string; searchScript: string }> {
+/** The icon and the two scripts (search page, page view zoom), named by content hash. */
+export async function writeStaticAssets(outDir: string): Promise<{ icon: string; searchScript: string; pageScript: string }> {
   await mkdir(path.join(outDir, 'assets'), { recursive: true });
   await writeFile(path.join(outDir, 'assets', 'icon.svg'), ICON);
-  await writeFile(path.join(outDir, 'assets', 'search.js'), SEARCH_SCRIPT);
-  return { icon: routes.asset('icon.svg'), searchScript: routes.asset('search.js') };
+  const script = async (source: string, stem: string) => {
+    const code = await readFile(path.join(import.meta.dirname, source), 'utf8');
+    const name = `${stem}.${createHash('sha256').update(code).digest('hex').slice(0, 10)}.js`;
+    await writeFile(path.join(outDir, 'assets', name), code);
+    return routes.asset(name);
+  };
+  return { icon: routes.asset('icon.svg'), searchScript: await script('search-client.js', 'search'), pageScript: await script('page-client.js', 'page') };
 }
 
 // ---------------------------------------------------------------------------
@@ -223,6 +162,9 @@ export interface PageImages {
   thumb?: ImageRef;
 }
 
+/** Widths (px) of the page image's responsive copies: phone, tablet, desktop; the PNG's own width caps them (zoom uses the largest). */
+export const PAGE_IMAGE_WIDTHS = [375, 768, 1280];
+
 export async function pageImages(issueId: string, layout: IssueLayout, outDir: string, previousOutDir?: string): Promise<Map<number, PageImages>> {
   const out = new Map<number, PageImages>();
   for (const page of layout.pages) {
@@ -230,7 +172,7 @@ export async function pageImages(issueId: string, layout: IssueLayout, outDir: s
     for (const [key, file] of [['image', page.image], ['thumb', page.thumb]] as const) {
       const rel = routes.issueFile(issueId, file);
       try {
-        entry[key] = await webImage(rel, outDir, previousOutDir);
+        entry[key] = await webImage(rel, outDir, previousOutDir, key === 'image' ? PAGE_IMAGE_WIDTHS : []);
       } catch {
         // Missing or unreadable image: the templates fall back (text label, no <source>).
       }
@@ -240,31 +182,44 @@ export async function pageImages(issueId: string, layout: IssueLayout, outDir: s
   return out;
 }
 
-/** PNG content hash → its WebP bytes' sizes (a dev server's rebuilds encode nothing twice). */
-const webpCache = new Map<string, { width: number; height: number; file: string }>();
+/** PNG content hash → its copies (a dev server's rebuilds encode nothing twice). */
+const webpCache = new Map<string, { width: number; height: number; files: Map<string, string> }>();
 
 /**
  * Writes `<name>.<hash>.webp` next to the PNG at `rel` (the name carries the PNG's
- * content hash, so a cached copy is never stale) and returns both. Reuses the copy in
- * this process or in the previous build's folder.
+ * content hash, so a cached copy is never stale) and, for `widths` narrower than the PNG,
+ * `<name>.<hash>.<w>.webp` and `.avif` copies plus a full-width AVIF. Reuses copies made
+ * in this process or found in the previous build's folder.
  */
-async function webImage(rel: string, outDir: string, previousOutDir?: string): Promise<ImageRef> {
+async function webImage(rel: string, outDir: string, previousOutDir: string | undefined, widths: number[]): Promise<ImageRef> {
   const png = await readFile(path.join(outDir, rel));
   const hash = createHash('sha256').update(png).digest('hex').slice(0, 10);
-  const webpRel = rel.replace(/\.png$/i, '') + `.${hash}.webp`;
-  const to = path.join(outDir, webpRel);
-  const cached = webpCache.get(hash);
-  if (cached) {
-    if (cached.file !== to && !existsSync(to)) await copyFile(cached.file, to);
-    if (existsSync(to)) return { path: rel, width: cached.width, height: cached.height, webp: webpRel };
+  const stem = rel.replace(/\.png$/i, '') + `.${hash}`;
+  let cached = webpCache.get(hash);
+  if (!cached) {
+    const meta = await sharp(png).metadata();
+    cached = { width: meta.width ?? 0, height: meta.height ?? 0, files: new Map() };
+    webpCache.set(hash, cached);
   }
-  const meta = await sharp(png).metadata();
-  const size = { width: meta.width ?? 0, height: meta.height ?? 0 };
-  const previous = previousOutDir ? path.join(previousOutDir, webpRel) : undefined;
-  if (!existsSync(to)) {
-    if (previous && existsSync(previous)) await copyFile(previous, to);
-    else await sharp(png).webp({ quality: 80 }).toFile(to);
+  const { width, height } = cached;
+  const variants: Array<{ w: number; format: 'webp' | 'avif'; rel: string }> = [{ w: width, format: 'webp', rel: `${stem}.webp` }];
+  if (widths.length) {
+    for (const w of widths.filter((w) => w < width)) for (const format of ['webp', 'avif'] as const) variants.push({ w, format, rel: `${stem}.${w}.${format}` });
+    variants.push({ w: width, format: 'avif', rel: `${stem}.avif` });
   }
-  webpCache.set(hash, { ...size, file: to });
-  return { path: rel, ...size, webp: webpRel };
+  for (const v of variants) {
+    const to = path.join(outDir, v.rel);
+    if (existsSync(to)) continue;
+    const done = cached.files.get(v.rel);
+    const previous = previousOutDir ? path.join(previousOutDir, v.rel) : undefined;
+    if (done && existsSync(done)) await copyFile(done, to);
+    else if (previous && existsSync(previous)) await copyFile(previous, to);
+    else {
+      const img = v.w < width ? sharp(png).resize({ width: v.w }) : sharp(png);
+      await (v.format === 'webp' ? img.webp({ quality: 80 }) : img.avif({ quality: 55, effort: 2 })).toFile(to);
+    }
+    cached.files.set(v.rel, to);
+  }
+  const srcset = (format: string) => variants.filter((v) => v.format === format).sort((a, b) => a.w - b.w).map((v) => ({ path: v.rel, w: v.w }));
+  return { path: rel, width, height, webp: `${stem}.webp`, srcset: widths.length ? { webp: srcset('webp'), avif: srcset('avif') } : undefined };
 }

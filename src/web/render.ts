@@ -10,6 +10,7 @@ import type { Position } from 'unist';
 import { continuationOf, originOf, type ArticleRef, type IssueRef, type PageRef, type SiteModel } from './model.js';
 import type { NodeEnv, Templates } from './templates.js';
 import { routes, type SiteUrls } from './urls.js';
+import { SEARCH_INDEX_DIR, type SearchSource } from './search.js';
 
 export interface ImageRef {
   /** Site-relative path. */
@@ -18,16 +19,17 @@ export interface ImageRef {
   height: number;
   /** Site-relative path of a WebP copy (page images and thumbnails). */
   webp?: string;
+  /** Responsive copies by width (page images): WebP and AVIF. */
+  srcset?: { webp: Array<{ path: string; w: number }>; avif: Array<{ path: string; w: number }> };
 }
 
 /** What the renderers need besides the model: asset addresses and image sizes. */
 export interface Assets {
   /** Site-relative path of the stylesheet, with its cache-busting query. */
   css: string;
-  /** Site-relative path of the font faces, or null without self-hosted fonts. */
-  fontsCss: string | null;
   icon: string;
   searchScript: string;
+  pageScript: string;
   figure(issueId: string, src: string): ImageRef | undefined;
   thumb(issueId: string, page: number): ImageRef | undefined;
   /** The page image of the print edition, with its WebP copy. */
@@ -58,11 +60,11 @@ function siteView(rc: RenderContext) {
     address: paper.address ?? null,
     phone: paper.phone ?? null,
     home: h(routes.home()),
-    archive: h(routes.home()) + '#archive',
+    archive: h(routes.archive()),
+    subscribe: h(routes.subscribe()),
     search: h(routes.search()),
     feed: h(routes.feed()),
     css: h(rc.assets.css),
-    fontsCss: rc.assets.fontsCss ? h(rc.assets.fontsCss) : null,
     icon: h(rc.assets.icon),
   };
 }
@@ -77,6 +79,60 @@ function issueInfo(rc: RenderContext, issue: IssueRef) {
     number: issue.issue.number,
     total: issue.issue.total ?? null,
   };
+}
+
+/**
+ * 上一期 / 下一期 and the date picker of every issue view: the calendar of the issue's
+ * month, only days with an issue are links (the archive has the other months).
+ */
+function issueNavView(rc: RenderContext, issue: IssueRef) {
+  const i = rc.model.issues.indexOf(issue);
+  const newer = rc.model.issues[i - 1];
+  const older = rc.model.issues[i + 1];
+  return {
+    older: older ? { url: rc.urls.href(older.url), text: older.dateText } : null,
+    newer: newer ? { url: rc.urls.href(newer.url), text: newer.dateText } : null,
+    dateText: issue.dateText,
+    month: monthCalendar(rc, issue.date.slice(0, 7), issue),
+  };
+}
+
+/** Calendars by render context and month (every view of a month shows the same one). */
+const calendars = new WeakMap<RenderContext, Map<string, ReturnType<typeof buildMonthCalendar>>>();
+
+/** A month's calendar: weeks of days, a day with an issue links to it; `current` is marked. */
+function monthCalendar(rc: RenderContext, key: string, current?: IssueRef) {
+  let byMonth = calendars.get(rc);
+  if (!byMonth) calendars.set(rc, (byMonth = new Map()));
+  let month = byMonth.get(key);
+  if (!month) byMonth.set(key, (month = buildMonthCalendar(rc, key)));
+  if (!current) return month;
+  const url = rc.urls.href(current.url);
+  return { ...month, key: `${month.key}|${url}`, weeks: month.weeks.map((w) => (w.days.some((d) => d.url === url) ? { days: w.days.map((d) => (d.url === url ? { ...d, current: true } : d)) } : w)) };
+}
+
+function buildMonthCalendar(rc: RenderContext, key: string) {
+  const [y, m] = key.split('-').map(Number);
+  const days = new Map<number, IssueRef>();
+  for (const issue of rc.model.issues) {
+    if (issue.date.slice(0, 7) !== key) continue;
+    const day = Number(issue.date.slice(8, 10));
+    if (!days.has(day)) days.set(day, issue);
+  }
+  const first = new Date(Date.UTC(y, m - 1, 1)).getUTCDay();
+  const count = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const cells: Array<{ day: number | null; url: string | null; label: string; current: boolean }> = [];
+  for (let i = 0; i < first; i++) cells.push({ day: null, url: null, label: '', current: false });
+  for (let d = 1; d <= count; d++) {
+    const issue = days.get(d);
+    cells.push({ day: d, url: issue ? rc.urls.href(issue.url) : null, label: issue ? `${issue.dateText} 第${issue.issue.number}期` : '', current: false });
+  }
+  while (cells.length % 7) cells.push({ day: null, url: null, label: '', current: false });
+  const weeks = [];
+  for (let i = 0; i < cells.length; i += 7) weeks.push({ days: cells.slice(i, i + 7) });
+  // Everything the calendar shows, for the templates' block cache.
+  const signature = `${rc.urls.basePath}${key}:${cells.map((c) => (c.url ? `${c.day}=${c.url}=${c.label}` : '')).join(',')}`;
+  return { id: `m-${key}`, year: y, label: `${y}年${m}月`, weeks, count: days.size, key: signature };
 }
 
 function imageView(rc: RenderContext, img: ImageRef | undefined) {
@@ -188,6 +244,7 @@ export function renderIssueFront(rc: RenderContext, issue: IssueRef): string {
       }),
       issueInfo: issueInfo(rc, issue),
       sidebar: sidebarView(rc, issue),
+      issueNav: issueNavView(rc, issue),
       bodyClass: 'issue-view',
       heading: `${name} · ${issue.dateText}`,
       front: frontView(rc, issue),
@@ -196,55 +253,78 @@ export function renderIssueFront(rc: RenderContext, issue: IssueRef): string {
   );
 }
 
+/**
+ * `/`: the latest issue's first page view (as national e-papers open), with 版面导航 and
+ * 标题导航; its canonical address is the page view's. Without issues, a notice.
+ */
 export function renderHome(rc: RenderContext): string {
   const latest = rc.model.issues[0];
+  if (latest?.pages[0]) return renderPageView(rc, latest.pages[0], { home: true });
   const name = rc.config.paper.name;
   return rc.templates.render(
     'home',
     {
       site: siteView(rc),
-      head: headView(rc, {
-        title: latest ? `${name} 数字报 · ${latest.dateText}` : `${name} 数字报`,
-        description: latest ? `${name}数字报：${pageMeta(latest)}，版面、标题与往期回顾。` : `${name}数字报`,
-        rel: routes.home(),
-        ogImage: latest ? firstPageImage(rc, latest) : null,
-      }),
-      issueInfo: latest ? issueInfo(rc, latest) : null,
-      sidebar: latest ? sidebarView(rc, latest) : null,
+      head: headView(rc, { title: `${name} 数字报`, description: `${name}数字报`, rel: routes.home() }),
+      issueInfo: null,
+      issueNav: null,
+      sidebar: null,
       bodyClass: 'home-view',
-      heading: latest ? `${name} · ${latest.dateText}` : name,
-      front: latest ? frontView(rc, latest) : null,
-      archive: archiveView(rc),
+      heading: name,
     },
     plainEnv(rc, 'index.html'),
   );
 }
 
-/** 往期回顾: a month calendar per month that has issues, newest first. */
+/** 往期回顾: years, newest first, each with a calendar per month that has issues. */
 function archiveView(rc: RenderContext) {
-  const byMonth = new Map<string, Map<number, IssueRef>>();
-  for (const issue of rc.model.issues) {
-    const key = issue.date.slice(0, 7);
-    if (!byMonth.has(key)) byMonth.set(key, new Map());
-    const day = Number(issue.date.slice(8, 10));
-    if (!byMonth.get(key)!.has(day)) byMonth.get(key)!.set(day, issue);
+  const keys = [...new Set(rc.model.issues.map((i) => i.date.slice(0, 7)))];
+  const years: Array<{ year: number; id: string; months: ReturnType<typeof monthCalendar>[]; count: number }> = [];
+  for (const key of keys) {
+    const month = monthCalendar(rc, key);
+    let year = years.at(-1);
+    if (!year || year.year !== month.year) years.push((year = { year: month.year, id: `y-${month.year}`, months: [], count: 0 }));
+    year.months.push(month);
+    year.count += month.count;
   }
-  const months = [...byMonth.entries()].map(([key, days]) => {
-    const [y, m] = key.split('-').map(Number);
-    const first = new Date(Date.UTC(y, m - 1, 1)).getUTCDay();
-    const count = new Date(Date.UTC(y, m, 0)).getUTCDate();
-    const cells: Array<{ day: number | null; url: string | null; label: string }> = [];
-    for (let i = 0; i < first; i++) cells.push({ day: null, url: null, label: '' });
-    for (let d = 1; d <= count; d++) {
-      const issue = days.get(d);
-      cells.push({ day: d, url: issue ? rc.urls.href(issue.url) : null, label: issue ? `${issue.dateText} 第${issue.issue.number}期` : '' });
-    }
-    while (cells.length % 7) cells.push({ day: null, url: null, label: '' });
-    const weeks = [];
-    for (let i = 0; i < cells.length; i += 7) weeks.push({ days: cells.slice(i, i + 7) });
-    return { id: `m-${key}`, label: `${y}年${m}月`, weeks, count: days.size };
-  });
-  return { months, total: rc.model.issues.length };
+  return { years, total: rc.model.issues.length };
+}
+
+export function renderArchive(rc: RenderContext): string {
+  const name = rc.config.paper.name;
+  const latest = rc.model.issues[0];
+  return rc.templates.render(
+    'archive',
+    {
+      site: siteView(rc),
+      head: headView(rc, { title: `往期回顾 - ${name}`, description: `${name}数字报往期回顾：按年月浏览全部${rc.model.issues.length}期`, rel: routes.archive() }),
+      issueInfo: latest ? issueInfo(rc, latest) : null,
+      issueNav: null,
+      sidebar: null,
+      bodyClass: 'archive-view',
+      archive: archiveView(rc),
+    },
+    plainEnv(rc, 'archive/index.html'),
+  );
+}
+
+/** 订阅: what the feed is and its address. */
+export function renderSubscribe(rc: RenderContext): string {
+  const name = rc.config.paper.name;
+  const latest = rc.model.issues[0];
+  return rc.templates.render(
+    'subscribe',
+    {
+      site: siteView(rc),
+      head: headView(rc, { title: `订阅 - ${name}`, description: `用阅读器订阅${name}数字报的最新文章`, rel: routes.subscribe() }),
+      issueInfo: latest ? issueInfo(rc, latest) : null,
+      issueNav: null,
+      sidebar: null,
+      bodyClass: 'subscribe-view',
+      feed: { url: rc.urls.abs(routes.feed()), href: rc.urls.href(routes.feed()), size: rc.config.site.feedSize ?? null },
+    },
+    plainEnv(rc, 'feed/index.html'),
+  );
 }
 
 function firstPageImage(rc: RenderContext, issue: IssueRef): string | null {
@@ -255,7 +335,7 @@ function firstPageImage(rc: RenderContext, issue: IssueRef): string | null {
 // ---------------------------------------------------------------------------
 // Page view
 
-export function renderPageView(rc: RenderContext, page: PageRef): string {
+export function renderPageView(rc: RenderContext, page: PageRef, opts: { home?: boolean } = {}): string {
   const issue = page.issue;
   const name = rc.config.paper.name;
   const layout = page.layout;
@@ -282,6 +362,9 @@ export function renderPageView(rc: RenderContext, page: PageRef): string {
     ? {
         src: rc.urls.href(routes.issueFile(issue.id, layout.image)),
         webp: pageImage?.webp ? rc.urls.href(pageImage.webp) : null,
+        script: rc.urls.href(rc.assets.pageScript),
+        srcsetWebp: pageImage?.srcset ? pageImage.srcset.webp.map((v) => `${rc.urls.href(v.path)} ${v.w}w`).join(', ') : null,
+        srcsetAvif: pageImage?.srcset ? pageImage.srcset.avif.map((v) => `${rc.urls.href(v.path)} ${v.w}w`).join(', ') : null,
         width: layout.imageSize.w,
         height: layout.imageSize.h,
         viewBox: `0 0 ${r(layout.trim.w)} ${r(layout.trim.h)}`,
@@ -310,14 +393,15 @@ export function renderPageView(rc: RenderContext, page: PageRef): string {
     {
       site: siteView(rc),
       head: headView(rc, {
-        title: `${page.title} - ${name} ${issue.dateText}`,
+        title: opts.home ? `${name} 数字报 · ${issue.dateText} ${page.title}` : `${page.title} - ${name} ${issue.dateText}`,
         description: `${name}${issue.dateText}${page.title}：${page.articles.map((a) => a.title).join('；')}`.slice(0, 200),
         rel: page.url,
         ogImage: layout ? rc.urls.abs(routes.issueFile(issue.id, layout.image)) : null,
       }),
       issueInfo: issueInfo(rc, issue),
       sidebar: sidebarView(rc, issue, page),
-      bodyClass: 'page-view',
+      issueNav: issueNavView(rc, issue),
+      bodyClass: opts.home ? 'page-view home-view' : 'page-view',
       page: {
         title: page.title,
         label: page.label,
@@ -425,6 +509,7 @@ export function renderArticle(rc: RenderContext, art: ArticleRef): string {
       }),
       issueInfo: issueInfo(rc, issue),
       sidebar: sidebarView(rc, issue, page),
+      issueNav: issueNavView(rc, issue),
       bodyClass: 'article-view',
       crumbs: { issue: { url: rc.urls.href(issue.url), text: `${issue.dateText} 第${issue.issue.number}期` }, page: { url: rc.urls.href(page.url), title: page.title } },
       banner: banner ? bannerTitle(banner) : null,
@@ -434,6 +519,8 @@ export function renderArticle(rc: RenderContext, art: ArticleRef): string {
         sectionLabels: parts.sectionLabels,
         kickers: parts.kickers,
         headline: parts.headline ?? null,
+        // Plain headline lines (text and line breaks only) get phrase-aware breaking.
+        headlineLines: parts.headline && parts.headline.children.every((c) => c.type === 'text' || c.type === 'break') ? headlineLines(parts.headline.children) : null,
         subtitles: parts.subtitles,
         bylines: parts.bylines,
         body: parts.body,
@@ -443,10 +530,55 @@ export function renderArticle(rc: RenderContext, art: ArticleRef): string {
         prev: art.prev ? { url: rc.urls.href(art.prev.url), title: art.prev.title, page: art.prev.page.label } : null,
         next: art.next ? { url: rc.urls.href(art.next.url), title: art.next.title, page: art.next.page.label } : null,
       },
-      pageTitles: page.articles.map((a) => ({ url: rc.urls.href(a.url), title: a.title, current: a === art })),
+      pageTitles: boundedTitles(rc, art),
+      miniPage: miniPageView(rc, art),
     },
     nodeEnv(rc, page),
   );
+}
+
+function headlineLines(children: Array<{ type: string }>): string[] {
+  const lines = [''];
+  for (const c of children) {
+    if (c.type === 'break') lines.push('');
+    else lines[lines.length - 1] += (c as unknown as { value: string }).value;
+  }
+  return lines;
+}
+
+/** The article view's mini page: its page's thumbnail with the article's modules marked, linking to the page view. */
+function miniPageView(rc: RenderContext, art: ArticleRef) {
+  const page = art.page;
+  const layout = page.layout;
+  const thumb = layout ? rc.assets.thumb(page.issue.id, page.number) : undefined;
+  const rects = layout?.modules.filter((m) => m.page === page.number && m.articleId === art.id) ?? [];
+  if (!layout || !thumb || !rects.length) return null;
+  return {
+    url: rc.urls.href(page.url),
+    title: page.title,
+    thumb: imageView(rc, thumb),
+    viewBox: `0 0 ${r(layout.trim.w)} ${r(layout.trim.h)}`,
+    rects: rects.map((m) => ({ x: r(m.rect.x), y: r(m.rect.y), w: r(m.rect.w), h: r(m.rect.h) })),
+  };
+}
+
+/** Most titles an article view lists of its page (a page of thousands of articles must not make every view carry them all). */
+export const MAX_ARTICLE_TITLES = 15;
+
+/**
+ * 本版标题 of an article view: its own page's titles, at most MAX_ARTICLE_TITLES around
+ * the article, and a link to the page view when some are left out.
+ */
+function boundedTitles(rc: RenderContext, art: ArticleRef) {
+  const all = art.page.articles;
+  const at = all.indexOf(art);
+  const start = Math.max(0, Math.min(at - Math.floor(MAX_ARTICLE_TITLES / 2), all.length - MAX_ARTICLE_TITLES));
+  const shown = all.slice(start, start + MAX_ARTICLE_TITLES);
+  return {
+    items: shown.map((a) => ({ url: rc.urls.href(a.url), title: a.title, current: a === art })),
+    total: all.length,
+    more: all.length > shown.length ? { url: rc.urls.href(art.page.url), count: all.length } : null,
+  };
 }
 
 /** Absolute URLs of an article's web images (for OpenGraph and JSON-LD). */
@@ -463,6 +595,26 @@ function figureImages(rc: RenderContext, issueId: string, article: Article): str
 // ---------------------------------------------------------------------------
 // Search and 404
 
+/**
+ * The issue's contribution to the search index (`search/source/<issue>.json`): each
+ * article's headline, page and plain text, one block a line (so no bigram spans two
+ * paragraphs; the browser checks phrases against the article view's text).
+ */
+export function renderSearchSource(issue: IssueRef): string {
+  const source: SearchSource = {
+    id: issue.id,
+    date: issue.date,
+    docs: issue.articles.map((a) => ({
+      page: a.page.number,
+      name: a.page.name,
+      url: a.url,
+      title: a.title,
+      text: a.article.children.map((c) => toString(c, { includeHtml: false })).join('\n'),
+    })),
+  };
+  return JSON.stringify(source);
+}
+
 export function renderSearch(rc: RenderContext): string {
   const name = rc.config.paper.name;
   const latest = rc.model.issues[0];
@@ -470,15 +622,18 @@ export function renderSearch(rc: RenderContext): string {
     'search',
     {
       site: siteView(rc),
-      head: headView(rc, { title: `检索 - ${name}`, description: `在${name}数字报的全部文章中检索`, rel: routes.search(), extraCss: rc.urls.href('pagefind/pagefind-ui.css') }),
+      head: headView(rc, { title: `检索 - ${name}`, description: `在${name}数字报的全部文章中检索`, rel: routes.search() }),
       issueInfo: latest ? issueInfo(rc, latest) : null,
       sidebar: null,
+      issueNav: null,
       bodyClass: 'search-view',
       search: {
-        bundle: rc.urls.href('pagefind/'),
-        js: rc.urls.href('pagefind/pagefind-ui.js'),
+        index: rc.urls.href(`${SEARCH_INDEX_DIR}/manifest.json`),
         script: rc.urls.href(rc.assets.searchScript),
         baseUrl: rc.urls.basePath,
+        pageNames: [...new Set(rc.model.issues.flatMap((i) => i.pages.map((p) => p.name)).filter(Boolean))].sort(),
+        minDate: rc.model.issues.at(-1)?.date ?? null,
+        maxDate: rc.model.issues[0]?.date ?? null,
       },
     },
     plainEnv(rc, 'search/index.html'),
@@ -495,6 +650,7 @@ export function renderNotFound(rc: RenderContext): string {
       head: headView(rc, { title: `页面不存在 - ${name}`, description: '您访问的页面不存在', rel: null, noindex: true }),
       issueInfo: null,
       sidebar: null,
+      issueNav: null,
       bodyClass: 'not-found-view',
       latest: latest ? { url: rc.urls.href(latest.url), text: `${latest.dateText} 第${latest.issue.number}期` } : null,
     },

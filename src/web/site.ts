@@ -14,9 +14,10 @@ import { BanmianError } from '../errors.js';
 import type { IssueLayout } from '../layout/types.js';
 import { figureSources, processFigure, pageImages, writeStaticAssets, writeStyles, type PageImages, type StyleResult } from './assets.js';
 import { renderFeed } from './feed.js';
+import { siteCharacters } from './fonts.js';
 import { buildModel, replaceIssue, type IssueRef, type SiteModel } from './model.js';
-import { renderArticle, renderHome, renderIssueFront, renderNotFound, renderPageView, renderSearch, type Assets, type ImageRef, type RenderContext } from './render.js';
-import { buildSearchIndex, type SearchIndexResult } from './search.js';
+import { renderArchive, renderArticle, renderHome, renderSubscribe, renderIssueFront, renderNotFound, renderPageView, renderSearch, renderSearchSource, type Assets, type ImageRef, type RenderContext } from './render.js';
+import { buildSearchIndex, SEARCH_SOURCE_DIR, type SearchIndexResult } from './search.js';
 import { renderRobots, renderSitemap } from './sitemap.js';
 import { loadTemplates, type Templates } from './templates.js';
 import { routeFile, routes, SiteUrls } from './urls.js';
@@ -24,7 +25,7 @@ import { routeFile, routes, SiteUrls } from './urls.js';
 export interface WebOptions {
   /** Run Pagefind after writing the pages (default true). */
   search?: boolean;
-  /** Copy the self-hosted font subsets (default true). */
+  /** Self-hosted fallback font slices, subset to the site's characters (default true). */
   fonts?: boolean;
   /** Templates folder (default `<root>/templates/web`). */
   templatesDir?: string;
@@ -67,7 +68,8 @@ export class WebSite {
   private readonly options: Required<Omit<WebOptions, 'templatesDir'>>;
   private readonly figures = new Map<string, Map<string, ImageRef>>();
   private readonly pageImages = new Map<string, Map<number, PageImages>>();
-  private assetRefs: { css: string; fontsCss: string | null; icon: string; searchScript: string } | undefined;
+  private assetRefs: { css: string; icon: string; searchScript: string; pageScript: string } | undefined;
+  private readonly templatesDir: string;
   private styles: StyleResult | undefined;
 
   constructor(issues: Issue[], layouts: Map<string, IssueLayout>, ctx: BuildContext, options: WebOptions = {}) {
@@ -75,7 +77,8 @@ export class WebSite {
     this.outDir = ctx.outDir;
     this.urls = new SiteUrls(ctx.config.site);
     // Compiled once per build (fresh, so edited templates are seen), reused by updates.
-    this.templates = loadTemplates(options.templatesDir ?? path.join(ctx.root, 'templates', 'web'), true);
+    this.templatesDir = options.templatesDir ?? path.join(ctx.root, 'templates', 'web');
+    this.templates = loadTemplates(this.templatesDir, true);
     this.layouts = layouts;
     this.model = buildModel(checkIssues(issues), layouts);
     this.options = { search: options.search ?? true, fonts: options.fonts ?? true };
@@ -93,11 +96,19 @@ export class WebSite {
       }
     };
     await mkdir(this.outDir, { recursive: true });
-    this.styles = await step('styles', () => writeStyles(this.ctx.root, this.outDir, { fonts: this.options.fonts }));
+    const styles = await step('styles', async () =>
+      writeStyles(this.ctx.root, this.outDir, {
+        chars: this.options.fonts ? await siteCharacters(this.model, this.templatesDir, Object.values(this.ctx.config.paper).filter((v): v is string => typeof v === 'string')) : null,
+        previousOutDir: this.ctx.force ? undefined : this.ctx.previousOutDir,
+      }),
+    );
     const statics = await step('assets', () => writeStaticAssets(this.outDir));
-    this.assetRefs = { css: this.styles.css, fontsCss: this.styles.fontsCss, ...statics };
+    this.assetRefs = { css: styles.css, ...statics };
+    styles.done.catch(() => undefined); // awaited below; a render failure must not leave it unhandled
     await step('images', () => this.prepareImages(this.model.issues));
     const outputs = await step('render+write', () => this.renderAndWrite());
+    // Font slices are cut by a worker thread while the pages render.
+    this.styles = await step('fonts (after render)', () => styles.done);
     const search = this.options.search ? await step('search', () => buildSearchIndex(this.outDir)) : undefined;
     if (search) this.ctx.log.info(`search index: ${search.indexed} article(s) indexed in ${Math.round(search.ms)} ms`);
     const counts = {
@@ -148,6 +159,7 @@ export class WebSite {
   private renderStatic(rc: RenderContext, out: Map<string, string>): void {
     out.set(routeFile(routes.search()), renderSearch(rc));
     out.set(routeFile(routes.notFound()), renderNotFound(rc));
+    out.set(routeFile(routes.subscribe()), renderSubscribe(rc));
     out.set(routes.robots(), renderRobots(this.urls));
   }
 
@@ -155,7 +167,8 @@ export class WebSite {
    * After one page of an issue changed: swaps it into the model and renders that issue's
    * front, page views and articles again, plus the home page, feed and sitemap; writes
    * only files whose bytes changed and removes the views of articles that are gone.
-   * The search index is not updated (run `buildSearchIndex` when convenient).
+   * The issue's search source is rewritten; the index itself is merged again by
+   * `buildSearchIndex` (only this issue is tokenised again).
    */
   async updatePage(issueId: string, page: Page): Promise<UpdateResult> {
     const current = this.model.byId.get(issueId);
@@ -179,10 +192,13 @@ export class WebSite {
     const out = new Map<string, string>();
     this.renderIssue(rc, ref, out);
     this.renderSiteWide(rc, out);
-    // Neighbouring issues' fronts link to this one (上一期 / 下一期) when it is new.
+    // A new issue: every view of its neighbours (上一期 / 下一期) and of the issues of its
+    // month (the date picker's calendar) links to it.
     if (!before) {
       const i = this.model.issues.indexOf(ref);
-      for (const n of [this.model.issues[i - 1], this.model.issues[i + 1]]) if (n) out.set(routeFile(n.url), renderIssueFront(rc, n));
+      const month = ref.date.slice(0, 7);
+      for (const n of this.model.issues)
+        if (n !== ref && (n === this.model.issues[i - 1] || n === this.model.issues[i + 1] || n.date.slice(0, 7) === month)) this.renderIssue(rc, n, out);
     }
     const tRender = performance.now();
     const written: string[] = [];
@@ -206,20 +222,22 @@ export class WebSite {
   }
 
   private issueFiles(issue: IssueRef): string[] {
-    return [routeFile(issue.url), ...issue.pages.map((p) => routeFile(p.url)), ...issue.articles.map((a) => routeFile(a.url))];
+    return [routeFile(issue.url), searchSourceFile(issue.id), ...issue.pages.map((p) => routeFile(p.url)), ...issue.articles.map((a) => routeFile(a.url))];
   }
 
   private renderIssue(rc: RenderContext, issue: IssueRef, out: Map<string, string>): void {
     out.set(routeFile(issue.url), renderIssueFront(rc, issue));
+    out.set(searchSourceFile(issue.id), renderSearchSource(issue));
     for (const page of issue.pages) {
       out.set(routeFile(page.url), renderPageView(rc, page));
       for (const article of page.articles) out.set(routeFile(article.url), renderArticle(rc, article));
     }
   }
 
-  /** What depends on every issue: the home page (latest issue + archive), feed, sitemap. */
+  /** What depends on every issue: the home page (latest issue's first page), archive, feed, sitemap. */
   private renderSiteWide(rc: RenderContext, out: Map<string, string>): void {
     out.set(routeFile(routes.home()), renderHome(rc));
+    out.set(routeFile(routes.archive()), renderArchive(rc));
     out.set(routes.feed(), renderFeed(this.model, this.urls, this.ctx.config));
     out.set(routes.sitemap(), renderSitemap(this.model, this.urls));
   }
@@ -264,6 +282,10 @@ export class WebSite {
     await runLimited(jobs, 4);
   }
 
+}
+
+function searchSourceFile(issueId: string): string {
+  return `${SEARCH_SOURCE_DIR}/${issueId}.json`;
 }
 
 /** Writes files with a bounded number in flight, making each folder once. */
@@ -315,7 +337,7 @@ function checkIssues(issues: Issue[]): Issue[] {
   const seen = new Set<string>();
   for (const issue of issues) {
     if (!/^[\w.-]+$/.test(issue.id) || issue.id.startsWith('.')) throw new BanmianError(`issue id ${JSON.stringify(issue.id)} cannot be a folder name of the site`, { file: issue.dir });
-    if (['assets', 'search', 'pagefind'].includes(issue.id)) throw new BanmianError(`issue id "${issue.id}" is reserved by the web edition`, { file: issue.dir });
+    if (['assets', 'search', 'search-index', 'archive', 'feed'].includes(issue.id)) throw new BanmianError(`issue id "${issue.id}" is reserved by the web edition`, { file: issue.dir });
     if (seen.has(issue.id)) throw new BanmianError(`two issues have the id ${issue.id}`, { file: issue.dir });
     seen.add(issue.id);
     const articleIds = new Set<string>();

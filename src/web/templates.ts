@@ -12,6 +12,23 @@ import Handlebars from 'handlebars';
 import type { Position } from 'unist';
 import { BanmianError } from '../errors.js';
 import { safeUrl, sanitizeHtml } from './sanitize.js';
+import { loadDefaultSimplifiedChineseParser } from 'budoux';
+
+const phraseCache = new Map<string, string[]>();
+let phraseParser: { parse(text: string): string[] } | undefined;
+
+/** Phrases of a Chinese text (BudouX's zh-Hans model), cached: titles repeat on many views. */
+export function phrases(text: string): string[] {
+  let out = phraseCache.get(text);
+  if (!out) {
+    phraseParser ??= loadDefaultSimplifiedChineseParser();
+    out = /\p{Script=Han}/u.test(text) ? phraseParser.parse(text) : [text];
+    if (phraseCache.size > 50_000) phraseCache.clear();
+    phraseCache.set(text, out);
+  }
+  return out;
+}
+
 
 type HB = typeof Handlebars;
 
@@ -169,6 +186,22 @@ export class Templates {
       ),
     );
     hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    // `{{#cached key}}…{{/cached}}`: the block rendered once per key (the date picker's
+    // month calendar is the same on every view of a month). The key must name everything
+    // the block shows.
+    const blocks = new Map<string, string>();
+    hb.registerHelper('cached', function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
+      let html = blocks.get(String(key));
+      if (html === undefined) {
+        html = options.fn(this);
+        if (blocks.size > 10_000) blocks.clear();
+        blocks.set(String(key), html);
+      }
+      return new hb.SafeString(html);
+    });
+    // A headline or title with <wbr> between its phrases (BudouX): with `word-break:
+    // keep-all` a narrow screen breaks 海洋牧场“蓝色粮仓” between words, not inside them.
+    hb.registerHelper('phrases', (text: unknown) => new hb.SafeString(phrases(String(text ?? '')).map((p) => hb.escapeExpression(p)).join('<wbr>')));
   }
 }
 

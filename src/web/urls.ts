@@ -39,6 +39,9 @@ export const routes = {
   page: (issueId: string, page: number) => `${paths.pageDir(issueId, page)}/`,
   article: (issueId: string, page: number, articleId: string) => `${paths.articleDir(issueId, page, articleId)}/`,
   search: () => 'search/',
+  archive: () => 'archive/',
+  /** The page that explains the feed (订阅). */
+  subscribe: () => 'feed/',
   notFound: () => '404.html',
   feed: () => 'feed.xml',
   sitemap: () => 'sitemap.xml',

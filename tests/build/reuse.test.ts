@@ -64,7 +64,7 @@ describe('whole-output reuse', () => {
     expect(first.warnings).toBeGreaterThan(0);
     const before = await snapshot(out);
     expect(Object.keys(before)).toContain(`${ID}/01/a1/index.html`);
-    expect(Object.keys(before).some((f) => f.startsWith('pagefind/'))).toBe(true);
+    expect(Object.keys(before).some((f) => f.startsWith('search-index/'))).toBe(true);
     const inode = async (rel: string) => (await stat(path.join(out, rel))).ino;
     const inodes = await Promise.all(['index.html', `${ID}/01/a1/index.html`, 'feed.xml'].map(inode));
 

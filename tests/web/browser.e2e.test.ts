@@ -5,6 +5,7 @@
  * and 1280 px go to test-output/.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -60,7 +61,7 @@ async function openTab(width = 1280): Promise<{ page: Page; problems: string[] }
 describe('e-paper in the browser (served under /epaper/)', () => {
   it('issue, page and article views load with no console error', async () => {
     const { page, problems } = await openTab();
-    for (const rel of ['', '2026-11-20/', '2026-11-20/01/', '2026-11-20/03/', '2026-11-20/03/a1/', '2026-11-20/02/a1/', '2026-11-19/01/', '2026-11-20/01/a2/']) {
+    for (const rel of ['', '2026-11-20/', '2026-11-20/01/', '2026-11-20/03/', '2026-11-20/03/a1/', '2026-11-20/02/a1/', '2026-11-19/01/', '2026-11-20/01/a2/', 'archive/', 'feed/', 'search/']) {
       const res = await page.goto(root + rel, { waitUntil: 'networkidle0' });
       expect(res?.status(), rel).toBe(200);
       expect(await page.$$eval('h1', (h) => h.length), rel).toBe(1);
@@ -109,13 +110,65 @@ describe('e-paper in the browser (served under /epaper/)', () => {
     expect(problems).toEqual([]);
   });
 
-  it('search finds an article by a word from its body (Pagefind, Chinese)', async () => {
+  /** Runs a search from the address bar; returns the hits as the reader sees them. */
+  async function searchFor(page: Page, query: string, extra = '') {
+    await page.goto(root + 'search/?q=' + encodeURIComponent(query) + extra, { waitUntil: 'networkidle0' });
+    await page.waitForFunction(() => /找到|没有找到/.test(document.getElementById('search-status')?.textContent ?? ''), { timeout: 15_000 });
+    return page.$$eval('.search-hit', (lis) =>
+      lis.map((li) => ({
+        href: li.querySelector('h2 a')!.getAttribute('href'),
+        meta: li.querySelector('.hit-meta')!.textContent,
+        marks: [...li.querySelectorAll('mark')].map((m) => m.textContent),
+      })),
+    );
+  }
+
+  it('search: a phrase present word for word is found, with date, 第NN版 and the match highlighted', async () => {
     const { page, problems } = await openTab();
-    await page.goto(root + 'search/?q=' + encodeURIComponent('蓝碳交易'), { waitUntil: 'networkidle0' });
-    await page.waitForSelector('.pagefind-ui__result-link', { timeout: 15_000 });
-    const links = await page.$$eval('.pagefind-ui__result-link', (as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')));
-    expect(links).toContain(BASE + '2026-11-20/01/a1/');
+    const hits = await searchFor(page, '蓝碳交易');
+    expect(hits.map((h) => h.href)).toEqual([BASE + '2026-11-20/01/a1/']);
+    expect(hits[0].meta).toMatch(/^2026年11月20日 第01版：要闻$/);
+    await page.waitForSelector('.hit-excerpt mark');
+    expect(await page.$$eval('.search-hit mark', (ms) => ms.map((m) => m.textContent))).toContain('蓝碳交易');
+    expect(await page.$eval('#search-status', (el) => el.textContent)).toContain('找到 1 篇');
     await page.screenshot({ path: path.join(SHOTS, 'web-search-1280.png') });
+    // Four characters, each bigram in the paper, the phrase too: 城市更新.
+    expect((await searchFor(page, '城市更新')).map((h) => h.href)).toEqual([BASE + '2026-11-20/03/a1/']);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('search: words absent from the paper give zero results', async () => {
+    const { page, problems } = await openTab(375);
+    for (const q of ['疫情', '地铁', '区块链', '蓝碳城市']) {
+      expect(await searchFor(page, q), q).toEqual([]);
+      expect(await page.$eval('#search-status', (el) => el.textContent), q).toContain('没有找到');
+    }
+    await page.screenshot({ path: path.join(SHOTS, 'web-search-empty-375.png') });
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('search: sort by date, filter by date range and page name, from the form', async () => {
+    const { page, problems } = await openTab();
+    const all = await searchFor(page, '区', '&sort=date');
+    expect(all.length).toBeGreaterThan(1);
+    const dates = all.map((h) => h.meta!.slice(0, 11));
+    expect([...dates].sort().reverse()).toEqual(dates);
+    const older = await searchFor(page, '区', '&to=2026-11-19');
+    expect(older.length).toBeGreaterThan(0);
+    expect(older.every((h) => h.meta!.startsWith('2026年11月19日'))).toBe(true);
+    const yaowen = await searchFor(page, '区', '&ban=' + encodeURIComponent('要闻'));
+    expect(yaowen.length).toBeGreaterThan(0);
+    expect(yaowen.every((h) => h.meta!.endsWith('要闻'))).toBe(true);
+    // The form: type, choose, submit.
+    await page.goto(root + 'search/', { waitUntil: 'networkidle0' });
+    await page.type('#search-q', '蓝碳交易');
+    await page.select('#search-sort', 'date');
+    await page.click('.search-form button[type="submit"]');
+    await page.waitForFunction(() => /找到/.test(document.getElementById('search-status')?.textContent ?? ''));
+    expect(await page.$$eval('.search-hit h2 a', (as) => as.map((a) => a.getAttribute('href')))).toEqual([BASE + '2026-11-20/01/a1/']);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('date');
     await page.close();
     expect(problems).toEqual([]);
   });
@@ -145,6 +198,8 @@ describe('e-paper in the browser (served under /epaper/)', () => {
   it('screenshots at 375 and 1280 px; no horizontal scrolling on a phone', async () => {
     const views: Array<[string, string]> = [
       ['home', ''],
+      ['archive', 'archive/'],
+      ['subscribe', 'feed/'],
       ['issue', '2026-11-20/'],
       ['page', '2026-11-20/01/'],
       ['page-text', '2026-11-19/01/'],
@@ -165,11 +220,173 @@ describe('e-paper in the browser (served under /epaper/)', () => {
     }
   });
 
-  it('what a first-time reader downloads for an article view (printed; fonts only without system CJK fonts)', async () => {
-    // A fresh profile (empty cache); bytes as served (the test server does not compress).
+  it('zoom: +/− buttons and keys enlarge the page image with its hot areas, which still open their articles', async () => {
+    const { page, problems } = await openTab(375);
+    await page.goto(root + '2026-11-20/01/', { waitUntil: 'networkidle0' });
+    await page.waitForSelector('.zoom-controls:not([hidden])');
+    const width = () => page.$eval('.page-image', (el) => el.getBoundingClientRect().width);
+    const w1 = await width();
+    const rect1 = await page.$eval('svg.hot-areas a[href$="/01/a2/"] rect', (r) => r.getBoundingClientRect().width);
+    await page.click('[data-zoom="in"]');
+    // (A scroll bar may take a few pixels of the frame once it scrolls.)
+    expect((await width()) / w1).toBeCloseTo(2, 1);
+    await page.keyboard.press('+');
+    expect((await width()) / w1).toBeCloseTo(3, 1);
+    expect(await page.$eval('.zoom-controls output', (o) => o.textContent)).toBe('300%');
+    expect(await page.$eval('[data-zoom="in"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    // The hot area grew with the image; the frame scrolls (pans) instead of the page.
+    const area = await page.$('svg.hot-areas a[href$="/01/a2/"] rect');
+    expect((await area!.boundingBox())!.width / rect1).toBeCloseTo(3, 1);
+    expect(await page.$eval('.page-zoom', (f) => f.scrollWidth > f.clientWidth)).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    // The browser picks a wider copy for the zoomed image.
+    await page.waitForFunction(() => (document.querySelector('.page-image img') as HTMLImageElement).currentSrc.match(/page\.[0-9a-f]{10}\.(avif|webp)$/) !== null, { timeout: 5000 });
+    await page.screenshot({ path: path.join(SHOTS, 'web-zoom-375.png') });
+    await area!.scrollIntoView();
+    const box = (await area!.boundingBox())!;
+    const at = { x: Math.max(box.x, 0) + 40, y: Math.max(box.y, 0) + 40 };
+    // The point is on this hot area's rectangle, inside the visible part of the frame.
+    expect(await page.evaluate((p) => document.elementFromPoint(p.x, p.y)?.closest('a')?.getAttribute('href'), at)).toBe(BASE + '2026-11-20/01/a2/');
+    await Promise.all([page.waitForNavigation(), page.mouse.click(at.x, at.y)]);
+    expect(page.url()).toBe(root + '2026-11-20/01/a2/');
+    await page.goBack({ waitUntil: 'networkidle0' });
+    await page.keyboard.press('-');
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('date picker: the month of the issue, only days with an issue are links; 上一期 / 下一期 on every view', async () => {
+    const { page, problems } = await openTab(375);
+    await page.goto(root + '2026-11-20/03/a1/', { waitUntil: 'networkidle0' });
+    expect(await page.$eval('.date-picker', (d) => (d as HTMLDetailsElement).open)).toBe(false);
+    await page.click('.date-picker summary');
+    const days = await page.$$eval('.date-picker td', (tds) => tds.map((td) => ({ text: td.textContent, link: !!td.querySelector('a') })).filter((d) => d.text));
+    expect(days).toHaveLength(30);
+    expect(days.filter((d) => d.link).map((d) => d.text)).toEqual(['19', '20']);
+    const link = await page.$('.date-picker a[aria-label^="2026年11月19日"]');
+    expect(await link!.isIntersectingViewport()).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, 'web-datepicker-375.png') });
+    await Promise.all([page.waitForNavigation(), link!.click()]);
+    expect(page.url()).toBe(root + '2026-11-19/');
+    await Promise.all([page.waitForNavigation(), page.click('.issue-bar a[rel="next"]')]);
+    expect(page.url()).toBe(root + '2026-11-20/');
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('keyboard focus is visible everywhere: focused and unfocused screenshots differ', async () => {
+    const { page, problems } = await openTab(1280);
+    const targets: Array<[string, string]> = [
+      ['2026-11-20/01/', '.masthead .site-nav a'],
+      ['2026-11-20/01/', '.paper-name'],
+      ['2026-11-20/01/', '.issue-bar a[rel="prev"]'],
+      ['2026-11-20/01/', '.date-picker summary'],
+      ['2026-11-20/01/', '.page-list a'],
+      ['2026-11-20/01/', '.pager a'],
+      ['2026-11-20/01/', 'svg.hot-areas a'],
+      ['2026-11-20/01/', '.title-nav a'],
+      ['2026-11-20/01/', '[data-zoom="in"]'],
+      ['2026-11-20/03/a1/', '.mini-page a'],
+      ['search/', '#search-q'],
+    ];
+    const { default: sharp } = await import('sharp');
+    for (const [rel, selector] of targets) {
+      if (page.url() !== root + rel) await page.goto(root + rel, { waitUntil: 'networkidle0' });
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      const el = (await page.$(selector))!;
+      await el.scrollIntoView();
+      const box = (await el.boundingBox())!;
+      // boundingBox is in viewport coordinates, a clip in the document's.
+      const scroll = await page.evaluate(() => ({ x: window.scrollX, y: window.scrollY }));
+      const clip = { x: Math.max(0, box.x + scroll.x - 8), y: Math.max(0, box.y + scroll.y - 8), width: box.width + 16, height: box.height + 16 };
+      const before = await page.screenshot({ clip });
+      // Focus as a keyboard user does: Tab until the element has focus.
+      await page.keyboard.press('Tab');
+      await el.evaluate((e) => (e as HTMLElement).focus());
+      expect(await el.evaluate((e) => e.matches(':focus-visible')), selector).toBe(true);
+      const after = await page.screenshot({ clip });
+      const [a, b] = await Promise.all([before, after].map((png) => sharp(png).raw().toBuffer()));
+      let changed = 0;
+      for (let i = 0; i < Math.min(a.length, b.length); i += 3) if (Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]) > 60) changed++;
+      // A ring around the element: at least its perimeter's worth of pixels change.
+      expect(changed, `${selector} on ${rel}`).toBeGreaterThan(box.width + box.height);
+      if (selector === '.masthead .site-nav a') await page.screenshot({ path: path.join(SHOTS, 'web-focus-masthead-1280.png'), clip: { x: 0, y: 0, width: 1280, height: 120 } });
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('axe-core: no violations on any view type at 375 and 1280 px', async () => {
+    const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+    const views = ['', '2026-11-20/', '2026-11-20/01/', '2026-11-19/01/', '2026-11-20/03/a1/', '2026-11-20/02/a1/', 'archive/', 'feed/', 'search/?q=' + encodeURIComponent('城市更新'), 'no/such/page/'];
+    const found: string[] = [];
+    for (const width of [375, 1280]) {
+      const { page } = await openTab(width);
+      for (const rel of views) {
+        await page.goto(root + rel, { waitUntil: 'networkidle0' });
+        if (rel.startsWith('search/')) await page.waitForSelector('.hit-excerpt mark');
+        if (rel === '2026-11-20/01/') await page.click('.date-picker summary'); // the open calendar too
+        await page.addScriptTag({ path: axePath });
+        const result = await page.evaluate(async () => {
+          const r = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run();
+          return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+        });
+        for (const v of result) found.push(`${width}px /${rel} ${v}`);
+      }
+      await page.close();
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('print: a page view is its page image on one A4 sheet; an article prints as text without navigation', async () => {
+    const { page, problems } = await openTab(1280);
+    const sheets = (pdf: Uint8Array) => (Buffer.from(pdf).toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    await page.goto(root + '2026-11-20/01/', { waitUntil: 'networkidle0' });
+    expect(sheets(await page.pdf({ format: 'A4', printBackground: true }))).toBe(1);
+    await page.emulateMediaType('print');
+    const shown = await page.evaluate(() =>
+      ['.masthead', '.issue-bar', '.sidebar', '.pager', '.zoom-controls', '.title-nav', '.page-image img'].map((sel) => {
+        const el = document.querySelector(sel);
+        return `${sel} ${el && getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().height > 0 ? 'shown' : 'hidden'}`;
+      }),
+    );
+    expect(shown).toEqual(['.masthead hidden', '.issue-bar hidden', '.sidebar hidden', '.pager hidden', '.zoom-controls hidden', '.title-nav hidden', '.page-image img shown']);
+    await page.emulateMediaType('screen');
+    await page.goto(root + '2026-11-20/03/a1/', { waitUntil: 'networkidle0' });
+    await page.emulateMediaType('print');
+    const article = await page.evaluate(() =>
+      ['.issue-bar', '.sidebar', '.article-nav', '.title-nav', '.mini-page', '.article-body'].map((sel) => {
+        const el = document.querySelector(sel);
+        return `${sel} ${el && getComputedStyle(el).display !== 'none' ? 'shown' : 'hidden'}`;
+      }),
+    );
+    expect(article).toEqual(['.issue-bar hidden', '.sidebar hidden', '.article-nav hidden', '.title-nav hidden', '.mini-page hidden', '.article-body shown']);
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  /**
+   * A first visit in a fresh profile (empty cache); bytes as served (the test server does
+   * not compress). `fonts`: 'system' leaves the page as built (whatever CJK fonts this
+   * machine has); 'none' rewrites the stylesheet's stacks to `"Banmian", serif` — a device
+   * whose CJK fonts the page cannot name; 'blocked' aborts every font request.
+   */
+  async function firstVisit(rel: string, fonts: 'system' | 'none' | 'blocked', width = 1280) {
     const context = await browser.browser.createBrowserContext();
     const page = await context.newPage();
-    await page.setViewport({ width: 1280, height: 900 });
+    await page.setViewport({ width, height: 900 });
+    await page.setRequestInterception(true);
+    page.on('request', (req) => {
+      const url = new URL(req.url()).pathname;
+      if (fonts === 'blocked' && url.endsWith('.woff2')) return void req.abort();
+      if (fonts === 'none' && /\/assets\/web\.[0-9a-f]+\.css$/.test(url))
+        return void (async () => {
+          const css = await (await fetch(req.url())).text();
+          const body = css.replace(/--serif: [^;]+;/, '--serif: "Banmian", serif;').replace(/--sans: [^;]+;/, '--sans: "Banmian", sans-serif;');
+          await req.respond({ status: 200, contentType: 'text/css', body });
+        })();
+      void req.continue();
+    });
     const bytes: Record<string, number> = {};
     const pending: Array<Promise<void>> = [];
     page.on('requestfinished', (req) =>
@@ -177,19 +394,50 @@ describe('e-paper in the browser (served under /epaper/)', () => {
         (async () => {
           const body = await req.response()?.buffer().catch(() => undefined);
           const url = new URL(req.url()).pathname;
-          const kind = url.endsWith('.woff2') ? 'fonts' : url.endsWith('.css') ? 'css' : /\.(png|jpe?g|webp|svg)$/.test(url) ? 'images' : 'html';
+          const kind = url.endsWith('.woff2') ? 'fonts' : url.endsWith('.css') ? 'css' : /\.(png|jpe?g|webp|avif|svg)$/.test(url) ? 'images' : 'html';
           bytes[kind] = (bytes[kind] ?? 0) + (body?.length ?? 0);
         })(),
       ),
     );
-    await page.goto(root + '2026-11-20/03/a1/', { waitUntil: 'networkidle0' });
+    await page.evaluateOnNewDocument(() => {
+      (window as unknown as { __cls: number }).__cls = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as unknown as Array<{ value: number; hadRecentInput: boolean }>) if (!e.hadRecentInput) (window as unknown as { __cls: number }).__cls += e.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(root + rel, { waitUntil: 'networkidle0' });
     await page.evaluate(() => document.fonts.ready);
+    await new Promise((r) => setTimeout(r, 300));
+    const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls);
+    const headingWidth = await page.$eval('h1', (h) => h.getBoundingClientRect().width);
+    const faces = await page.evaluate(() => [...document.fonts].filter((f) => f.family.replace(/"/g, '') === 'Banmian').map((f) => f.status));
     await Promise.all(pending);
     await context.close();
-    const total = Object.values(bytes).reduce((a, b) => a + b, 0);
-    console.log(`article view, first visit, no system CJK font: ${total} bytes (${Object.entries(bytes).map(([k, v]) => `${k} ${v}`).join(', ')})`);
-    // A few font slices, not whole fonts (the two fonts' slices are 5.6 MB).
-    expect(bytes.fonts).toBeGreaterThan(0);
-    expect(bytes.fonts).toBeLessThan(3_000_000);
+    const total = Object.values(bytes).reduce((x, y) => x + y, 0);
+    console.log(`${rel} first visit, fonts ${fonts}: ${total} bytes (${Object.entries(bytes).map(([k, v]) => `${k} ${v}`).join(', ')}), layout shift ${cls.toFixed(3)}`);
+    return { bytes, total, cls, headingWidth, faces };
+  }
+
+  it('first visit of an article and a page view: fonts under 300 KB without a named CJK font, none needed to render, layout shift ≤ 0.05', async () => {
+    for (const rel of ['2026-11-20/03/a1/', '2026-11-20/01/']) {
+      const none = await firstVisit(rel, 'none');
+      // Only the slices of the characters on this view, subset to the site's characters.
+      expect(none.bytes.fonts ?? 0, rel).toBeGreaterThan(0);
+      expect(none.bytes.fonts, rel).toBeLessThanOrEqual(300_000);
+      expect(none.cls, rel).toBeLessThanOrEqual(0.05);
+      // The slices decode (our WOFF2 packing): loaded, none failed.
+      expect(none.faces.filter((f) => f === 'loaded').length, rel).toBeGreaterThan(0);
+      expect(none.faces.filter((f) => f === 'error'), rel).toEqual([]);
+      const system = await firstVisit(rel, 'system');
+      // With this machine's fonts: either none (a named CJK font is installed) or the same slices.
+      expect(system.bytes.fonts ?? 0, rel).toBeLessThanOrEqual(300_000);
+      expect(system.cls, rel).toBeLessThanOrEqual(0.05);
+      const blocked = await firstVisit(rel, 'blocked');
+      expect(blocked.bytes.fonts ?? 0, rel).toBe(0);
+      expect(blocked.headingWidth, rel).toBeGreaterThan(50);
+      expect(blocked.cls, rel).toBeLessThanOrEqual(0.05);
+      // The first paint waits for no font: one stylesheet, and no font preloaded.
+      expect((none.bytes.css ?? 0) - (blocked.bytes.css ?? 0), rel).toBeLessThan(100);
+    }
   });
 });

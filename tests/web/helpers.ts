@@ -90,7 +90,7 @@ export async function checkLinks(outDir: string, basePath: string, siteUrl: stri
   };
   for (const rel of await listFiles(outDir)) {
     const file = path.join(outDir, rel);
-    if (rel.startsWith('pagefind/')) continue;
+    if (rel.startsWith('search-index/')) continue;
     if (rel.endsWith('.html')) {
       walk(parseHtml(await readFile(file, 'utf8')), (el) => {
         for (const prop of ['href', 'src']) {

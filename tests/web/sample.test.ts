@@ -41,7 +41,7 @@ describe.skipIf(!ready)('web edition on the sample issue (real parser)', () => {
   it('every page passes html-validate and every link resolves', async () => {
     const validator = new HtmlValidate({ extends: ['html-validate:recommended'] });
     const failures: string[] = [];
-    for (const rel of (await listFiles(out)).filter((f) => f.endsWith('.html') && !f.startsWith('pagefind/'))) {
+    for (const rel of (await listFiles(out)).filter((f) => f.endsWith('.html') && !f.startsWith('search-index/'))) {
       const report = await validator.validateString(await readFile(path.join(out, rel), 'utf8'), rel);
       for (const r of report.results) for (const m of r.messages) if (m.severity === 2) failures.push(`${rel}:${m.line} ${m.ruleId} ${m.message}`);
     }

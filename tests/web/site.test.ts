@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { significantChars } from '../../src/ast/text.js';
 import type { Issue } from '../../src/ast/types.js';
 import { BanmianError } from '../../src/errors.js';
+import { parseUnicodeRange } from '../../src/web/fonts.js';
 import { buildWebEdition, type WebBuildResult } from '../../src/web/index.js';
 import { fixtureContext, fixtureIssues, fixtureLayouts, REPO_ROOT, writeIssueFiles, writePrintOutputs } from './fixtures.js';
 import { articleText, checkLinks, listFiles } from './helpers.js';
@@ -56,68 +57,122 @@ describe('web edition: addresses and files', () => {
       '2026-11-20/03/a2/index.html',
       '2026-11-19/02/a1/index.html',
       '2026-11-20/images/photo.jpg',
-      'pagefind/pagefind-ui.js',
+      'search-index/manifest.json',
+      'search/source/2026-11-20.json',
       'assets/icon.svg',
-      'assets/fonts.css',
     ])
       expect(files).toContain(f);
     expect(result.counts).toEqual({ issues: 2, pages: 5, articles: 8 });
     expect(result.search?.indexed).toBe(8);
   });
 
-  it('home shows the latest issue and the archive calendar of every issue', async () => {
+  it('home is the latest issue\'s 第01版 page view; 往期回顾 is its own page with years and months', async () => {
     const home = await read('index.html');
-    expect(home).toContain('<h1 class="view-title">海岸新闻 · 2026年11月20日</h1>');
-    expect(home).toContain('往期回顾');
-    expect(home).toContain('href="/epaper/2026-11-19/"');
-    expect(home).toContain('href="/epaper/2026-11-20/"');
-    expect(home).toContain('第01版：要闻');
+    expect(home).toContain('<body class="page-view home-view">');
+    expect(home).toMatch(/<h1 class="view-title"><span class="page-label">第01版<\/span><span class="page-name">要闻<\/span>/);
+    expect(home).toContain('<svg class="hot-areas"');
+    expect(home).toContain('id="title-nav-title" class="side-title">标题导航</h2>');
+    expect(home).toContain('aria-labelledby="side-title"'); // 版面导航
+    expect(home).toContain('<link rel="canonical" href="https://epaper.example.cn/epaper/2026-11-20/01/">');
+    const archive = await read('archive/index.html');
+    expect(archive).toContain('<h1 class="view-title">往期回顾</h1>');
+    expect(archive).toMatch(/<h2 id="y-2026" class="section-title">2026年 <small>2期<\/small><\/h2>/);
+    expect(archive).toContain('<caption>2026年11月</caption>');
+    expect(archive).toContain('<a href="/epaper/2026-11-19/" aria-label="2026年11月19日 第2467期">19</a>');
+    expect(archive).toContain('<a href="/epaper/2026-11-20/" aria-label="2026年11月20日 第2468期">20</a>');
+  });
+
+  it('every issue view has 上一期 / 下一期 and a date picker where only days with an issue are links', async () => {
+    for (const rel of ['index.html', '2026-11-20/index.html', '2026-11-20/02/index.html', '2026-11-20/02/a1/index.html']) {
+      const html = await read(rel);
+      expect(html, rel).toContain('<a class="issue-step" rel="prev" href="/epaper/2026-11-19/" aria-label="上一期：2026年11月19日">');
+      expect(html, rel).toContain('<span class="issue-step pager-off" aria-disabled="true">下一期 ›</span>');
+      const picker = /<details class="date-picker">[\s\S]*?<\/details>/.exec(html)![0];
+      expect(picker.match(/<a href="\/epaper\/2026-11-\d\d\/"/g), rel).toHaveLength(2);
+      expect(picker, rel).toContain('aria-current="date">20</a>');
+      expect(picker, rel).toContain('<td><span>21</span></td>');
+    }
+    const old = await read('2026-11-19/01/a1/index.html');
+    expect(old).toContain('<a class="issue-step" rel="next" href="/epaper/2026-11-20/"');
+    const sub = await read('feed/index.html');
+    expect(sub).toContain('<h1 class="view-title">订阅</h1>');
+    expect(sub).toContain('value="https://epaper.example.cn/epaper/feed.xml"');
+    expect(sub).toContain('<a class="feed-link" href="/epaper/feed.xml"');
   });
 
   it('page views: SVG hot areas over the page image, or a text list without a layout', async () => {
     const p1 = await read('2026-11-20/01/index.html');
     expect(p1).toMatch(/<svg class="hot-areas" viewBox="0 0 1105.5 1544.9"/);
     expect(p1).toContain('<a href="/epaper/2026-11-20/01/a1/" aria-label="前三季度GDP增长6.8% 主要经济指标领跑全市">');
+    expect(p1).toContain('<script src="/epaper/assets/page.');
     expect(p1).toContain('href="/epaper/2026-11-20/01/2026-11-20-01.pdf"');
     expect(p1).toContain('<span class="pager-off">上一版</span>');
     expect(p1).toContain('<a rel="next" href="/epaper/2026-11-20/02/"');
     const old = await read('2026-11-19/01/index.html');
     expect(old).not.toContain('<svg');
     expect(old).toContain('class="page-text"');
-    expect(old).toContain('<a href="/epaper/2026-11-19/01/a1/">全区冬季供暖全面启动</a>');
+    expect(old).toContain('<a href="/epaper/2026-11-19/01/a1/">全区<wbr>冬季供暖<wbr>全面<wbr>启动</a>');
   });
 
-  it('page images and thumbnails are served as WebP (smaller) with the PNG as fallback', async () => {
+  it('page images: AVIF and WebP at phone, tablet and full width (srcset), the PNG as fallback; thumbnails WebP', async () => {
     const p1 = await read('2026-11-20/01/index.html');
-    const webp = /<picture><source srcset="\/epaper\/(2026-11-20\/01\/page\.[0-9a-f]{10}\.webp)" type="image\/webp"><img src="\/epaper\/2026-11-20\/01\/page\.png"/.exec(p1);
-    expect(webp).not.toBeNull();
     const { default: sharp } = await import('sharp');
-    const meta = await sharp(path.join(out, webp![1])).metadata();
-    expect(meta.format).toBe('webp');
     const png = await sharp(path.join(out, '2026-11-20/01/page.png')).metadata();
-    expect([meta.width, meta.height]).toEqual([png.width, png.height]);
+    for (const format of ['avif', 'webp']) {
+      const source = new RegExp(`<source type="image/${format}" srcset="([^"]+)" sizes="[^"]+">`).exec(p1);
+      expect(source, format).not.toBeNull();
+      const candidates = source![1].split(', ').map((c) => c.split(' '));
+      const widths = candidates.map(([, w]) => parseInt(w));
+      expect(widths).toEqual([...[375, 768, 1280].filter((w) => w < png.width!), png.width]);
+      for (const [url, w] of candidates) {
+        const meta = await sharp(path.join(out, url.replace('/epaper/', ''))).metadata();
+        expect(meta.format === 'heif' ? 'avif' : meta.format, url).toBe(format);
+        expect(meta.width, url).toBe(parseInt(w));
+      }
+    }
+    expect(p1).toContain('<img src="/epaper/2026-11-20/01/page.png"');
     expect(await read('index.html')).toMatch(/<source srcset="\/epaper\/2026-11-20\/01\/thumb\.[0-9a-f]{10}\.webp" type="image\/webp">/);
   });
 
-  it('self-hosted fonts: one family, regular = Noto Serif SC, bold = Noto Sans SC, behind the system fonts', async () => {
+  it('self-hosted fonts: one stylesheet, faces subset to the site\'s characters, behind the named system fonts', async () => {
     const home = await read('index.html');
-    const href = /<link rel="stylesheet" href="\/epaper\/(assets\/fonts\.css)\?v(?:=|&#x3D;)[0-9a-f]{10}">/.exec(home);
-    expect(href).not.toBeNull();
-    const faces = (await read(href![1])).trim().split('\n');
-    expect(faces.length).toBeGreaterThan(100);
-    for (const face of faces) {
-      expect(face).toContain('font-family:"Banmian"');
-      if (face.includes('font-weight:400')) expect(face).toMatch(/url\(fonts\/noto-serif-sc-[\w-]+-400-normal\.woff2\)/);
-      else expect(face).toMatch(/font-weight:700;.*url\(fonts\/noto-sans-sc-[\w-]+-700-normal\.woff2\)/);
-    }
+    // One stylesheet in <head>: no separate font-face sheet to block the first paint.
+    expect(home.match(/<link rel="stylesheet"/g)).toHaveLength(1);
     const css = await read(/href="\/epaper\/(assets\/web\.[0-9a-f]+\.css)"/.exec(home)![1]);
+    const faces = css.split('\n').filter((l) => l.startsWith('@font-face'));
+    expect(faces.length).toBeGreaterThan(2);
+    const covered = (weight: number) => {
+      const ranges = faces.filter((f) => f.includes(`font-weight:${weight}`)).flatMap((f) => parseUnicodeRange(/unicode-range:([^}]+)/.exec(f)![1]));
+      return (ch: string) => ranges.some(([lo, hi]) => ch.codePointAt(0)! >= lo && ch.codePointAt(0)! <= hi);
+    };
+    let bytes = 0;
+    for (const face of faces) {
+      expect(face).toMatch(/^@font-face\{font-family:"Banmian";font-style:normal;font-weight:(400|700);font-display:swap;src:url\(fonts\/(serif-400|sans-700)-\d+\.[0-9a-f]{10}\.woff2\)/);
+      const file = await readFile(path.join(out, 'assets', /url\(([^)]+)\)/.exec(face)![1]));
+      expect(file.subarray(0, 4).toString('latin1')).toBe('wOF2');
+      bytes += file.length;
+    }
+    // Every character of the site's text is there, in both weights; others are not.
+    for (const weight of [400, 700]) {
+      const has = covered(weight);
+      for (const ch of '聚力城市更新提品质蓝碳交易版面导航往期回顾') expect(has(ch), `${ch} ${weight}`).toBe(true);
+      for (const ch of '疫鑫龘') expect(has(ch), `${ch} ${weight}`).toBe(false);
+      expect(has('A')).toBe(false); // Latin comes from the system fonts
+    }
+    // The fixture site's characters, both faces: a few hundred KB at most (the whole slices are 5.6 MB).
+    expect(bytes).toBeLessThan(400_000);
     // The system CJK fonts come first in both stacks; "Banmian" is the last CJK resort.
     for (const v of ['--serif', '--sans']) expect(css).toMatch(new RegExp(`${v}: "[^;]*(SC|Songti)[^;]*", "Banmian", (sans-)?serif;`));
   });
 
   it('article view: parts, Q&A, figure with web image, jumps linked to the continuation', async () => {
     const a = await read('2026-11-20/03/a1/index.html');
-    expect(a).toContain('<h1 class="headline">聚力城市更新提品质<br>打造宜居宜业新青屿</h1>');
+    // BudouX phrases: a narrow screen breaks between them only.
+    const h1 = /<h1 class="headline">(.*?)<\/h1>/.exec(a)![1];
+    expect(h1.replaceAll('<wbr>', '')).toBe('聚力城市更新提品质<br>打造宜居宜业新青屿');
+    expect(h1).toMatch(/^聚力<wbr>城市<wbr>更新<wbr>/);
+    // Its place on its page: the thumbnail with its module marked, linking to the page view.
+    expect(a).toMatch(/<figure class="mini-page">\s*<a href="\/epaper\/2026-11-20\/03\/">[\s\S]*<rect x="56" y="120" width="620" height="1368"\/>/);
     expect(a).toContain('<p class="subtitle">——访青屿街道党工委书记陆启明</p>');
     expect(a).toContain('<strong class="speaker">记者：</strong>');
     expect(a).toContain('<p class="section-label">作风能力提升</p>');
@@ -145,8 +200,8 @@ describe('web edition: safety', () => {
     expect(warns).toContainEqual(expect.stringContaining('dropped link with unsafe URL "javascript:alert(2)"'));
     for (const rel of (await listFiles(out)).filter((f) => f.endsWith('.html'))) {
       const page = await read(rel);
-      // The only scripts: JSON-LD, and Pagefind's UI on the search page.
-      for (const m of page.matchAll(/<script([^>]*)>/g)) expect(m[1]).toMatch(/application\/ld\+json|src="\/epaper\/(pagefind\/pagefind-ui|assets\/search)\.js"/);
+      // The only scripts: JSON-LD, the search page's script and the page view's zoom.
+      for (const m of page.matchAll(/<script([^>]*)>/g)) expect(m[1]).toMatch(/application\/ld\+json|src="\/epaper\/assets\/(search|page)\.[0-9a-f]{10}\.js"( defer)?/);
       expect(page).not.toMatch(/\son[a-z]+=/i);
     }
   });
@@ -174,7 +229,7 @@ describe('web edition: proof', () => {
     // The recommended preset with no rule turned off.
     const validator = new HtmlValidate({ extends: ['html-validate:recommended'] });
     const failures: string[] = [];
-    for (const rel of (await listFiles(out)).filter((f) => f.endsWith('.html') && !f.startsWith('pagefind/'))) {
+    for (const rel of (await listFiles(out)).filter((f) => f.endsWith('.html') && !f.startsWith('search-index/'))) {
       const report = await validator.validateString(await read(rel), rel);
       for (const r of report.results) for (const m of r.messages) if (m.severity === 2) failures.push(`${rel}:${m.line}:${m.column} ${m.ruleId} ${m.message}`);
     }
