@@ -250,6 +250,8 @@ function inOutDir(err: unknown, staging: string, outDir: string): unknown {
     const v = e?.[k];
     if (typeof v === 'string' && (v === staging || v.startsWith(staging + path.sep))) e[k] = outDir + v.slice(staging.length);
   }
+  // A failed write() (writeFile, streams, worker output) carries no path: name the output folder it was writing.
+  if (e && typeof e === 'object' && fsReason(err) && !e.path && !e.dest) e.path = outDir;
   return err;
 }
 
