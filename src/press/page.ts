@@ -23,6 +23,7 @@ import {
 } from 'pdf-lib';
 import { ColourMapper, type ColourRules } from './colour.js';
 import { convertImage, imageNeedsConversion } from './images.js';
+import { collectShadingColours, convertShadings, rgbShadings } from './shadings.js';
 import { boxArray, marksContent, MM, planBoxes, registrationSpace, slugGlyphs } from './marks.js';
 import { collectColours, overprintStateName, parseStream, rewriteStream, type ParsedStream, type SpaceKind, type StreamScope } from './rewrite.js';
 
@@ -110,7 +111,9 @@ export async function pressPage(src: Uint8Array, opts: PressPageOptions, timings
   mark('parse content');
   // --- colours: all RGB colours through the rules and the profile at once --------------
   for (const o of owners) collectColours(o.parsed, o.scope, mapper);
+  const shadings = collectShadingColours(ctx, [...new Set(owners.flatMap((o) => rgbShadings(ctx, o.resources, (cs) => spaceKind(ctx, cs) === 'rgb')))], mapper);
   await mapper.resolve();
+  convertShadings(ctx, shadings, mapper);
   mark('colours through the profile');
   for (const o of owners) {
     const { bytes, overprint } = rewriteStream(o.parsed, o.scope, mapper);

@@ -311,7 +311,7 @@ function darkness(fill: { kind: string; values: number[] }): number {
 function isRgbSpace(ctx: PDFContext, o: PDFObject | undefined): boolean {
   const v = lookup(ctx, o);
   if (v instanceof PDFArray && v.get(0) === N('Indexed')) return isRgbSpace(ctx, v.get(1));
-  if (v instanceof PDFArray && (v.get(0) === N('Separation') || v.get(0) === N('DeviceN'))) return isRgbSpace(ctx, v.get(v.get(0) === N('Separation') ? 2 : 2));
+  if (v instanceof PDFArray && (v.get(0) === N('Separation') || v.get(0) === N('DeviceN'))) return isRgbSpace(ctx, v.get(2)); // the alternate space
   return spaceKind(ctx, v) === 'rgb';
 }
 

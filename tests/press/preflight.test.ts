@@ -3,7 +3,7 @@
  * might hold — RGB text and rules, a photo with alpha placed too large, opacity, a font
  * that is not embedded.
  */
-import { PDFDocument, PDFName, PDFRawStream, rgb, StandardFonts } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, rgb, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ColourRules } from '../../src/press/colour.js';
@@ -28,6 +28,16 @@ beforeAll(async () => {
   const jpg = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 3, background: '#3080c0' } }).jpeg().toBuffer();
   page.drawImage(await doc.embedJpg(await jpg(600, 300)), { x: 150, y: 180, width: 200, height: 100 });
   page.drawImage(await doc.embedJpg(await jpg(360, 180)), { x: 0, y: 100, width: 200, height: 100 });
+  // a CSS-like gradient: an axial shading pattern in RGB, red to blue, used twice with one function
+  const fn = doc.context.register(doc.context.obj({ FunctionType: 2, Domain: [0, 1], C0: [1, 0, 0], C1: [0, 0, 1], N: 1 }));
+  const shading = doc.context.register(doc.context.obj({ ShadingType: 2, ColorSpace: 'DeviceRGB', Coords: [0, 0, 100, 0], Function: fn, Extend: [true, true] }));
+  const shading2 = doc.context.register(doc.context.obj({ ShadingType: 2, ColorSpace: 'DeviceRGB', Coords: [0, 0, 0, 100], Function: fn }));
+  const pattern = doc.context.register(doc.context.obj({ PatternType: 2, Shading: shading }));
+  const res = page.node.Resources()!;
+  res.set(PDFName.of('Pattern'), doc.context.obj({ Grad: pattern }));
+  res.set(PDFName.of('Shading'), doc.context.obj({ Sh2: shading2 }));
+  const extra = doc.context.flateStream('q /Pattern cs /Grad scn 300 10 90 40 re f Q q 10 10 50 50 re W n /Sh2 sh Q');
+  page.node.addContentStream(doc.context.register(extra));
   ad = await doc.save();
 });
 
@@ -42,6 +52,8 @@ describe('preflight of an RGB ad', () => {
     has(/^ad\.pdf: FAIL boxes: page 1: \/TrimBox: no TrimBox/);
     has(/^ad\.pdf: FAIL rgb: page 1: page content: rg: \d+ RGB colour operation/);
     has(/^ad\.pdf: FAIL rgb: page 1: page content: image \/\S+: RGB image/);
+    has(/^ad\.pdf: FAIL rgb: page 1: page content: pattern \/Grad: RGB shading/);
+    has(/^ad\.pdf: FAIL rgb: page 1: page content: shading \/Sh2: RGB shading/);
     has(/^ad\.pdf: FAIL transparency: page 1: page content: image \/\S+: soft mask/);
     has(/^ad\.pdf: FAIL transparency: page 1: page content: graphics state \/\S+: \/ca 0\.5/);
     has(/^ad\.pdf: FAIL fonts: page 1: font \/Helvetica: font not embedded/);
@@ -63,6 +75,14 @@ describe('preflight of an RGB ad', () => {
     const doc = await PDFDocument.load(bytes);
     const images = [...doc.context.enumerateIndirectObjects()].map(([, o]) => o).filter((o): o is PDFRawStream => o instanceof PDFRawStream && o.dict.get(PDFName.of('Subtype')) === PDFName.of('Image'));
     expect(images.length).toBeGreaterThanOrEqual(3);
+    // the gradient's function: red → M+Y (the rules' profile colour), blue → C+M, in CMYK, converted once
+    const fns = [...doc.context.enumerateIndirectObjects()].map(([, o]) => o).filter((o): o is PDFDict => o instanceof PDFDict && String(o.get(PDFName.of('FunctionType'))) === '2');
+    expect(fns).toHaveLength(1);
+    const c0 = (fns[0].get(PDFName.of('C0')) as PDFArray).asArray().map((v) => (v as PDFNumber).asNumber());
+    const c1 = (fns[0].get(PDFName.of('C1')) as PDFArray).asArray().map((v) => (v as PDFNumber).asNumber());
+    expect(c0).toHaveLength(4);
+    expect(c0[1]).toBeGreaterThan(0.8);
+    expect(c1[0]).toBeGreaterThan(0.8);
     for (const img of images) {
       expect(img.dict.get(PDFName.of('ColorSpace'))).toBe(PDFName.of('DeviceCMYK'));
       expect(img.dict.has(PDFName.of('SMask'))).toBe(false);
