@@ -10,6 +10,13 @@
  * then the least spare space. Spare lines in a stack are given to its modules to grow
  * (bigger headline, larger photo, more space); text that does not fit is split off at
  * a block boundary and continues on a later page.
+ *
+ * Bounded work, however long the page: an article's body is summed once (prefix sums)
+ * and cut points are found by bisection; each stack is scored once and the best sharing
+ * of the articles among the stacks found by dynamic programming (`search`); and the
+ * search takes only the articles that could be set here (`candidates`: about 1.5 pages
+ * of them, at most MAX_ARTICLES), the rest of an overlong page moving on whole. So a page
+ * costs time linear in its blocks plus a capped search (`npm run bench -- pack`).
  */
 
 /** What the print renderer measured of one article (all heights in grid lines). */

@@ -181,6 +181,7 @@ const MEASURE_BATCH = 40;
 
 async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: ArticleInfo[], progress?: (done: number) => void): Promise<void> {
   const items: MeasureItem[] = infos.map((i) => ({ key: key(i), article: i.article, banner: i.banner, blocks: i.blocks, photos: i.photos.map((p) => p.figure) }));
+  if (infos.length > MEASURE_BATCH) progress?.(0);
   await showDocument(tab, table, '/measure.html', measureDocument(grid, items));
   type Raw = Record<string, { h: Array<[number, number, number]>; c: Array<[number, number, number]>; f: Array<[number, number, number]>; b: number[]; s: number[][]; j: number }>;
   // Runs in the page: the measures of the articles start..end of the sheet.
@@ -270,7 +271,7 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
   };
   const raw: Raw = {};
   for (let start = 0; start < infos.length; start += MEASURE_BATCH) {
-    if (infos.length > MEASURE_BATCH) progress?.(start);
+    if (infos.length > MEASURE_BATCH && start > 0) progress?.(start);
     Object.assign(raw, await tab.evaluate(readBack, (grid.line * PX_PER_PT) / 2, grid.charsPerColumn, start, start + MEASURE_BATCH));
   }
   if (infos.length > MEASURE_BATCH) progress?.(infos.length);

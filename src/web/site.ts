@@ -326,10 +326,20 @@ class FileWriter {
 
 async function runLimited(jobs: Array<() => Promise<unknown>>, limit: number): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
+  // After a failure no new job starts, and the first error is thrown only once every job
+  // in flight has settled: none is still writing into the staging folder the build removes.
   const worker = async () => {
-    while (next < jobs.length) await jobs[next++]();
+    while (next < jobs.length && !failure) {
+      try {
+        await jobs[next++]();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 /** Ids become folder names: refuse what would escape or collide. */
