@@ -74,6 +74,20 @@ describe('interrupting a build', () => {
     });
   }
 
+  it('Ctrl-C while the web edition is written (no browser) also leaves the output and no staging', async () => {
+    const run = spawnBanmian(['build', '--only', 'html', '--force', '--out', 'dist'], p.dir);
+    while (!/^parsed /m.test(run.output().stdout)) {
+      if (run.child.exitCode !== null) throw new Error(`the build ended early: ${run.output().stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr.trim().split('\n')).toEqual(['banmian: build interrupted (SIGINT)']);
+    expect(buildLeftovers(out)).toEqual([]);
+    expect(await snapshot(p.dir)).toEqual(before);
+  });
+
   it('after kill -9, no Chromium of that build survives and the next build removes its folders', async () => {
     const { run, tmp } = await startPrintBuild();
     run.child.kill('SIGKILL');
