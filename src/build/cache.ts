@@ -21,7 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, link, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Issue } from '../ast/types.js';
 import type { BanmianConfig } from '../config/types.js';
@@ -31,7 +31,7 @@ import { paths } from './context.js';
 export const MANIFEST = '.banmian/manifest.json';
 /** Where banmian's own code, print styles and lockfile are (the project root when run from this checkout). */
 const PACKAGE_ROOT = path.resolve(import.meta.dirname, '../..');
-const MANIFEST_VERSION = 3;
+export const MANIFEST_VERSION = 3;
 
 export interface Manifest {
   version: number;
@@ -131,9 +131,21 @@ export async function updateManifest(outDir: string, change: (m: Manifest) => vo
 /** Every file under `dir` (sorted, relative), skipping dot-files. Folders are read in parallel. */
 async function listFiles(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
+  // A symlinked folder (an issue's `images/` may be one) is walked like a folder, once: a link
+  // back up the tree does not loop. Where a link may lead is the parser's and image check's call.
+  const seen = new Set<string>();
   const walk = async (d: string): Promise<string[]> => {
+    const real = await realpath(d);
+    if (seen.has(real)) return [];
+    seen.add(real);
     const entries = (await readdir(d, { withFileTypes: true })).filter((e) => !e.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : 1));
-    const parts = await Promise.all(entries.map((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)])));
+    const parts = await Promise.all(
+      entries.map(async (e) => {
+        const p = path.join(d, e.name);
+        const folder = e.isDirectory() || (e.isSymbolicLink() && (await stat(p).then((st) => st.isDirectory(), () => false)));
+        return folder ? walk(p) : [p];
+      }),
+    );
     return parts.flat();
   };
   return walk(dir);

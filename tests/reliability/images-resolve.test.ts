@@ -1,8 +1,9 @@
 /**
- * Issue 10, case 9 (`images/` as a symlinked folder): both editions resolve a figure's
- * image through src/images/check.ts; a folder symlink leading outside the issue folder
- * is refused with one line naming page file, line and image, in the web edition's
- * image step and in the check the print edition runs, never "internal error: EISDIR".
+ * Issue 10, case 9 (`images/` as a symlinked folder). A link leading outside the issues
+ * folder is refused when the issue is read (src/parse/issue.ts). One that stays inside the
+ * issues folder but leaves its issue (into another issue's folder) is refused by the image
+ * check both editions use (src/images/check.ts): one line naming page file, line and image,
+ * never "internal error: EISDIR".
  */
 import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
@@ -27,8 +28,10 @@ describe('images/ as a symlink to a folder outside the issue', () => {
     await mkdir(issueDir, { recursive: true });
     await cp(path.join(SAMPLE, '01-要闻.md'), path.join(issueDir, '01-要闻.md'));
     await cp(path.join(SAMPLE, 'issue.yaml'), path.join(issueDir, 'issue.yaml'));
+    // Another issue's folder: inside issues/, outside this issue.
+    await cp(path.join(SAMPLE, 'images'), path.join(tmp, 'issues', '2026-11-19', 'images'), { recursive: true });
+    await symlink(path.join(tmp, 'issues', '2026-11-19', 'images'), path.join(issueDir, 'images'));
     await cp(path.join(SAMPLE, 'images'), path.join(tmp, 'elsewhere'), { recursive: true });
-    await symlink(path.join(tmp, 'elsewhere'), path.join(issueDir, 'images'));
     line = (await readFile(path.join(SAMPLE, '01-要闻.md'), 'utf8')).split('\n').findIndex((l) => l.includes(`](${IMAGE}`)) + 1;
   });
 
@@ -49,6 +52,18 @@ describe('images/ as a symlink to a folder outside the issue', () => {
       expect(message).not.toMatch(/EISDIR|internal error/);
     }
     expect(await digestTree(path.join(tmp, 'issues'))).toEqual(before);
+  });
+
+  it('leading outside the issues folder, is refused when the issue is read, in one line naming the link', async () => {
+    const outside = path.join(tmp, 'out', 'issues', '2026-11-20');
+    await mkdir(outside, { recursive: true });
+    await cp(path.join(SAMPLE, '01-要闻.md'), path.join(outside, '01-要闻.md'));
+    await cp(path.join(SAMPLE, 'issue.yaml'), path.join(outside, 'issue.yaml'));
+    await symlink(path.join(tmp, 'elsewhere'), path.join(outside, 'images'));
+    const err = await loadIssue(outside, { root: path.join(tmp, 'out') }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BanmianError);
+    expect((err as Error).message.split('\n')).toHaveLength(1);
+    expect((err as Error).message).toMatch(/images.*symbolic link.*outside the issues folder/);
   });
 
   it('a symlinked folder inside the issue folder is fine', async () => {

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANIFEST, MANIFEST_VERSION } from '../../src/build/cache.js';
 import { banmian, digestTree, errorLines, SAMPLE } from './child.js';
 
 const IMAGE = 'images/jingji-zhibiao.jpg';
@@ -118,8 +119,8 @@ describe('images that are refused', () => {
       it(`${c.name} (${only}): exit 1, one line naming page file, line and image; output and sources untouched`, async () => {
         const { issues, out } = await issueWith(`${c.name.replace(/\W+/g, '-')}-${only}`, c.change);
         // A previous output that must survive the failed build.
-        await mkdir(out, { recursive: true });
-        await writeFile(path.join(out, 'previous.txt'), 'the last good build\n');
+        await previousOutput(out);
+        const previous = await digestTree(out);
         const sources = await digestTree(issues);
         const r = await banmian(['build', '--issues', issues, '--out', out, '--only', only]);
         expect(r.code).toBe(1);
@@ -129,17 +130,39 @@ describe('images that are refused', () => {
         const image = c.name.includes('bomb') ? 'images/bomb.png' : IMAGE;
         expect(lines[0]).toContain(`${PAGE}:${line}: image ${image}: `);
         expect(lines[0]).toMatch(c.why);
-        expect(await readdir(out)).toEqual(['previous.txt']);
+        expect(await digestTree(out)).toEqual(previous);
         expect(await digestTree(issues)).toEqual(sources);
       }, 300_000);
     }
   }
 });
 
-// `images/` as a symlink to a folder outside: the image check refuses it (tests/reliability/
-// images-resolve.test.ts), but through the CLI the build's input digest (src/build/cache.ts,
-// listFiles) reads the symlinked folder as a file first and fails with EISDIR.
-it.todo('images/ as a symlink to a folder outside, through the CLI (needs src/build/cache.ts to walk symlinked folders)');
+it('images/ as a symlink to a folder outside the issues folder: one line naming it, exit 1, output and sources untouched', async () => {
+  const { issues, issue, out } = await issueWith('symlinked-folder', async (dir) => {
+    await cp(path.join(dir, 'images'), path.join(tmp, 'symlinked-folder', 'elsewhere'), { recursive: true });
+    await rm(path.join(dir, 'images'), { recursive: true });
+    await symlink(path.join(tmp, 'symlinked-folder', 'elsewhere'), path.join(dir, 'images'));
+  });
+  await previousOutput(out);
+  const previous = await digestTree(out);
+  const sources = await digestTree(issues);
+  const r = await banmian(['build', '--issues', issues, '--out', out, '--only', 'html']);
+  expect(r.code).toBe(1);
+  const lines = errorLines(r);
+  expect(lines).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/internal error|EISDIR|\n\s+at /);
+  expect(lines[0]).toContain(path.join(issue, 'images'));
+  expect(lines[0]).toMatch(/symbolic link .* outside the issues folder/);
+  expect(await digestTree(out)).toEqual(previous);
+  expect(await digestTree(issues)).toEqual(sources);
+}, 120_000);
+
+/** A previous banmian output (its manifest and one file) that a failed build must leave as it was. */
+async function previousOutput(out: string): Promise<void> {
+  await mkdir(path.join(out, path.dirname(MANIFEST)), { recursive: true });
+  await writeFile(path.join(out, MANIFEST), JSON.stringify({ version: MANIFEST_VERSION, print: {} }));
+  await writeFile(path.join(out, 'previous.txt'), 'the last good build\n');
+}
 
 describe('an SVG figure', () => {
   const SVG = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="400" height="300" onload="alert(1)">
