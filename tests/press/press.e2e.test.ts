@@ -4,6 +4,7 @@
  * reruns, marks, bad input. The print stage runs once (into a temporary print cache);
  * the later press runs reuse it.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRe
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANIFEST } from '../../src/build/cache.js';
 import { main } from '../../src/cli/main.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { BanmianConfig } from '../../src/config/types.js';
@@ -279,13 +281,20 @@ describe('press: bad input leaves press/ untouched', () => {
   });
 
   it('a page without print layout', async () => {
-    // a print cache whose layout lost page 4 (same file size, so the cache still takes it as current)
+    // a print cache whose layout lost page 4, recorded as current (its digest in the manifest
+    // matches, as if an older banmian had written it so): press must not make a page of it
     const bad = path.join(tmp, 'print-bad');
     await cp(path.join(tmp, 'print'), bad, { recursive: true });
     const file = path.join(bad, ID, 'layout.json');
     const text = await readFile(file, 'utf8');
     expect(text).toContain('"number": 4');
-    await writeFile(file, text.replace('"number": 4', '"number": 9'));
+    const changed = text.replace('"number": 4', '"number": 9');
+    await writeFile(file, changed);
+    const manifestFile = path.join(bad, MANIFEST);
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
+    expect(manifest.digests[`${ID}/layout.json`]).toBeTruthy();
+    manifest.digests[`${ID}/layout.json`] = createHash('sha256').update(changed).digest('hex');
+    await writeFile(manifestFile, JSON.stringify(manifest));
     const err = await attempt(undefined, { printCache: bad });
     expect(err).toBeInstanceOf(BanmianError);
     expect(err.message).toMatch(/04-专题\.txt: page 04 has no print layout/);
