@@ -14,7 +14,7 @@ import { BanmianError } from '../errors.js';
 import { checkImage, imageUse, MAX_IMAGE_PIXELS, rasterSvg } from '../images/check.js';
 import type { IssueLayout } from '../layout/types.js';
 import type { ImageRef } from './render.js';
-import { writeFonts } from './fonts.js';
+import { writeFonts, type SiteCharacters } from './fonts.js';
 import { routes } from './urls.js';
 
 
@@ -43,7 +43,7 @@ export interface StyleJob {
  * Writes `assets/web.<hash>.css`: styles/web.css followed by the @font-face rules of the
  * self-hosted fallback slices (src/web/fonts.ts), when `chars` is given.
  */
-export async function writeStyles(root: string, outDir: string, opts: { chars: Set<string> | null; previousOutDir?: string }): Promise<StyleJob> {
+export async function writeStyles(root: string, outDir: string, opts: { chars: SiteCharacters | null; previousOutDir?: string }): Promise<StyleJob> {
   const base = await readFile(path.join(root, 'styles', 'web.css'), 'utf8');
   await mkdir(path.join(outDir, 'assets'), { recursive: true });
   const fonts = opts.chars ? await writeFonts(outDir, opts.chars, opts.previousOutDir) : { css: '', done: Promise.resolve({ files: 0, bytes: 0, subset: 0 }) };

@@ -34,25 +34,49 @@ const FACES = [
 /** Characters the self-hosted faces carry: CJK ideographs, punctuation, full-width forms (Latin comes from the system). */
 const CJK = /[\u2E80-\u2FDF\u3000-\u303F\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF\u{20000}-\u{2FA1F}]/u;
 
-/** Every CJK character a reader can see on the site: the text of every page, generated labels and the templates. */
-export async function siteCharacters(model: SiteModel, templatesDir: string, extra: string[]): Promise<Set<string>> {
-  const chars = new Set<string>();
-  const add = (s: string) => {
-    for (const ch of s) if (CJK.test(ch)) chars.add(ch);
+/** AST nodes whose text the site sets bold (headlines, 小标题, speakers, strong, banners). */
+const BOLD_NODES = new Set(['headline', 'subhead', 'speaker', 'strong', 'bannerTitle', 'motto', 'sectionLabel']);
+
+export interface SiteCharacters {
+  /** Every CJK character a reader can see. */
+  all: Set<string>;
+  /** Those set in bold: titles, headlines, speakers, page names, the templates' words. */
+  bold: Set<string>;
+}
+
+/**
+ * The site's CJK characters: the text of every page, generated labels and the templates;
+ * and the subset set bold (the bold face carries only these: a view downloads bold glyphs
+ * only for its headlines and labels, not for its body text).
+ */
+export async function siteCharacters(model: SiteModel, templatesDir: string, extra: string[]): Promise<SiteCharacters> {
+  const all = new Set<string>();
+  const bold = new Set<string>();
+  const add = (s: string, alsoBold = false) => {
+    for (const ch of s)
+      if (CJK.test(ch)) {
+        all.add(ch);
+        if (alsoBold) bold.add(ch);
+      }
+  };
+  const walk = (node: { type: string; children?: unknown[] }) => {
+    if (BOLD_NODES.has(node.type)) add(toString(node), true);
+    else if (node.children) for (const c of node.children) walk(c as { type: string; children?: unknown[] });
   };
   for (const issue of model.issues) {
     add(issue.dateText + issue.weekday + issue.lunar);
     for (const page of issue.pages) {
-      add(page.title);
+      add(page.title, true);
       add(toString(page.page));
-      for (const a of page.articles) add(a.title);
+      walk(page.page);
+      for (const a of page.articles) add(a.title, true);
     }
   }
-  for (const s of extra) add(s);
+  for (const s of extra) add(s, true);
   // The templates' own words (版面导航, 上一版, …) and the labels the code writes.
-  for (const file of await listTemplates(templatesDir)) add(await readFile(file, 'utf8'));
-  add('第版期年月日星期一二三四五六日农历上接转自见下转全部共篇查看标题找到没有含的文章按相关度日期排序正在检索出错请输入汉字字母或数字最新候选中有：（）……“”');
-  return chars;
+  for (const file of await listTemplates(templatesDir)) add(await readFile(file, 'utf8'), true);
+  add('第版期年月日星期一二三四五六日农历上接转自见下转全部共篇查看标题找到没有含的文章按相关度日期排序正在检索出错请输入汉字字母或数字最新候选中有：（）……“”', true);
+  return { all, bold };
 }
 
 async function listTemplates(dir: string): Promise<string[]> {
@@ -76,14 +100,15 @@ export interface FontJob {
  * @font-face rules (URLs relative to `assets/`) at once: slices not made before (this
  * process, the previous build) are cut by a worker thread while the caller renders.
  */
-export async function writeFonts(outDir: string, chars: Set<string>, previousOutDir?: string): Promise<FontJob> {
+export async function writeFonts(outDir: string, chars: SiteCharacters, previousOutDir?: string): Promise<FontJob> {
   try {
     require.resolve('subset-font');
   } catch {
     return { css: '', done: Promise.resolve({ files: 0, bytes: 0, subset: 0 }) };
   }
   await mkdir(path.join(outDir, 'assets', 'fonts'), { recursive: true });
-  const codes = [...chars].map((c) => c.codePointAt(0)!).sort((a, b) => a - b);
+  const sorted = (set: Set<string>) => [...set].map((c) => c.codePointAt(0)!).sort((a, b) => a - b);
+  const codesByWeight = { 400: sorted(chars.all), 700: sorted(chars.bold) };
   let css = '';
   const slices: Array<{ name: string; source: string; text: string }> = [];
   for (const face of FACES) {
@@ -99,7 +124,7 @@ export async function writeFonts(outDir: string, chars: Set<string>, previousOut
       const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1];
       if (!file || !range) continue;
       const ranges = parseUnicodeRange(range);
-      const used = codes.filter((c) => ranges.some(([lo, hi]) => c >= lo && c <= hi));
+      const used = codesByWeight[face.weight as 400 | 700].filter((c) => ranges.some(([lo, hi]) => c >= lo && c <= hi));
       if (!used.length) continue;
       const text = String.fromCodePoint(...used);
       const hash = createHash('sha256').update(file).update('\0').update(text).digest('hex').slice(0, 10);

@@ -9,12 +9,12 @@ import type { IssueLayout } from '../layout/types.js';
 import { WebSite, type WebBuildResult, type WebOptions } from './site.js';
 
 export { WebSite, type UpdateResult, type WebBuildResult, type WebOptions } from './site.js';
-export { renderArticle, renderHome, renderIssueFront, renderNotFound, renderPageView, renderSearch, type RenderContext } from './render.js';
+export { renderArchive, renderArticle, renderHome, renderIssueFront, renderNotFound, renderPageView, renderSearch, renderSearchSource, renderSubscribe, type RenderContext } from './render.js';
 export { buildModel, type ArticleRef, type IssueRef, type PageRef, type SiteModel } from './model.js';
 export { loadTemplates, Templates } from './templates.js';
 export { renderFeed } from './feed.js';
 export { renderSitemap, renderRobots } from './sitemap.js';
-export { buildSearchIndex } from './search.js';
+export { buildSearchIndex, querySearchIndex, SEARCH_INDEX_DIR } from './search.js';
 export { sanitizeHtml, safeUrl } from './sanitize.js';
 export { SiteUrls, routes, routeFile } from './urls.js';
 

@@ -253,9 +253,10 @@
    * the normalised text, mapped back character by character (NFKC may change lengths:
    * … becomes ...).
    */
-  function marked(el, text) {
+  /** The normalised text and, for each of its offsets, the offset in `text`. */
+  function normMap(text) {
     var norm = '';
-    var from = []; // normalised offset -> original offset
+    var from = [];
     var i = 0;
     for (var ch of text) {
       var n = normalize(ch);
@@ -264,6 +265,13 @@
       i += ch.length;
     }
     from.push(text.length);
+    return { norm: norm, from: from };
+  }
+
+  function marked(el, text) {
+    var map = normMap(text);
+    var norm = map.norm;
+    var from = map.from;
     var needles = current.runs.map(function (r) { return r.text; });
     var at = 0; // in norm
     var out = 0; // in text
@@ -291,16 +299,24 @@
     return el;
   }
 
+  /** About 120 characters around the first match, starting after a sentence end when one is near. */
   function excerptOf(text) {
     var flat = text.replace(/\s+/g, ' ').trim();
-    var norm = normalize(flat);
+    var map = normMap(flat);
     var at = -1;
     current.runs.forEach(function (r) {
-      var i = norm.indexOf(r.text);
+      var i = map.norm.indexOf(r.text);
       if (i >= 0 && (at < 0 || i < at)) at = i;
     });
+    at = at < 0 ? 0 : map.from[at];
+    var stop = Math.max(flat.lastIndexOf('。', at), flat.lastIndexOf('！', at), flat.lastIndexOf('？', at));
+    if (stop >= 0 && at - stop <= 40) {
+      var start0 = stop + 1;
+      var end0 = Math.min(flat.length, start0 + 120);
+      return (start0 > 0 ? '……' : '') + flat.slice(start0, end0) + (end0 < flat.length ? '……' : '');
+    }
     var start = Math.max(0, at - 30);
-    var end = Math.min(flat.length, Math.max(at, 0) + 90);
+    var end = Math.min(flat.length, at + 90);
     return (start > 0 ? '……' : '') + flat.slice(start, end) + (end < flat.length ? '……' : '');
   }
 

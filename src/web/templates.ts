@@ -190,6 +190,8 @@ export class Templates {
     // month calendar is the same on every view of a month). The key must name everything
     // the block shows.
     const blocks = new Map<string, string>();
+    // `(key "name" a b …)`: a cache key naming everything a block shows (JSON of the values).
+    hb.registerHelper('key', (...args: unknown[]) => JSON.stringify(args.slice(0, -1)));
     hb.registerHelper('cached', function (this: unknown, key: unknown, options: Handlebars.HelperOptions) {
       let html = blocks.get(String(key));
       if (html === undefined) {
