@@ -1,7 +1,7 @@
 import { defineConfig } from './src/config/index.js';
 
 // The paper this project publishes. Everything not given here takes a default
-// (see src/config/types.ts): a 对开 broadsheet of 8 columns × 13 characters.
+// (see src/config/schema.ts): a 对开 broadsheet of 8 columns × 13 characters.
 export default defineConfig({
   paper: {
     name: '海岸新闻',

@@ -20,6 +20,7 @@ import type { BuildContext } from '../src/build/context.js';
 import { loadConfig } from '../src/config/index.js';
 import { buildSearchIndex } from '../src/web/search.js';
 import { buildWebEdition } from '../src/web/index.js';
+import { importPeer } from './peer.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TARGET_PAGES = 1000;
@@ -179,8 +180,8 @@ interface EleventyInstance {
 type EleventyCtor = new (input: string, output: string, options: Record<string, unknown>) => EleventyInstance;
 
 async function buildWithEleventy(input: string, output: string): Promise<number> {
-  const specifier = '@11ty/eleventy'; // no type declarations: imported untyped
-  const { default: Eleventy } = (await import(specifier)) as { default: EleventyCtor };
+  // Not a project dependency: installed on first use (bench/peer.ts); no type declarations.
+  const { default: Eleventy } = (await importPeer('@11ty/eleventy', '3.1.8')) as { default: EleventyCtor };
   const elev = new Eleventy(input, output, {
     quietMode: true,
     configPath: false,

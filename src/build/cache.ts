@@ -198,6 +198,7 @@ export async function browserIdentity(config: BanmianConfig): Promise<string> {
     const pkg = require('@sparticuz/chromium/package.json') as { version: string };
     return `@sparticuz/chromium@${pkg.version}`;
   } catch {
+    // @sparticuz/chromium is not installed: the build uses a system browser.
     return 'system';
   }
 }
@@ -216,6 +217,7 @@ export async function readLayout(outDir: string, issueId: string): Promise<Issue
     const layout = JSON.parse(await readFile(path.join(outDir, paths.layoutJson(issueId)), 'utf8')) as IssueLayout;
     return layout && typeof layout.pdf === 'string' && Array.isArray(layout.pages) ? layout : undefined;
   } catch {
+    // No previous layout, or one that is not JSON: the issue is laid out again.
     return undefined;
   }
 }
@@ -250,6 +252,7 @@ export async function sha256File(file: string): Promise<string | undefined> {
   try {
     return createHash('sha256').update(await readFile(file)).digest('hex');
   } catch {
+    // Missing or unreadable: no digest, so the file never matches one and is not reused.
     return undefined;
   }
 }
@@ -276,6 +279,7 @@ async function issueFolders(issuesDir: string, ids?: string[]): Promise<string[]
   try {
     entries = await readdir(issuesDir, { withFileTypes: true });
   } catch {
+    // No issues folder: nothing to fingerprint; the parser reports it.
     return undefined;
   }
   const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name);
@@ -383,6 +387,7 @@ export async function reuseOutput(record: OutputRecord, digests: Record<string, 
       try {
         await link(from, to);
       } catch {
+        // No hard links here (another disk, a file system without them): copy instead.
         await copyFile(from, to);
       }
       verified?.set(rel, sums[i]!);

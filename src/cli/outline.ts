@@ -17,7 +17,7 @@ export function outline(node: Node, depth = 0): string {
   }
   if (n.lead === true) fields.push('lead');
   const line = n.position ? `${n.position.start.line}` : '?';
-  let head = `${indent}${node.type}${fields.length ? ` (${fields.join(', ')})` : ''} @${line}`;
+  const head = `${indent}${node.type}${fields.length ? ` (${fields.join(', ')})` : ''} @${line}`;
   if (LEAF_PARENTS.has(node.type) || !('children' in node)) {
     const text = node.type === 'headline'
       ? (node as Parent).children.map((c) => (c.type === 'break' ? ' / ' : toString(c))).join('')

@@ -1,4 +1,4 @@
-import type { PagePreset, PrintConfig } from './types.js';
+import type { PageGeometry } from './schema.js';
 
 /**
  * Page presets. 对开 broadsheet: 390 × 545 mm trim, 8 columns × 13 characters of 9 pt
@@ -7,9 +7,8 @@ import type { PagePreset, PrintConfig } from './types.js';
  * of the 490 mm type area is the page header). 四开 tabloid: 275 × 390 mm, 6 columns ×
  * 11 characters.
  */
-export const PRESETS: Record<PagePreset, Omit<PrintConfig, 'marks' | 'browserPath' | 'concurrency' | 'press'>> = {
+export const PRESETS = {
   broadsheet: {
-    preset: 'broadsheet',
     trimWidthMm: 390,
     trimHeightMm: 545,
     columns: 8,
@@ -20,7 +19,6 @@ export const PRESETS: Record<PagePreset, Omit<PrintConfig, 'marks' | 'browserPat
     lines: 98,
   },
   tabloid: {
-    preset: 'tabloid',
     trimWidthMm: 275,
     trimHeightMm: 390,
     columns: 6,
@@ -30,4 +28,4 @@ export const PRESETS: Record<PagePreset, Omit<PrintConfig, 'marks' | 'browserPat
     leading: 1.5,
     lines: 68,
   },
-};
+} satisfies Record<string, PageGeometry>;

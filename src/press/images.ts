@@ -5,7 +5,7 @@
  * onto white first: PDF/X-1a has no transparency. ICC-based grey becomes DeviceGray.
  */
 import { deflateSync } from 'node:zlib';
-import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, type PDFContext } from 'pdf-lib';
+import { PDFArray, type PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, type PDFContext } from 'pdf-lib';
 import { rgbToCmyk, type ColourRules } from './colour.js';
 import { decodeStream } from './page.js';
 

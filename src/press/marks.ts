@@ -5,7 +5,7 @@
  * (`/Separation /All`), outside the bleed: crop marks, a registration target on each
  * side, a slug line at the bottom left set in the page's own embedded fonts.
  */
-import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, type PDFContext } from 'pdf-lib';
+import { type PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, type PDFRef, type PDFContext } from 'pdf-lib';
 import { decodeStream } from './page.js';
 import { fmt } from './tokens.js';
 

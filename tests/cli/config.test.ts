@@ -35,6 +35,31 @@ describe('config', () => {
     expect(() => resolveConfig(input, 'banmian.config.ts')).toThrow(message);
   });
 
+  it.each([
+    [42, 'config key "(default export)" must be an object: export default defineConfig({...})'],
+    [{ site: {} }, 'config key "paper" is required'],
+    [{ paper, print: 'tabloid' }, 'config key "print" must be an object'],
+    [{ paper, print: { columns: 0 } }, 'config key "print.columns" must be a positive number, got 0'],
+    [{ paper, print: { leading: Number.POSITIVE_INFINITY } }, 'config key "print.leading" must be a positive number, got Infinity'],
+    [{ paper, print: { concurrency: 1.5 } }, 'config key "print.concurrency" must be a whole number, got 1.5'],
+    [{ paper, site: { feedSize: '20' } }, 'config key "site.feedSize" must be a number, got "20"'],
+    [{ paper, editions: { pdf: 'yes' } }, 'config key "editions.pdf" must be a boolean, got "yes"'],
+    [{ paper: { ...paper, nmae: 'x' } }, 'config key "paper.nmae" is not a config key (known: name, nameLatin, cn, publisher, address, phone)'],
+  ])('one line naming the file, the key and the bad value: %j', (input, message) => {
+    expect(() => resolveConfig(input, 'banmian.config.ts')).toThrow(`banmian.config.ts: ${message}`);
+    try {
+      resolveConfig(input, 'banmian.config.ts');
+    } catch (err) {
+      expect((err as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('treats a key given as undefined as not given', () => {
+    const c = resolveConfig({ paper, print: { preset: 'tabloid', columns: undefined, marks: undefined }, site: { url: undefined } }, 'x');
+    expect(c.print).toMatchObject({ columns: 6, marks: false });
+    expect(c.site.url).toBe('http://localhost:8080');
+  });
+
   it('loads banmian.config.ts with defineConfig from a project folder', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'banmian-config-'));
     const define = path.resolve('src/config/index.ts');

@@ -253,7 +253,10 @@ describe('page PDFs (pagePdf)', () => {
     const walk = (o: PDFObject | undefined, depth = 0): void => {
       if (!o || depth > 50) return;
       if (o instanceof PDFRef) return void refs.push(o);
-      if (o instanceof PDFArray) return o.asArray().forEach((x) => walk(x, depth + 1));
+      if (o instanceof PDFArray) {
+        for (const x of o.asArray()) walk(x, depth + 1);
+        return;
+      }
       const dict = o instanceof PDFDict ? o : o instanceof PDFRawStream ? o.dict : undefined;
       if (!dict) return;
       const pg = dict.get(PDFName.of('Pg'));
@@ -296,8 +299,8 @@ describe('PDF metadata (patchInfo, finishPdf)', () => {
     const after = Buffer.from(out!).toString('latin1');
     expect(checkXref(out!)).toBeGreaterThan(10);
     // Only the /Info dictionary changed, and with it the offsets in the xref table and startxref.
-    const infoBefore = /1 0 obj\n(<<[^]*?>>)\nendobj/.exec(before)!;
-    const infoAfter = /1 0 obj\n(<<[^]*?>>)\nendobj/.exec(after)!;
+    const infoBefore = /1 0 obj\n(<<[\s\S]*?>>)\nendobj/.exec(before)!;
+    const infoAfter = /1 0 obj\n(<<[\s\S]*?>>)\nendobj/.exec(after)!;
     expect(infoBefore.index).toBe(infoAfter.index);
     expect(after.slice(0, infoAfter.index)).toBe(before.slice(0, infoBefore.index));
     const delta = infoAfter[1].length - infoBefore[1].length;
