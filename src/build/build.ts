@@ -134,7 +134,11 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
   const unregister = onInterrupt(() => rmSync(staging, { recursive: true, force: true, maxRetries: 3 }));
   const failed = async (err: unknown) => {
     unregister();
-    await rm(staging, { recursive: true, force: true });
+    // The build's own error is what the editor must see; a staging folder that cannot be removed
+    // only gets a warning (the next build removes it: recoverOutDir).
+    await rm(staging, { recursive: true, force: true, maxRetries: 3 }).catch((e: NodeJS.ErrnoException) =>
+      log.warn(`warning: cannot remove the staging folder ${staging}: ${e.code ?? e.message}`),
+    );
     return inOutDir(err, staging, outDir);
   };
 

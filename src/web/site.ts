@@ -105,8 +105,16 @@ export class WebSite {
     const statics = await step('assets', () => writeStaticAssets(this.outDir));
     this.assetRefs = { css: styles.css, ...statics };
     styles.done.catch(() => undefined); // awaited below; a render failure must not leave it unhandled
-    await step('images', () => this.prepareImages(this.model.issues));
-    const outputs = await step('render+write', () => this.renderAndWrite());
+    let outputs: Awaited<ReturnType<typeof this.renderAndWrite>>;
+    try {
+      await step('images', () => this.prepareImages(this.model.issues));
+      outputs = await step('render+write', () => this.renderAndWrite());
+    } catch (err) {
+      // The font worker is still writing into the output folder: let it finish before the
+      // caller removes that folder (else the removal races it: ENOTEMPTY instead of the real error).
+      await styles.done.catch(() => undefined);
+      throw err;
+    }
     // Font slices are cut by a worker thread while the pages render.
     this.styles = await step('fonts (after render)', () => styles.done);
     const search = this.options.search ? await step('search', () => buildSearchIndex(this.outDir)) : undefined;
