@@ -124,14 +124,18 @@ const variantArb = fc.record<Variant>({
 const FULL_TO_HALF: Record<string, string> = { '，': ',', '：': ':', '？': '?', '；': ';', '！': '!', '（': '(', '）': ')' };
 const HALF_TO_FULL: Record<string, string> = { ',': '，', ':': '：', '?': '？', ';': '；' };
 
-function apply(text: string, v: Variant, people: string[], cuts: number[]): { text: string; bytes: Uint8Array } {
+function apply(text: string, v: Variant, people: string[], cuts: number[]): { text: string; bytes: Uint8Array; cutAt: string } {
   // front matter is YAML, not page text: left as it is
   const fm = /^---[ \t]*\n(?:[\s\S]*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(text);
   const head = fm ? fm[0] : '';
   let body = text.slice(head.length);
+  let cutAt = '';
   if (v.cut >= 0 && cuts.length) {
     const at = cuts[v.cut % cuts.length] - head.length;
-    if (at > 0) body = body.slice(0, at) + '\n\n' + body.slice(at);
+    if (at > 0) {
+      cutAt = `${body.slice(Math.max(0, at - 30), at)}⏎⏎${body.slice(at, at + 30)}`;
+      body = body.slice(0, at) + '\n\n' + body.slice(at);
+    }
   }
   if (v.rename) {
     // two steps through placeholders: a new name never gets renamed again
@@ -146,7 +150,7 @@ function apply(text: string, v: Variant, people: string[], cuts: number[]): { te
   let out = head + body;
   if (v.crlf) out = out.replace(/\n/g, '\r\n');
   const bytes = v.gb18030 ? new Uint8Array(iconv.encode(out, 'gb18030')) : new TextEncoder().encode(out);
-  return { text: out, bytes };
+  return { text: out, bytes, cutAt };
 }
 
 const SEED = Number(process.env.METAMORPHIC_SEED ?? 20261128);
@@ -172,9 +176,15 @@ describe('metamorphic: the tree shape survives renaming, punctuation, spacing, c
           const decoded = decodePageBytes(variant.bytes, source.name);
           const got = shapeOf(parsePage(decoded.text, { file: source.name }).page).join('\n');
           if (got !== expected) {
+            const a = expected.split('\n');
+            const b = got.split('\n');
+            let k = 0;
+            while (k < a.length && a[k] === b[k]) k++;
+            const around = (x: string[]) => x.slice(Math.max(0, k - 4), k + 6).join('\n');
             throw new Error(
               `shape changed for ${source.name} with ${JSON.stringify({ ...v, names: v.rename ? v.names.slice(0, people.length) : [] })}\n` +
-                `people: ${people.join(' ')}\n--- expected shape ---\n${expected}\n--- got ---\n${got}\n--- variant text ---\n${variant.text}`,
+                `people: ${people.join(' ')}\ncolumn cut: ${variant.cutAt || 'none'}\nfirst difference at shape line ${k + 1}:\n--- expected ---\n${around(a)}\n--- got ---\n${around(b)}\n` +
+                `--- variant text ---\n${variant.text}`,
             );
           }
         }),
