@@ -15,7 +15,11 @@ import { markdownChunks } from '../src/parse/blocks.js';
 import { parsePage } from '../src/parse/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const CORPUS = path.resolve(ROOT, '../shared/corpus');
+import { existsSync } from 'node:fs';
+// the main checkout's ../shared/corpus; from a worktree under /work/wt it is two levels up
+const CORPUS = [process.env.BANMIAN_CORPUS, path.resolve(ROOT, '../shared/corpus'), path.resolve(ROOT, '../../shared/corpus')].find(
+  (d): d is string => !!d && existsSync(d),
+) ?? path.resolve(ROOT, '../shared/corpus');
 const FILES = ['000_4c27dc6f5b443fbc.txt', '002_6d4dff7fc7251387.txt', '004_bb79a988b909a362.txt'];
 
 function corpusText(targetBytes: number): string {

@@ -530,8 +530,18 @@ function passParagraphs(src: Source, node: RootContent): Paragraph[] {
   if (node.type === 'heading') return [paragraphNode(src, convertInlines(src, node.children), s, e)];
   if ('children' in node && node.type !== 'list') return (node.children as RootContent[]).flatMap((c) => passParagraphs(src, c));
   // raw HTML: cleaned, its paragraphs kept (no role tags read inside it)
-  if (node.type === 'html') return htmlParagraphs(cleanHtmlBlock(src, node.value, positionOf(src, s, e)));
+  if (node.type === 'html') return htmlParagraphs(normalizeHtmlBlocks(cleanHtmlBlock(src, node.value, positionOf(src, s, e))));
   return [paragraphNode(src, [textNode(src, src.text.slice(s, e), s, e)], s, e)];
+}
+
+/** The text of cleaned HTML is page text like any other: punctuation normalised as in running text. */
+function normalizeHtmlBlocks(blocks: BodyBlock[]): BodyBlock[] {
+  const walk = (n: { type: string; children?: unknown[] }) => {
+    if (n.type === 'paragraph' || n.type === 'caption') normalizeInlines((n as Paragraph).children, 'running');
+    else for (const c of (n.children ?? []) as Array<{ type: string; children?: unknown[] }>) walk(c);
+  };
+  for (const b of blocks) walk(b as never);
+  return blocks;
 }
 
 /** Paragraphs of cleaned HTML blocks, for places that hold only paragraphs (a quote, a list item). */
@@ -627,7 +637,7 @@ export function toBlocks(src: Source, root: Root): Block[] {
       }
       case 'html': {
         // raw HTML: cleaned into paragraphs, lists, quotes and figures that pass as they are
-        for (const node2 of cleanHtmlBlock(src, node.value, positionOf(src, s, e))) {
+        for (const node2 of normalizeHtmlBlocks(cleanHtmlBlock(src, node.value, positionOf(src, s, e)))) {
           const b = makeBlock('pass', [], s, e, true);
           b.pass = node2;
           out.push(b);

@@ -247,8 +247,8 @@ function adjacent(src: Source, a: Block, b: Block): boolean {
  * A `——` subtitle follows the headline directly. The lines before it form the headline:
  * all of them back to a kicker, section label or banner (up to 3 lines), or, without
  * such an anchor, the lines of the one paragraph right before it (a two-line 主题 whose
- * lines end in quotes or commas was read as a headline plus a subtitle). One line
- * alone needs nothing: the header run reads it right.
+ * lines end in quotes or commas was read as a headline plus a subtitle, or not as a
+ * headline at all). A title-like block alone needs nothing: the header run reads it right.
  */
 function headlinesBeforeDash(src: Source, blocks: Block[]): void {
   for (let i = 1; i < blocks.length; i++) {
@@ -263,17 +263,23 @@ function headlinesBeforeDash(src: Source, blocks: Block[]): void {
       group.unshift(blocks[k]);
       lines += n;
     }
-    if (group.length < 2) continue;
+    if (!group.length || (group.length === 1 && (titleText(group[0]) || /[，,、：:]$/.test(group[0].text)))) continue;
     const anchored = k >= 0 && HEADLINE_ANCHOR.has(blocks[k].kind) && !isOpen(blocks[k]);
     if (!anchored) {
       // only the paragraph right before the dash line: blocks cut from it without blank lines
       let from = group.length - 1;
       while (from > 0 && adjacent(src, group[from - 1], group[from])) from--;
       group.splice(0, from);
-      if (group.length < 2) continue;
+      // one title-like block alone: the header run reads it right
+      if (group.length === 1 && (titleText(group[0]) || /[，,、：:]$/.test(group[0].text))) continue;
     }
     const first = group[0];
     const last = group[group.length - 1];
+    if (group.length === 1) {
+      first.kind = 'headline';
+      report(src, 'treated the line(s) before the `——` subtitle as the headline', 'inferred-headline', first.start, first.end, 'warning');
+      continue;
+    }
     const inlines: Block['inlines'] = [];
     for (const b of group) {
       if (inlines.length) inlines.push({ type: 'break', position: positionOf(src, inlineEnd(inlines), inlineStart(b.inlines)) });

@@ -8,7 +8,7 @@
  * paragraphs again.
  */
 import type { Block } from './blocks.js';
-import { QUESTION_LABELS, intervieweeName, namedSpeaker, speakerLabel } from './patterns.js';
+import { QUESTION_LABELS, intervieweeName, namedSpeaker, speakerLabel, speakerLabelLoose } from './patterns.js';
 import { type Source, report } from './source.js';
 
 export interface Turn {
@@ -64,7 +64,7 @@ export function detectInterview(src: Source, blocks: Block[]): BodyItem[] {
     let sp: { label: string; length: number; common?: boolean } | undefined;
     for (const name of named) if (!sp) sp = namedSpeaker(b.text, name);
     if (sp) namedTurns++;
-    else sp = speakerLabel(b.text);
+    else sp = speakerLabelLoose(b.text);
     if (!sp) continue;
     labels.set(b, sp);
     uses.set(sp.label, (uses.get(sp.label) ?? 0) + 1);

@@ -26,11 +26,11 @@ const NOT_A_NAME = new Set(
 const COMMON_CHARS = /[的是了在和与年月日将为对把从]/;
 
 /**
- * A speaker label `name：` at the start of a paragraph. A label holding a common
+ * A speaker label `name：` at the start of a paragraph (loose: for the interview reader). A label holding a common
  * character is returned with `common: true`: it is a speaker only where the article
  * confirms it (named in the header, or used for several turns).
  */
-export function speakerLabel(text: string): { label: string; length: number; common?: boolean } | undefined {
+export function speakerLabelLoose(text: string): { label: string; length: number; common?: boolean } | undefined {
   const m = SPEAKER_RE.exec(text);
   if (!m) return undefined;
   const label = m[1];
@@ -38,6 +38,12 @@ export function speakerLabel(text: string): { label: string; length: number; com
   if (NOT_A_NAME.has(label)) return undefined;
   if (COMMON_CHARS.test(label)) return { label, length: m[0].length, common: true };
   return { label, length: m[0].length };
+}
+
+/** A speaker label without a common character: what every stage but the interview reader takes for a turn. */
+export function speakerLabel(text: string): { label: string; length: number } | undefined {
+  const sp = speakerLabelLoose(text);
+  return sp && !sp.common ? { label: sp.label, length: sp.length } : undefined;
 }
 
 /** `name：` / `name :` at the start of a paragraph, for a name known from the header. */

@@ -64,14 +64,19 @@ function strongEvidence(a: string, b: string): boolean {
   );
 }
 
-function blocksB(b: string): boolean {
-  return /^[□■▲△●◆]/.test(b) || !!speakerLabel(b) || /^(?:——|—|--)/.test(b);
+/**
+ * `b` starts something of its own: a mark, a dash line, or a speaker label — unless a
+ * word straddles the cut (`…另一` / `番景象：…` is a word cut in two, not a speaker 番景象).
+ */
+function blocksB(a: string, b: string): boolean {
+  if (/^[□■▲△●◆]/.test(b) || /^(?:——|—|--)/.test(b)) return true;
+  return !!speakerLabel(b) && !wordStraddles(a, b);
 }
 
 /** Should `b` be joined to `a` (two halves of one paragraph)? */
 export function shouldJoin(a: string, b: string): boolean {
   if (!a || !b || a.includes('\n') || SENTENCE_END.test(a)) return false;
-  if (blocksB(b)) return false;
+  if (blocksB(a, b)) return false;
   const aTitle = isTitleLike(a);
   const bTitle = isTitleLike(b) && !SENTENCE_END.test(b);
   if (aTitle || bTitle) return strongEvidence(a, b);
@@ -80,6 +85,11 @@ export function shouldJoin(a: string, b: string): boolean {
 
 function joinable(b: Block | undefined): b is Block {
   return !!b && b.kind === 'text' && !b.explicit && !b.noInfer;
+}
+
+/** A `■`-headed item the first stage took for a caption (a brief or a photo caption). */
+function markedItem(b: Block | undefined): b is Block {
+  return !!b && b.kind === 'caption' && !b.explicit && !b.noInfer && /^[■◆●]/.test(b.text);
 }
 
 function concat(a: Inl[], b: Inl[]): Inl[] {
@@ -93,6 +103,11 @@ export function repairColumnBreaks(src: Source, blocks: Block[]): Block[] {
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i];
     const a = out[out.length - 1];
+    // a ■ item (brief or caption) cut by a column break: joined on strong evidence only
+    if (markedItem(a) && joinable(b) && !a.text.includes('\n') && !SENTENCE_END.test(a.text) && !blocksB(a.text, b.text) && strongEvidence(a.text, b.text)) {
+      join(src, a, b);
+      continue;
+    }
     if (!joinable(a)) {
       out.push(b);
       continue;
