@@ -16,10 +16,8 @@ import { parsePage } from '../src/parse/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 import { existsSync } from 'node:fs';
-// the main checkout's ../shared/corpus; from a worktree under /work/wt it is two levels up
-const CORPUS = [process.env.BANMIAN_CORPUS, path.resolve(ROOT, '../shared/corpus'), path.resolve(ROOT, '../../shared/corpus')].find(
-  (d): d is string => !!d && existsSync(d),
-) ?? path.resolve(ROOT, '../shared/corpus');
+// ../shared/corpus beside the project, or where BANMIAN_CORPUS points
+const CORPUS = process.env.BANMIAN_CORPUS ? path.resolve(process.env.BANMIAN_CORPUS) : path.resolve(ROOT, '../shared/corpus');
 const FILES = ['000_4c27dc6f5b443fbc.txt', '002_6d4dff7fc7251387.txt', '004_bb79a988b909a362.txt'];
 
 function corpusText(targetBytes: number): string {
