@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (no browser, no server, no child build: runs in parallel, fast) and
-// `e2e` (files named *.e2e.test.ts: launch Chromium, a server or a whole build; one file at
-// a time, since the machine has 2 cores and a browser uses both). `npm test` runs both;
+// Two projects: `unit` (pure functions and the parser: no browser, no server, no child
+// process, no whole-project build; runs in parallel, fast) and `e2e` (files named
+// *.e2e.test.ts: they launch Chromium, a server, the CLI as a child process or build a
+// whole project; one file at a time, since the machine has 2 cores and a browser uses both). `npm test` runs both;
 // `npm run test:unit` only the first.
 export default defineConfig({
   test: {
@@ -14,6 +15,8 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/**/*.e2e.test.ts', '**/node_modules/**'],
+          // both cores (vitest's default leaves one free)
+          maxWorkers: 2,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

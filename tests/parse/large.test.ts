@@ -4,9 +4,9 @@ import { significantChars } from '../../src/ast/text.js';
 import { parsePage } from '../../src/parse/index.js';
 import { inputChars, realPages, textNodes } from './helpers.js';
 
-// 4 MB by default keeps the unit run short (pieces, joins and the invariant are the same at any
+// 2 MB by default keeps the unit run short (pieces, joins and the invariant are the same at any
 // size past a few pieces); LARGE_PAGE_MB=20 for the full size, which `npm run bench -- parse` times.
-const MB = Number(process.env.LARGE_PAGE_MB ?? 4);
+const MB = Number(process.env.LARGE_PAGE_MB ?? 2);
 
 /** Counts of each significant character (the invariant as a multiset, cheap at 20 MB). */
 function counts(s: string): Map<string, number> {
