@@ -17,6 +17,8 @@ export default defineConfig({
           exclude: ['tests/**/*.e2e.test.ts', '**/node_modules/**'],
           // both cores (vitest's default leaves one free)
           maxWorkers: 2,
+          // unit first, then e2e: the e2e timings (a stop within 2 s) must not share the cores
+          sequence: { groupOrder: 0 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -29,6 +31,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
