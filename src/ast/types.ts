@@ -49,7 +49,10 @@ export interface InlineCode extends Literal {
   value: string;
 }
 
-/** Raw HTML written by an editor in a Markdown page; the web edition sanitises it. */
+/**
+ * Raw HTML. The parser never emits it (src/parse/sanitize.ts turns an editor's raw HTML into
+ * ordinary nodes); it remains for hand-built ASTs, which the web edition sanitises.
+ */
 export interface Html extends Literal {
   type: 'html';
   value: string;
