@@ -6,10 +6,11 @@
  * BENCH_ROUNDS times (default 3; the median is reported).
  * Targets: press ≤ 25 % of the warm print time, ≤ 0.3 s per page.
  */
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config/index.js';
+import { eightPageIssue } from './eight-pages.js';
 import { loadIssue } from '../src/parse/index.js';
 import { colourRules, pressIssue } from '../src/press/index.js';
 import { buildPrintEdition } from '../src/print/index.js';
@@ -19,14 +20,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 export async function benchPress(): Promise<Record<string, number | string>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'banmian-bench-press-'));
   try {
-    const issueDir = path.join(dir, '2026-11-20');
-    await cp(path.join(ROOT, 'issues', '2026-11-20'), issueDir, { recursive: true });
-    for (const f of await readdir(issueDir)) {
-      const m = /^0([1-4])(.*\.(md|txt))$/.exec(f);
-      if (!m) continue;
-      const text = (await readFile(path.join(issueDir, f), 'utf8')).replace(/^page:\s*\d+\s*$/m, `page: ${Number(m[1]) + 4}`);
-      await writeFile(path.join(issueDir, `0${Number(m[1]) + 4}${m[2]}`), text);
-    }
+    const issueDir = await eightPageIssue(dir);
     const { issue } = await loadIssue(issueDir, { root: dir });
     const { config } = await loadConfig(ROOT);
     const log = { info() {}, warn() {}, progress() {} };

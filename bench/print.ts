@@ -5,10 +5,11 @@
  * by a bare page.pdf() in the same run. Warm builds and floors alternate for
  * BENCH_ROUNDS rounds (default 3) and the medians are reported.
  */
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config/index.js';
+import { eightPageIssue } from './eight-pages.js';
 import { loadIssue } from '../src/parse/index.js';
 import { buildPrintEdition, finalHtml, finalHtmlMs, keepFinalDocuments } from '../src/print/index.js';
 import { guardPage, ORIGIN, type AssetTable } from '../src/print/assets.js';
@@ -20,15 +21,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 export async function benchPrint(): Promise<Record<string, number | string>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'banmian-bench-print-'));
   try {
-    const issueDir = path.join(dir, '2026-11-20');
-    await cp(path.join(ROOT, 'issues', '2026-11-20'), issueDir, { recursive: true });
-    for (const f of await readdir(issueDir)) {
-      const m = /^0([1-4])(.*\.(md|txt))$/.exec(f);
-      if (!m) continue;
-      // A copy is a new page: its front matter's page number (if any) moves on too.
-      const text = (await readFile(path.join(issueDir, f), 'utf8')).replace(/^page:\s*\d+\s*$/m, `page: ${Number(m[1]) + 4}`);
-      await writeFile(path.join(issueDir, `0${Number(m[1]) + 4}${m[2]}`), text);
-    }
+    const issueDir = await eightPageIssue(dir);
     const { issue } = await loadIssue(issueDir, { root: dir });
     const { config } = await loadConfig(ROOT);
     const log = { info() {}, warn() {}, progress() {} };

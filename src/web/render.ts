@@ -202,6 +202,32 @@ function plainEnv(rc: RenderContext, file: string): NodeEnv {
   return { file, warn: (m) => rc.warn(`${file}: ${m}`), figureImage: () => undefined, jumpHref: () => undefined };
 }
 
+/**
+ * A site-wide view (home without issues, archive, subscribe, search, 404): the same frame
+ * — no issue navigation, no sidebar, the latest issue's bar unless `issueBar` is false —
+ * around the template's own fields.
+ */
+function renderSiteView(
+  rc: RenderContext,
+  view: { template: string; file: string; bodyClass: string; head: HeadInput; issueBar?: boolean },
+  fields: Record<string, unknown>,
+): string {
+  const latest = rc.model.issues[0];
+  return rc.templates.render(
+    view.template,
+    {
+      site: siteView(rc),
+      head: headView(rc, view.head),
+      issueInfo: view.issueBar !== false && latest ? issueInfo(rc, latest) : null,
+      issueNav: null,
+      sidebar: null,
+      bodyClass: view.bodyClass,
+      ...fields,
+    },
+    plainEnv(rc, view.file),
+  );
+}
+
 function pageMeta(issue: IssueRef): string {
   return `${issue.dateText} ${issue.weekday} 第${issue.issue.number}期`;
 }
@@ -261,18 +287,10 @@ export function renderHome(rc: RenderContext): string {
   const latest = rc.model.issues[0];
   if (latest?.pages[0]) return renderPageView(rc, latest.pages[0], { home: true });
   const name = rc.config.paper.name;
-  return rc.templates.render(
-    'home',
-    {
-      site: siteView(rc),
-      head: headView(rc, { title: `${name} 数字报`, description: `${name}数字报`, rel: routes.home() }),
-      issueInfo: null,
-      issueNav: null,
-      sidebar: null,
-      bodyClass: 'home-view',
-      heading: name,
-    },
-    plainEnv(rc, 'index.html'),
+  return renderSiteView(
+    rc,
+    { template: 'home', file: 'index.html', bodyClass: 'home-view', head: { title: `${name} 数字报`, description: `${name}数字报`, rel: routes.home() }, issueBar: false },
+    { heading: name },
   );
 }
 
@@ -292,38 +310,30 @@ function archiveView(rc: RenderContext) {
 
 export function renderArchive(rc: RenderContext): string {
   const name = rc.config.paper.name;
-  const latest = rc.model.issues[0];
-  return rc.templates.render(
-    'archive',
+  return renderSiteView(
+    rc,
     {
-      site: siteView(rc),
-      head: headView(rc, { title: `往期回顾 - ${name}`, description: `${name}数字报往期回顾：按年月浏览全部${rc.model.issues.length}期`, rel: routes.archive() }),
-      issueInfo: latest ? issueInfo(rc, latest) : null,
-      issueNav: null,
-      sidebar: null,
+      template: 'archive',
+      file: 'archive/index.html',
       bodyClass: 'archive-view',
-      archive: archiveView(rc),
+      head: { title: `往期回顾 - ${name}`, description: `${name}数字报往期回顾：按年月浏览全部${rc.model.issues.length}期`, rel: routes.archive() },
     },
-    plainEnv(rc, 'archive/index.html'),
+    { archive: archiveView(rc) },
   );
 }
 
 /** 订阅: what the feed is and its address. */
 export function renderSubscribe(rc: RenderContext): string {
   const name = rc.config.paper.name;
-  const latest = rc.model.issues[0];
-  return rc.templates.render(
-    'subscribe',
+  return renderSiteView(
+    rc,
     {
-      site: siteView(rc),
-      head: headView(rc, { title: `订阅 - ${name}`, description: `用阅读器订阅${name}数字报的最新文章`, rel: routes.subscribe() }),
-      issueInfo: latest ? issueInfo(rc, latest) : null,
-      issueNav: null,
-      sidebar: null,
+      template: 'subscribe',
+      file: 'feed/index.html',
       bodyClass: 'subscribe-view',
-      feed: { url: rc.urls.abs(routes.feed()), href: rc.urls.href(routes.feed()), size: rc.config.site.feedSize ?? null },
+      head: { title: `订阅 - ${name}`, description: `用阅读器订阅${name}数字报的最新文章`, rel: routes.subscribe() },
     },
-    plainEnv(rc, 'feed/index.html'),
+    { feed: { url: rc.urls.abs(routes.feed()), href: rc.urls.href(routes.feed()), size: rc.config.site.feedSize ?? null } },
   );
 }
 
@@ -617,16 +627,10 @@ export function renderSearchSource(issue: IssueRef): string {
 
 export function renderSearch(rc: RenderContext): string {
   const name = rc.config.paper.name;
-  const latest = rc.model.issues[0];
-  return rc.templates.render(
-    'search',
+  return renderSiteView(
+    rc,
+    { template: 'search', file: 'search/index.html', bodyClass: 'search-view', head: { title: `检索 - ${name}`, description: `在${name}数字报的全部文章中检索`, rel: routes.search() } },
     {
-      site: siteView(rc),
-      head: headView(rc, { title: `检索 - ${name}`, description: `在${name}数字报的全部文章中检索`, rel: routes.search() }),
-      issueInfo: latest ? issueInfo(rc, latest) : null,
-      sidebar: null,
-      issueNav: null,
-      bodyClass: 'search-view',
       search: {
         index: rc.urls.href(`${SEARCH_INDEX_DIR}/manifest.json`),
         script: rc.urls.href(rc.assets.searchScript),
@@ -636,24 +640,15 @@ export function renderSearch(rc: RenderContext): string {
         maxDate: rc.model.issues[0]?.date ?? null,
       },
     },
-    plainEnv(rc, 'search/index.html'),
   );
 }
 
 export function renderNotFound(rc: RenderContext): string {
   const name = rc.config.paper.name;
   const latest = rc.model.issues[0];
-  return rc.templates.render(
-    '404',
-    {
-      site: siteView(rc),
-      head: headView(rc, { title: `页面不存在 - ${name}`, description: '您访问的页面不存在', rel: null, noindex: true }),
-      issueInfo: null,
-      sidebar: null,
-      issueNav: null,
-      bodyClass: 'not-found-view',
-      latest: latest ? { url: rc.urls.href(latest.url), text: `${latest.dateText} 第${latest.issue.number}期` } : null,
-    },
-    plainEnv(rc, '404.html'),
+  return renderSiteView(
+    rc,
+    { template: '404', file: '404.html', bodyClass: 'not-found-view', head: { title: `页面不存在 - ${name}`, description: '您访问的页面不存在', rel: null, noindex: true }, issueBar: false },
+    { latest: latest ? { url: rc.urls.href(latest.url), text: `${latest.dateText} 第${latest.issue.number}期` } : null },
   );
 }
