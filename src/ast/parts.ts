@@ -10,6 +10,7 @@ import type {
   SectionLabel,
   Subtitle,
 } from './types.js';
+import { HEADER_TYPES } from './vocabulary.js';
 
 export interface ArticleParts {
   sectionLabels: SectionLabel[];
@@ -19,8 +20,6 @@ export interface ArticleParts {
   bylines: Byline[];
   body: BodyBlock[];
 }
-
-const HEADER_TYPES = new Set<string>(['sectionLabel', 'kicker', 'headline', 'subtitle', 'byline']);
 
 export function isHeader(node: ArticleHeader | BodyBlock): node is ArticleHeader {
   return HEADER_TYPES.has(node.type);

@@ -6,6 +6,7 @@
 import YAML, { isMap, isScalar, type Node as YamlNode, type Pair } from 'yaml';
 import type { StaffCredits } from '../ast/types.js';
 import { BanmianError } from '../errors.js';
+import { STAFF_ROLES, STAFF_WORDS } from '../ast/vocabulary.js';
 
 export interface FrontMatter {
   page?: number;
@@ -22,17 +23,8 @@ export interface SplitResult {
   bodyStart: number;
 }
 
-const STAFF_KEYS: Record<string, keyof StaffCredits> = {
-  责编: 'editor',
-  责任编辑: 'editor',
-  editor: 'editor',
-  美编: 'designer',
-  designer: 'designer',
-  审读: 'proofreader',
-  proofreader: 'proofreader',
-  排版: 'typesetter',
-  typesetter: 'typesetter',
-};
+/** Front-matter `staff` keys: a role word (src/ast/vocabulary.ts) or the field name (`editor`). */
+const STAFF_KEYS: Record<string, keyof StaffCredits> = Object.fromEntries([...STAFF_WORDS, ...STAFF_ROLES.map((r) => [r.field, r.field] as const)]);
 
 export function splitFrontMatter(text: string, file: string): SplitResult {
   const open = /^---[ \t]*\n/.exec(text);
@@ -111,7 +103,7 @@ function parseStaff(value: unknown, fail: (what: string) => never): StaffCredits
   const credits: StaffCredits = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const field = STAFF_KEYS[k];
-    if (!field) fail(`has an unknown role "${k}" (use 责编, 美编, 审读, 排版)`);
+    if (!field) fail(`has an unknown role "${k}" (use ${STAFF_ROLES.map((r) => r.label).join(', ')})`);
     const names = Array.isArray(v) ? v.map((x) => String(x).trim()) : typeof v === 'string' || typeof v === 'number' ? String(v).split(/[\s,，、\u3000]+/) : fail(`${k} must be a name or a list of names`);
     credits[field] = names.filter(Boolean);
   }

@@ -31,6 +31,7 @@ import {
   subtitleDash,
 } from './patterns.js';
 import { type Source, positionOf, report } from './source.js';
+import { HEADER_TYPES } from '../ast/vocabulary.js';
 
 function isOpen(b: Block): boolean {
   return b.kind === 'text' && !b.explicit && !b.noInfer;
@@ -293,7 +294,7 @@ function headlinesBeforeDash(src: Source, blocks: Block[]): void {
   }
 }
 
-const STRONG_HEADER = new Set<Kind>(['kicker', 'subtitle', 'byline', 'headline', 'sectionLabel']);
+const STRONG_HEADER: ReadonlySet<string> = HEADER_TYPES;
 
 function isHeaderElem(b: Block): boolean {
   return titleText(b) || STRONG_HEADER.has(b.kind);

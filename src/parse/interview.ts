@@ -10,6 +10,7 @@
 import type { Block } from './blocks.js';
 import { QUESTION_LABELS, intervieweeName, namedSpeaker, speakerLabel, speakerLabelLoose } from './patterns.js';
 import { type Source, report } from './source.js';
+import { HEADER_TYPES } from '../ast/vocabulary.js';
 
 export interface Turn {
   turn: 'question' | 'answer';
@@ -26,7 +27,7 @@ export function isTurn(x: BodyItem): x is Turn {
   return 'turn' in x;
 }
 
-const HEADER = new Set(['sectionLabel', 'kicker', 'headline', 'subtitle', 'byline']);
+const HEADER = HEADER_TYPES;
 const NARRATIVE_OPENER = /^(据了解|据悉|据介绍|据统计|采访结束|采访中|采访最后|记者了解到|记者注意到|记者获悉|记者看到|记者在)/;
 const ORG_RE = /访(.{2,14}?(?:街道|镇|乡|区|县|市|局|委员会|公司|集团|中心|学校|医院|大学|学院|村|社区|厅|院|所|馆))/;
 

@@ -29,6 +29,7 @@ import {
   titleNode,
   turnNode,
 } from './tree.js';
+import { HEADER_TYPES } from '../ast/vocabulary.js';
 
 export interface ParsePageOptions {
   file: string;
@@ -43,7 +44,7 @@ type Item =
   | { kind: 'article'; draft: ArticleDraft };
 
 const PRE_HEADER = new Set(['sectionLabel', 'kicker', 'lead']);
-const HEADER_NODES = new Set(['sectionLabel', 'kicker', 'headline', 'subtitle', 'byline']);
+const HEADER_NODES = HEADER_TYPES;
 
 function assemble(blocks: Block[]): Item[] {
   const items: Item[] = [];

@@ -4,6 +4,7 @@
  * trimmed text, shared by the inference stages. Every pattern is anchored and free
  * of nested quantifiers (no catastrophic backtracking on long lines).
  */
+import { LOOSE_STAFF_WORDS, STAFF_ROLES, STAFF_WORDS, type StaffRole, staffWordsLongestFirst } from '../ast/vocabulary.js';
 
 export const HAN = '\\p{Script=Han}';
 const DASH_RUN = '(?:——|—|-{2,}|－{2,}|─{2,}|―+|━{2,})';
@@ -73,22 +74,17 @@ export function intervieweeName(subtitle: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-const STAFF_ROLE_RE = /(责编|责任编辑|美编|审读|排版|校对|组版|责校|编辑)[ \t\u3000]*[:：]?/g;
-const STAFF_FIELDS: Record<string, 'editor' | 'designer' | 'proofreader' | 'typesetter' | undefined> = {
-  责编: 'editor',
-  责任编辑: 'editor',
-  编辑: 'editor',
-  美编: 'designer',
-  审读: 'proofreader',
-  校对: 'proofreader',
-  责校: 'proofreader',
-  排版: 'typesetter',
-  组版: 'typesetter',
-};
+// Role words from the vocabulary (src/ast/vocabulary.ts), longest first.
+const STAFF_ROLE_RE = new RegExp(`(${staffWordsLongestFirst().join('|')})[ \\t\\u3000]*[:：]?`, 'g');
+/** Role words that make a line a staff line (not the loose `编辑`). */
+const STRICT_STAFF_RE = new RegExp(staffWordsLongestFirst({ loose: false }).join('|'), 'g');
+const STAFF_FIELDS: Record<string, StaffRole | undefined> = Object.fromEntries(STAFF_WORDS);
+/** A staff line opens with the editor's role. */
+const STAFF_LINE_START = new RegExp(`^(${STAFF_ROLES[0].words.filter((w) => !LOOSE_STAFF_WORDS.has(w)).join('|')})`);
 
 export function isStaffLine(text: string): boolean {
-  if (text.length > 80 || !/^(责编|责任编辑)/.test(text)) return false;
-  const roles = text.match(/责编|责任编辑|美编|审读|排版|校对|组版|责校/g) ?? [];
+  if (text.length > 80 || !STAFF_LINE_START.test(text)) return false;
+  const roles = text.match(STRICT_STAFF_RE) ?? [];
   return roles.length >= 2 && !/[。，,]/.test(text);
 }
 

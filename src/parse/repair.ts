@@ -22,6 +22,7 @@ import {
   speakerLabel,
 } from './patterns.js';
 import { type Source, report } from './source.js';
+import { HEADER_TYPES } from '../ast/vocabulary.js';
 
 let segmenter: Intl.Segmenter | undefined;
 function words(text: string): Intl.Segments {
@@ -164,7 +165,8 @@ export interface ArticleDraft {
   leadMark: boolean;
 }
 
-const HEADER = new Set(['sectionLabel', 'kicker', 'headline', 'subtitle', 'byline', 'lead']);
+/** Header kinds, with an inferred lead that stands among them. */
+const HEADER: ReadonlySet<string> = new Set([...HEADER_TYPES, 'lead']);
 
 function bigrams(text: string): Set<string> {
   const s = new Set<string>();

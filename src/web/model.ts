@@ -8,7 +8,7 @@ import { articleParts, headlineText, type ArticleParts } from '../ast/parts.js';
 import type { Article, Banner, Issue, Page } from '../ast/types.js';
 import type { IssueLayout, PageLayout } from '../layout/types.js';
 import { routes } from './urls.js';
-import { WEEKDAYS, lunarDate } from '../ast/dates.js';
+import { bannerOwners, issueDateText, pageLabel } from '../ast/vocabulary.js';
 
 export interface IssueRef {
   issue: Issue;
@@ -38,7 +38,7 @@ export interface PageRef {
   title: string;
   url: string;
   articles: ArticleRef[];
-  /** Banner in force before each article (by article id). */
+  /** The banner each article is under (by article id; `bannerOwners`: the article right after it). */
   banners: Map<string, Banner>;
   layout?: PageLayout;
   prev?: PageRef;
@@ -83,14 +83,14 @@ export function replaceIssue(model: SiteModel, issue: Issue, layout: IssueLayout
 }
 
 export function issueRef(issue: Issue, layout: IssueLayout | undefined): IssueRef {
-  const [y, m, d] = issue.date.split('-').map(Number);
+  const dateText = issueDateText(issue.date);
   const ref: IssueRef = {
     issue,
     id: issue.id,
     date: issue.date,
-    dateText: `${y}年${m}月${d}日`,
-    weekday: WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()] ?? '',
-    lunar: lunarDate(y, m, d),
+    dateText: dateText.date,
+    weekday: dateText.weekday,
+    lunar: dateText.lunar,
     url: routes.issue(issue.id),
     pages: [],
     articles: [],
@@ -98,7 +98,7 @@ export function issueRef(issue: Issue, layout: IssueLayout | undefined): IssueRe
   };
   const pages = [...issue.children].sort((a, b) => a.number - b.number);
   for (const page of pages) {
-    const label = `第${String(page.number).padStart(2, '0')}版`;
+    const label = pageLabel(page.number);
     const name = page.name ?? '';
     const pageRef: PageRef = {
       issue: ref,
@@ -109,14 +109,11 @@ export function issueRef(issue: Issue, layout: IssueLayout | undefined): IssueRe
       title: name ? `${label}：${name}` : label,
       url: routes.page(issue.id, page.number),
       articles: [],
-      banners: new Map(),
+      banners: bannerOwners(page),
       layout: layout?.pages.find((p) => p.number === page.number),
     };
-    let banner: Banner | undefined;
     for (const child of page.children) {
-      if (child.type === 'banner') banner = child;
       if (child.type !== 'article') continue;
-      if (banner) pageRef.banners.set(child.id, banner);
       const parts = articleParts(child);
       pageRef.articles.push({
         page: pageRef,

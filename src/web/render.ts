@@ -4,7 +4,8 @@
  * renders it. These are the units an incremental rebuild calls.
  */
 import { toString } from 'mdast-util-to-string';
-import type { Article, Banner, BodyBlock, StaffCredits } from '../ast/types.js';
+import type { Article, Banner, BodyBlock } from '../ast/types.js';
+import { issueNumberText, monthText, pageLabel, staffText } from '../ast/vocabulary.js';
 import type { BanmianConfig } from '../config/types.js';
 import type { Position } from 'unist';
 import { continuationOf, originOf, type ArticleRef, type IssueRef, type PageRef, type SiteModel } from './model.js';
@@ -125,14 +126,14 @@ function buildMonthCalendar(rc: RenderContext, key: string) {
   for (let i = 0; i < first; i++) cells.push({ day: null, url: null, label: '', current: false });
   for (let d = 1; d <= count; d++) {
     const issue = days.get(d);
-    cells.push({ day: d, url: issue ? rc.urls.href(issue.url) : null, label: issue ? `${issue.dateText} 第${issue.issue.number}期` : '', current: false });
+    cells.push({ day: d, url: issue ? rc.urls.href(issue.url) : null, label: issue ? `${issue.dateText} ${issueNumberText(issue.issue.number)}` : '', current: false });
   }
   while (cells.length % 7) cells.push({ day: null, url: null, label: '', current: false });
   const weeks = [];
   for (let i = 0; i < cells.length; i += 7) weeks.push({ days: cells.slice(i, i + 7) });
   // Everything the calendar shows, for the templates' block cache.
   const signature = `${rc.urls.basePath}${key}:${cells.map((c) => (c.url ? `${c.day}=${c.url}=${c.label}` : '')).join(',')}`;
-  return { id: `m-${key}`, year: y, label: `${y}年${m}月`, weeks, count: days.size, key: signature };
+  return { id: `m-${key}`, year: y, label: monthText(y, m), weeks, count: days.size, key: signature };
 }
 
 function imageView(rc: RenderContext, img: ImageRef | undefined) {
@@ -229,7 +230,7 @@ function renderSiteView(
 }
 
 function pageMeta(issue: IssueRef): string {
-  return `${issue.dateText} ${issue.weekday} 第${issue.issue.number}期`;
+  return `${issue.dateText} ${issue.weekday} ${issueNumberText(issue.issue.number)}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -263,7 +264,7 @@ export function renderIssueFront(rc: RenderContext, issue: IssueRef): string {
     {
       site: siteView(rc),
       head: headView(rc, {
-        title: `${name} ${issue.dateText} 第${issue.issue.number}期`,
+        title: `${name} ${issue.dateText} ${issueNumberText(issue.issue.number)}`,
         description: `${name}${issue.dateText}数字报：${issue.pages.map((p) => p.title).join('，')}`,
         rel: issue.url,
         ogImage: firstPageImage(rc, issue),
@@ -424,7 +425,7 @@ export function renderPageView(rc: RenderContext, page: PageRef, opts: { home?: 
         image,
         articles,
         guests,
-        staff: staffText(page.page.staff),
+        staff: staffText(page.page.staff, '　') || null,
       },
     },
     plainEnv(rc, page.page.file),
@@ -439,10 +440,6 @@ function placedElsewhere(page: PageRef, articleId: string): string | null {
   return other ? `见${other.label}` : null;
 }
 
-function pageLabel(n: number): string {
-  return `第${String(n).padStart(2, '0')}版`;
-}
-
 function r(n: number): number {
   return Math.round(n * 100) / 100;
 }
@@ -451,18 +448,6 @@ function bannerTitle(banner: Banner): string {
   return banner.children.map((c) => toString(c)).join(' ');
 }
 
-const STAFF_ROLES: Array<[keyof StaffCredits, string]> = [
-  ['editor', '责编'],
-  ['designer', '美编'],
-  ['proofreader', '审读'],
-  ['typesetter', '排版'],
-];
-
-function staffText(staff: StaffCredits | undefined): string | null {
-  if (!staff) return null;
-  const parts = STAFF_ROLES.filter(([k]) => staff[k]?.length).map(([k, label]) => `${label} ${staff[k]!.join(' ')}`);
-  return parts.length ? parts.join('　') : null;
-}
 
 function excerpt(body: BodyBlock[], max: number): string {
   let text = '';
@@ -521,7 +506,7 @@ export function renderArticle(rc: RenderContext, art: ArticleRef): string {
       sidebar: sidebarView(rc, issue, page),
       issueNav: issueNavView(rc, issue),
       bodyClass: 'article-view',
-      crumbs: { issue: { url: rc.urls.href(issue.url), text: `${issue.dateText} 第${issue.issue.number}期` }, page: { url: rc.urls.href(page.url), title: page.title } },
+      crumbs: { issue: { url: rc.urls.href(issue.url), text: `${issue.dateText} ${issueNumberText(issue.issue.number)}` }, page: { url: rc.urls.href(page.url), title: page.title } },
       banner: banner ? bannerTitle(banner) : null,
       art: {
         title: art.title,
@@ -649,6 +634,6 @@ export function renderNotFound(rc: RenderContext): string {
   return renderSiteView(
     rc,
     { template: '404', file: '404.html', bodyClass: 'not-found-view', head: { title: `页面不存在 - ${name}`, description: '您访问的页面不存在', rel: null, noindex: true }, issueBar: false },
-    { latest: latest ? { url: rc.urls.href(latest.url), text: `${latest.dateText} 第${latest.issue.number}期` } : null },
+    { latest: latest ? { url: rc.urls.href(latest.url), text: `${latest.dateText} ${issueNumberText(latest.issue.number)}` } : null },
   );
 }

@@ -3,8 +3,9 @@
  * in strict mode (a missing field fails the build naming the template and the field).
  *
  * Layout: `templates/web/layouts/*.hbs` (block partials: `{{#> base}}…{{/base}}`),
- * `partials/*.hbs`, `pages/*.hbs` (one per kind of site page) and `nodes/<type>.hbs`
- * (one per AST node kind, rendered by the `nodes` / `node` helpers).
+ * `partials/*.hbs` and `pages/*.hbs` (one per kind of site page). AST nodes inside them
+ * (`{{nodes list}}`, `{{node one}}`) are rendered by the AST → HTML table both editions
+ * share (src/hast), with the web's options (`webMarkup`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import Handlebars from 'handlebars';
 import type { Position } from 'unist';
 import { BanmianError } from '../errors.js';
 import { safeUrl, sanitizeHtml } from './sanitize.js';
+import { type HastOptions, toHtml } from '../hast/to-hast.js';
 import { loadDefaultSimplifiedChineseParser } from 'budoux';
 
 const phraseCache = new Map<string, string[]>();
@@ -53,7 +55,6 @@ export class Templates {
   readonly dir: string;
   private readonly hb: HB;
   private readonly pages = new Map<string, Handlebars.TemplateDelegate>();
-  private readonly nodeTemplates = new Map<string, Handlebars.TemplateDelegate>();
   private env: NodeEnv | undefined;
   /** Name of the template being rendered (for error messages). */
   private current = '';
@@ -70,7 +71,6 @@ export class Templates {
       for (const file of hbsFiles(path.join(dir, kind))) this.hb.registerPartial(path.basename(file, '.hbs'), compile(file, true));
     }
     for (const file of hbsFiles(path.join(dir, 'pages'))) this.pages.set(path.basename(file, '.hbs'), compile(file, false));
-    for (const file of hbsFiles(path.join(dir, 'nodes'))) this.nodeTemplates.set(path.basename(file, '.hbs'), compile(file, true));
     if (this.pages.size === 0) throw new BanmianError(`no page templates found`, { file: path.join(dir, 'pages') });
     this.registerHelpers();
   }
@@ -93,77 +93,21 @@ export class Templates {
     }
   }
 
-  /** Renders a list of AST nodes (block or inline) with their node templates. */
-  renderNodes(nodes: readonly AnyNode[]): string {
-    let out = '';
-    let rawInline = false;
-    for (const node of nodes) {
-      if (node.type === 'html' && isInlineContext(nodes)) {
-        rawInline = true;
-        out += String(node.value ?? '');
-      } else out += this.renderNode(node);
-    }
-    if (!rawInline) return out;
-    // Inline raw HTML is sanitised together with its paragraph, so that an opening and
-    // a closing tag in two `html` nodes stay a pair.
-    const { html, removed } = sanitizeHtml(out);
-    const first = nodes.find((n) => n.type === 'html');
-    if (removed.length) this.requireEnv().warn(`removed ${removed.join(', ')} from raw HTML`, first?.position);
-    return html;
-  }
-
-  renderNode(node: AnyNode): string {
-    const template = this.nodeTemplates.get(node.type);
-    if (!template) return this.fail(`no template for AST node "${node.type}" (add templates/web/nodes/${node.type}.hbs)`, node);
-    const previous = this.current;
-    this.current = `nodes/${node.type}.hbs`;
-    try {
-      return template(this.nodeView(node));
-    } finally {
-      this.current = previous;
-    }
-  }
-
-  private fail(message: string, node: AnyNode): never {
+  /** Renders an AST node or a list of AST nodes (block or inline) for the page being rendered. */
+  renderNodes(nodes: readonly AnyNode[] | AnyNode): string {
     const env = this.requireEnv();
-    throw new BanmianError(`template ${this.current}: ${message}`, { file: env.file, line: node.position?.start.line });
+    try {
+      return toHtml(nodes as never, webMarkup(env));
+    } catch (err) {
+      if (err instanceof BanmianError) throw err;
+      const first = Array.isArray(nodes) ? nodes[0] : nodes;
+      throw new BanmianError(`template ${this.current}: ${err instanceof Error ? err.message : String(err)}`, { file: env.file, line: (first as AnyNode | undefined)?.position?.start.line });
+    }
   }
 
   private requireEnv(): NodeEnv {
-    if (!this.env) throw new BanmianError('node templates rendered outside of a page render');
+    if (!this.env) throw new BanmianError('AST nodes rendered outside of a page render');
     return this.env;
-  }
-
-  /** The node as its template sees it: optional fields made explicit (strict mode), derived fields added. */
-  private nodeView(node: AnyNode): object {
-    const env = this.requireEnv();
-    switch (node.type) {
-      case 'link': {
-        const url = String(node.url ?? '');
-        const href = safeUrl(url);
-        if (href === undefined) env.warn(`dropped link with unsafe URL ${JSON.stringify(url.slice(0, 60))}`, node.position);
-        return { ...node, href: href ?? null, external: href !== undefined && /^https?:/i.test(href) };
-      }
-      case 'html': {
-        const { html, removed } = sanitizeHtml(String(node.value ?? ''));
-        if (removed.length) env.warn(`removed ${removed.join(', ')} from raw HTML`, node.position);
-        return { html: new this.hb.SafeString(html) };
-      }
-      case 'figure': {
-        const src = typeof node.src === 'string' ? node.src : undefined;
-        const image = src ? env.figureImage(src) : undefined;
-        if (src && !image) env.warn(`figure image ${src} not found`, node.position);
-        const caption = (node.children as AnyNode[]).find((c) => c.type === 'caption');
-        const alt = typeof node.alt === 'string' && node.alt ? node.alt : caption ? plainText(caption) : '新闻图片';
-        return { ...node, image: image ?? null, alt };
-      }
-      case 'jump':
-        return { ...node, href: env.jumpHref(node.direction as 'to' | 'from', Number(node.page)) ?? null };
-      case 'list':
-        return { ...node, start: typeof node.start === 'number' && node.start !== 1 ? node.start : null };
-      default:
-        return node;
-    }
   }
 
   private registerHelpers(): void {
@@ -173,7 +117,7 @@ export class Templates {
       if (!Array.isArray(nodes)) throw new BanmianError(`template ${this.current}: "nodes" expects a list of AST nodes`);
       return new hb.SafeString(this.renderNodes(nodes as AnyNode[]));
     });
-    hb.registerHelper('node', (node: unknown) => new hb.SafeString(this.renderNode(node as AnyNode)));
+    hb.registerHelper('node', (node: unknown) => new hb.SafeString(this.renderNodes(node as AnyNode)));
     // JSON-LD inside <script>: escape what could end the script element.
     hb.registerHelper('jsonLd', (value: unknown) =>
       new hb.SafeString(
@@ -216,15 +160,16 @@ function tidy(html: string): string {
   return html.replace(/[ \t]+$/gm, '').replace(/\n{2,}/g, '\n');
 }
 
-const INLINE_TYPES = new Set(['text', 'break', 'strong', 'emphasis', 'link', 'inlineCode', 'speaker']);
-
-function isInlineContext(nodes: readonly AnyNode[]): boolean {
-  return nodes.some((n) => INLINE_TYPES.has(n.type));
-}
-
-function plainText(node: AnyNode): string {
-  if (typeof node.value === 'string' && node.type !== 'html') return node.value;
-  return Array.isArray(node.children) ? (node.children as AnyNode[]).map(plainText).join('') : '';
+/** The web edition's options for the shared AST → HTML table: checked links and images, sanitised raw HTML. */
+function webMarkup(env: NodeEnv): HastOptions {
+  return {
+    headlineRank: 1,
+    linkHref: safeUrl,
+    sanitizeHtml,
+    figureImage: (f) => (f.src ? env.figureImage(f.src) : undefined),
+    jumpHref: env.jumpHref,
+    warn: env.warn,
+  };
 }
 
 function hbsFiles(dir: string): string[] {

@@ -1,0 +1,274 @@
+/**
+ * AST → HTML, once for both editions: one mdast-util-to-hast `handlers` table for the
+ * newspaper's node kinds, stringified with hast-util-to-html. The web's node views and the
+ * print edition's module HTML both come from here; what an edition needs that the other
+ * does not (print's cut marks, photo size and dash runs kept whole; the web's checked link
+ * and image addresses and sanitised raw HTML) comes in as options, not as a second mapping.
+ *
+ * mdast-util-to-hast is used directly (not through remark-rehype): the editions render
+ * single nodes and node lists inside Handlebars views and print modules, not whole
+ * documents in a unified pipeline, and its `toHast(node, { handlers })` is what remark-rehype
+ * would call anyway.
+ */
+import type { Element, ElementContent, Properties, Root as HastRoot } from 'hast';
+import { toHtml as hastToHtml } from 'hast-util-to-html';
+import { type Handler, type Handlers, type State, toHast as mdastToHast } from 'mdast-util-to-hast';
+import type { Position } from 'unist';
+import type { Banner, BodyBlock, Figure, Inline, Link } from '../ast/types.js';
+import { isInlineType } from '../ast/vocabulary.js';
+
+/** An image as an edition places it. */
+export interface PlacedImage {
+  src: string;
+  width?: number;
+  height?: number;
+  /** Print: the photo's height on the page, in pt. */
+  heightPt?: number;
+}
+
+export interface HastOptions {
+  /** Rank of the headline's heading element (web article view: h1; print modules: h2); a subhead is one below. */
+  headlineRank: 1 | 2;
+  /**
+   * Print: keep `——` and `……` whole and glued to the character before them (clreq, strict;
+   * Chromium's `line-break: strict` allows a break before them).
+   */
+  keepDashesWhole?: boolean;
+  /** Print: headline size in pt; kicker and subtitle sizes follow from it. */
+  headlinePt?: number;
+  /**
+   * The checked address of a link (web); `undefined` drops the link and keeps its text.
+   * Without this option (print) links are their text.
+   */
+  linkHref?(url: string): string | undefined;
+  /**
+   * Raw HTML of a hand-built AST (the parser never emits it): sanitised into the output (web).
+   * Without this option (print) it is printed as the text it is.
+   */
+  sanitizeHtml?(html: string): { html: string; removed: string[] };
+  /** The image a figure shows in this edition (web copy / print photo), if any. */
+  figureImage?(figure: Figure): PlacedImage | undefined;
+  /**
+   * Print's figure markup: a figure with a photo is `figure.photo` (set across the top of
+   * its module), one without is `p.caption-only`, set in the columns as running text, and
+   * lists are paragraphs with their number in the text (the column measurer reads paragraphs).
+   */
+  printFigures?: boolean;
+  /** Link target of a jump line (web). */
+  jumpHref?(direction: 'to' | 'from', page: number): string | undefined;
+  /** Warnings about dropped links, removed markup, missing images. */
+  warn?(message: string, position?: Position): void;
+}
+
+/** Marks the print layout puts on the slices of a paragraph it cuts between two lines. */
+interface CutMarks {
+  cutStart?: boolean;
+  cutEnd?: boolean;
+}
+
+// Minimal node shapes the handlers read (the AST's own types, as mdast-util-to-hast sees them).
+type AnyNode = { type: string; position?: Position; data?: unknown; children?: AnyNode[]; value?: string; [k: string]: unknown };
+
+function el(tagName: string, properties: Properties, children: ElementContent[]): Element {
+  return { type: 'element', tagName, properties, children };
+}
+
+function txt(value: string): ElementContent {
+  return { type: 'text', value };
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function cutClasses(node: AnyNode, base?: string): Properties {
+  const d = (node.data ?? {}) as CutMarks;
+  const classes = [base, d.cutStart ? 'cut-start' : '', d.cutEnd ? 'cut-end' : ''].filter((c): c is string => !!c);
+  return classes.length ? { className: classes } : {};
+}
+
+/** `——`/`……` runs, with the character before them. */
+const DASH_RUN = /[^\s]?(?:——|……)+/gu;
+
+function textNodes(value: string, keepDashesWhole: boolean | undefined): ElementContent[] {
+  if (!keepDashesWhole) return [txt(value)];
+  const out: ElementContent[] = [];
+  let last = 0;
+  for (const m of value.matchAll(DASH_RUN)) {
+    if (m.index > last) out.push(txt(value.slice(last, m.index)));
+    out.push(el('span', { className: ['nb'] }, [txt(m[0])]));
+    last = m.index + m[0].length;
+  }
+  if (last < value.length || !out.length) out.push(txt(value.slice(last)));
+  return out;
+}
+
+/** The handler table: one entry per node kind of the newspaper AST. */
+function handlers(o: HastOptions): Handlers {
+  /** Children in order, no whitespace added or trimmed (unlike mdast-util-to-hast's `state.all`). */
+  const kids = (state: State, node: AnyNode): ElementContent[] => {
+    const children = node.children ?? [];
+    // Inline raw HTML is sanitised together with its siblings, so that an opening and a
+    // closing tag in two `html` nodes stay a pair.
+    const rawInline = !!o.sanitizeHtml && children.some((c) => c.type === 'html') && isInlineContext(children);
+    const out: ElementContent[] = [];
+    for (const c of children) {
+      const r = rawInline && c.type === 'html' ? ({ type: 'raw', value: String(c.value ?? '') } as unknown as ElementContent) : state.one(c as never, node as never);
+      if (Array.isArray(r)) out.push(...r);
+      else if (r) out.push(r as ElementContent);
+    }
+    if (rawInline && o.sanitizeHtml) {
+      const { html, removed } = o.sanitizeHtml(hastToHtml({ type: 'root', children: out }, STRINGIFY));
+      if (removed.length) o.warn?.(`removed ${removed.join(', ')} from raw HTML`, children.find((c) => c.type === 'html')?.position);
+      return [{ type: 'raw', value: html } as unknown as ElementContent];
+    }
+    return out;
+  };
+  const wrap = (tag: string, props: Properties = {}): Handler => (state, node) => el(tag, props, kids(state, node as AnyNode));
+  const inline = (state: State, nodes: AnyNode[] | undefined) => kids(state, { type: 'fragment', children: nodes ?? [] });
+  const sized = (factor: number): Properties => (o.headlinePt ? { style: `font-size:${round(Math.max(10.5, o.headlinePt * factor))}pt` } : {});
+  const h: Record<string, Handler> = {
+    // Lists of nodes rendered together.
+    root: (state, node) => ({ type: 'root', children: kids(state, node as AnyNode) }) as unknown as Element,
+    fragment: (state, node) => kids(state, node as AnyNode),
+
+    // Inline
+    text: (_state, node) => textNodes(String((node as AnyNode).value), o.keepDashesWhole),
+    break: () => el('br', {}, []),
+    strong: wrap('strong'),
+    emphasis: wrap('em'),
+    speaker: wrap('strong', { className: ['speaker'] }),
+    inlineCode: (_state, node) => el('code', {}, textNodes(String((node as AnyNode).value), o.keepDashesWhole)),
+    link: (state, node) => {
+      const link = node as unknown as Link;
+      const children = kids(state, node as AnyNode);
+      if (!o.linkHref) return children;
+      const href = o.linkHref(link.url);
+      if (href === undefined) {
+        o.warn?.(`dropped link with unsafe URL ${JSON.stringify(link.url.slice(0, 60))}`, link.position);
+        return children;
+      }
+      return el('a', /^https?:/i.test(href) ? { href, rel: ['noopener'] } : { href }, children);
+    },
+    html: (_state, node, parent) => {
+      const value = String((node as AnyNode).value ?? '');
+      if (!o.sanitizeHtml) {
+        // Print runs no HTML from pages: raw markup is printed as the text it is (a block as a paragraph).
+        const text = textNodes(value, o.keepDashesWhole);
+        return parent && BLOCK_PARENTS.has(parent.type) ? el('p', {}, text) : text;
+      }
+      const { html, removed } = o.sanitizeHtml(value);
+      if (removed.length) o.warn?.(`removed ${removed.join(', ')} from raw HTML`, (node as AnyNode).position);
+      return { type: 'raw', value: html } as unknown as ElementContent;
+    },
+
+    // Banner (专栏栏头)
+    banner: (state, node) => {
+      const b = node as unknown as Banner;
+      const title = b.children.find((c) => c.type === 'bannerTitle');
+      const motto = b.children.find((c) => c.type === 'motto');
+      return el('div', { className: ['banner'] }, [...(title ? [state.one(title as never, node) as Element] : []), ...(motto ? [state.one(motto as never, node) as Element] : [])]);
+    },
+    bannerTitle: wrap('span', { className: ['banner-title'] }),
+    motto: wrap('span', { className: ['banner-motto'] }),
+
+    // Article header
+    sectionLabel: (state, node) => el('p', { className: ['section'] }, [el('span', {}, kids(state, node as AnyNode))]),
+    kicker: (state, node) => el('p', { className: ['kicker'], ...sized(0.42) }, kids(state, node as AnyNode)),
+    headline: (state, node) => el(`h${o.headlineRank}`, { className: ['hl'], ...(o.headlinePt ? { style: `font-size:${o.headlinePt}pt` } : {}) }, kids(state, node as AnyNode)),
+    subtitle: (state, node) => el('p', { className: (node as AnyNode).dash ? ['subtitle', 'dash'] : ['subtitle'], ...sized(0.45) }, kids(state, node as AnyNode)),
+    byline: (state, node) => el('p', { className: (node as AnyNode).mark ? ['byline', 'mark'] : ['byline'] }, kids(state, node as AnyNode)),
+
+    // Body
+    paragraph: (state, node) => el('p', cutClasses(node as AnyNode), kids(state, node as AnyNode)),
+    lead: (state, node) => el('p', cutClasses(node as AnyNode, 'lead'), kids(state, node as AnyNode)),
+    subhead: (state, node) => el(`h${o.headlineRank + 1}`, { className: ['subhead'] }, kids(state, node as AnyNode)),
+    question: wrap('div', { className: ['turn', 'question'] }),
+    answer: wrap('div', { className: ['turn', 'answer'] }),
+    brief: wrap('div', { className: ['brief'] }),
+    endnote: wrap('p', { className: ['endnote'] }),
+    jump: (state, node) => {
+      const n = node as AnyNode;
+      const direction = n.direction as 'to' | 'from';
+      const href = o.jumpHref?.(direction, Number(n.page));
+      const children = kids(state, n);
+      return el('p', { className: ['jump', `jump-${direction}`] }, href ? [el('a', { href }, children)] : children);
+    },
+    blockquote: wrap('blockquote'),
+    list: (state, node) => {
+      const n = node as AnyNode;
+      if (o.printFigures) {
+        // Print: one paragraph per item, its number or bullet in the text.
+        const start = typeof n.start === 'number' ? n.start : 1;
+        return el(
+          'div',
+          { className: ['list'] },
+          (n.children ?? []).map((item, i) =>
+            el('p', {}, [txt(n.ordered ? `${start + i}. ` : '· '), ...(item.children ?? []).flatMap((c) => (c.type === 'paragraph' ? inline(state, c.children) : [state.one(c as never, item as never) as ElementContent]))]),
+          ),
+        );
+      }
+      if (!n.ordered) return el('ul', {}, kids(state, n));
+      return el('ol', typeof n.start === 'number' && n.start !== 1 ? { start: n.start } : {}, kids(state, n));
+    },
+    listItem: wrap('li'),
+    figure: (state, node) => {
+      const f = node as unknown as Figure;
+      const caption = f.children.find((c) => c.type === 'caption');
+      const credit = f.children.find((c) => c.type === 'photoCredit');
+      const image = f.src ? o.figureImage?.(f) : undefined;
+      if (f.src && !image && !o.printFigures) o.warn?.(`figure image ${f.src} not found`, f.position);
+      if (o.printFigures) {
+        const captionKids = caption ? kids(state, caption as unknown as AnyNode) : [];
+        const creditEl = credit ? [el('span', { className: ['credit'] }, kids(state, credit as unknown as AnyNode))] : [];
+        // A caption without a photo: set as a caption in the columns, with no box pretending to be a photo.
+        if (!image) return el('p', { className: ['caption-only'] }, [...captionKids, ...creditEl]);
+        const figcaption =
+          caption || credit ? [el('figcaption', {}, [...(caption ? [el('span', { className: caption.mark ? ['cap', 'mark'] : ['cap'] }, captionKids)] : []), ...creditEl])] : [];
+        return el('figure', { className: ['photo'] }, [el('img', { src: image.src, alt: f.alt ?? '', style: `height:${round(image.heightPt ?? 0)}pt` }, []), ...figcaption]);
+      }
+      const alt = f.alt ? f.alt : caption ? plainText(caption as unknown as AnyNode) : '新闻图片';
+      const img = image ? [el('img', { src: image.src, width: image.width, height: image.height, alt, loading: 'lazy', decoding: 'async' }, [])] : [];
+      const figcaption = f.children.length ? [el('figcaption', {}, kids(state, node as AnyNode))] : [];
+      return el('figure', { className: image ? ['figure'] : ['figure', 'figure-text'] }, [...img, ...figcaption]);
+    },
+    caption: wrap('span', { className: ['caption'] }),
+    photoCredit: (state, node) => [txt(' '), el('span', { className: ['photo-credit'] }, kids(state, node as AnyNode))],
+  };
+  return h as Handlers;
+}
+
+/** Node kinds whose children are blocks (`fragment` holds inline content). */
+const BLOCK_PARENTS: ReadonlySet<string> = new Set(['root', 'article', 'listItem', 'blockquote', 'brief', 'question', 'answer']);
+
+/** Whether a list of sibling nodes is inline content (raw HTML alone does not tell). */
+function isInlineContext(nodes: readonly AnyNode[]): boolean {
+  return nodes.some((n) => n.type !== 'html' && isInlineType(n.type));
+}
+
+function plainText(node: AnyNode): string {
+  if (typeof node.value === 'string' && node.type !== 'html') return node.value;
+  return Array.isArray(node.children) ? node.children.map(plainText).join('') : '';
+}
+
+/** Named references (`&amp;`, `&lt;`), as the editions wrote before; raw HTML is already sanitised. */
+const STRINGIFY = { allowDangerousHtml: true, characterReferences: { useNamedReferences: true } } as const;
+
+type HastInput = Inline | BodyBlock | Banner | { type: string; children?: unknown[] };
+
+/** The hast of one node or a list of nodes. */
+export function toHast(nodes: HastInput | readonly HastInput[], options: HastOptions): HastRoot {
+  const tree = Array.isArray(nodes) ? { type: 'root', children: nodes } : { type: 'root', children: [nodes] };
+  const hs = handlers(options);
+  return mdastToHast(tree as never, {
+    handlers: hs,
+    unknownHandler: (_state, node) => {
+      throw new Error(`no HTML handler for AST node "${(node as AnyNode).type}"`);
+    },
+  }) as HastRoot;
+}
+
+/** The HTML of one node or a list of nodes. */
+export function toHtml(nodes: HastInput | readonly HastInput[], options: HastOptions): string {
+  return hastToHtml(toHast(nodes, options), STRINGIFY);
+}
