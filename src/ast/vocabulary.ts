@@ -19,6 +19,12 @@ export const HEADER_TYPES: ReadonlySet<string> = new Set<ArticleHeader['type']>(
 /** Page-level header lines kept from the text (the editions print `Page.name`/`staff` instead). */
 export const PAGE_META_TYPES: ReadonlySet<string> = new Set(['pageName', 'staffLine', 'pageInfo']);
 
+/**
+ * Body blocks of running text (paragraphs, the lead, interview turns): what an excerpt
+ * quotes and what the print layout may cut between two lines.
+ */
+export const RUNNING_TEXT_TYPES: ReadonlySet<string> = new Set(['paragraph', 'lead', 'question', 'answer']);
+
 export function isInlineType(type: string): boolean {
   return INLINE_TYPES.has(type);
 }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Issue } from '../ast/types.js';
 import type { Logger } from '../build/context.js';
 import { pad2 } from '../build/context.js';
+import { issueNumberText, pageLabel } from '../ast/vocabulary.js';
 import type { BanmianConfig } from '../config/types.js';
 import { BanmianError } from '../errors.js';
 import type { IssueLayout } from '../layout/types.js';
@@ -136,7 +137,7 @@ export async function pressIssue(input: PressIssueInput): Promise<PreflightRepor
     const name = pressFileName(issue.date, number);
     const pageName = page.name ? ` ${page.name}` : '';
     // The output time is the issue's (06:00 UTC of its date, as in the screen PDF's /Info), not the clock's: same input, same bytes.
-    const slug = `${config.paper.name}  ${issue.date}  第${issue.number}期  第${pad2(number)}版${pageName}  输出 ${issue.date} 06.00`;
+    const slug = `${config.paper.name}  ${issue.date}  ${issueNumberText(issue.number)}  ${pageLabel(number)}${pageName}  输出 ${issue.date} 06.00`;
     const t0 = performance.now();
     const { bytes, notes, doc } = await pressPage(src, {
       rules,
@@ -144,7 +145,7 @@ export async function pressIssue(input: PressIssueInput): Promise<PreflightRepor
       bleedMm: config.print.press.bleed,
       marks,
       slug,
-      title: `${config.paper.name} ${issue.date} 第${pad2(number)}版${pageName}`,
+      title: `${config.paper.name} ${issue.date} ${pageLabel(number)}${pageName}`,
       date: new Date(`${issue.date}T06:00:00Z`),
     });
     for (const n of notes) log.warn(`${issue.id}/${name}: ${n}`);

@@ -5,7 +5,7 @@
  */
 import type { Article, Banner, BodyBlock, Figure, Issue, Page } from '../ast/types.js';
 import type { BanmianConfig } from '../config/types.js';
-import { issueDateText } from '../ast/dates.js';
+import { issueDateText, issueNumberText, issueTotalText, jumpText, pageLabel, staffText } from '../ast/vocabulary.js';
 import { columnX, type Grid, spanWidth } from '../layout/grid.js';
 import { fontFaceCss, ORIGIN } from './assets.js';
 import { blockHtml, esc, figureHtml, headerHtml } from './html.js';
@@ -141,7 +141,7 @@ function moduleHtml(grid: Grid, m: ModuleRender): string {
   let html = `<div class="${classes}" id="m-${esc(m.domId)}" data-article="${esc(m.article.id)}" style="left:${x}pt;top:${y}pt;width:${w}pt;height:${h}pt">`;
   html += `<div class="mh" style="height:${m.headerLines * grid.line}pt">${headerHtml(m.article, { headlinePt: m.headlinePt, banner: m.banner, continuedFrom: m.continuedFrom })}</div>`;
   if (m.photos.length) html += `<div class="figs" style="height:${m.figureLines * grid.line}pt">${m.photos.map((p) => figureHtml(p.figure, p.src, p.heightPt)).join('')}</div>`;
-  const jump = m.jumpTo ? `<p class="jump">（下转第${m.jumpTo}版）</p>` : '';
+  const jump = m.jumpTo ? `<p class="jump">（${jumpText('to', m.jumpTo)}）</p>` : '';
   const leading = m.bodyLeading ? `;--line:${m.bodyLeading}pt;line-height:${m.bodyLeading}pt` : '';
   html += `<div class="body" style="column-count:${m.columns};height:${bodyLines * grid.line}pt${leading}">${m.blocks.map((b, i) => (m.gapsBefore?.includes(i) ? '<div class="gap"></div>' : '') + blockHtml(b)).join('')}${jump}</div>`;
   html += `</div>`;
@@ -150,16 +150,12 @@ function moduleHtml(grid: Grid, m: ModuleRender): string {
 
 function pageHeaderHtml(issue: Issue, page: Page, config: BanmianConfig): string {
   const d = issueDateText(issue.date);
-  const no = String(page.number).padStart(2, '0');
-  const labels: Array<[keyof Page['staff'], string]> = [['editor', '责编'], ['designer', '美编'], ['proofreader', '审读'], ['typesetter', '排版']];
-  const staff = labels
-    .filter(([k]) => page.staff?.[k]?.length)
-    .map(([k, label]) => `${label} ${esc(page.staff[k]!.join(' '))}`)
-    .join('　');
+  const label = pageLabel(page.number);
+  const staff = staffText(page.staff, '　', (names) => esc(names.join(' ')));
   return (
-    `<div class="running-header"><div class="ph"><h1 class="ph-title"><span class="no">第${no}版</span>${page.name ? `<span class="name">${esc(page.name)}</span>` : ''}${page.pinyin ? `<span class="pinyin">${esc(page.pinyin)}</span>` : ''}</h1>` +
+    `<div class="running-header"><div class="ph"><h1 class="ph-title"><span class="no">${label}</span>${page.name ? `<span class="name">${esc(page.name)}</span>` : ''}${page.pinyin ? `<span class="pinyin">${esc(page.pinyin)}</span>` : ''}</h1>` +
     `<span class="staff">${staff}</span><span class="date">${esc(config.paper.name)}　${d.date}　${d.weekday}</span></div></div>` +
-    `<div class="running-folio"><div class="folio">${esc(config.paper.name)}　${d.date}　第${no}版</div></div>`
+    `<div class="running-folio"><div class="folio">${esc(config.paper.name)}　${d.date}　${label}</div></div>`
   );
 }
 
@@ -167,7 +163,7 @@ function mastheadHtml(issue: Issue, config: BanmianConfig): string {
   const d = issueDateText(issue.date);
   return (
     `<div class="masthead"><div><span class="title">${esc(config.paper.name)}</span>${config.paper.nameLatin ? `<span class="latin">${esc(config.paper.nameLatin)}</span>` : ''}</div>` +
-    `<div class="facts"><div class="big">${d.date}　${d.weekday}</div><div>农历${esc(d.lunar)}</div><div>第${issue.number}期${issue.total ? `（总第${issue.total}期）` : ''}</div></div>` +
+    `<div class="facts"><div class="big">${d.date}　${d.weekday}</div><div>农历${esc(d.lunar)}</div><div>${issueNumberText(issue.number)}${issueTotalText(issue.total)}</div></div>` +
     `<div class="cn"><div>国内统一连续出版物号</div><div><b>${esc(config.paper.cn)}</b></div>${config.paper.publisher ? `<div>${esc(config.paper.publisher)}出版</div>` : ''}</div></div>`
   );
 }
@@ -192,7 +188,7 @@ export function issueDocument(grid: Grid, issue: Issue, pages: PageRender[], con
     if (p.masthead) body += mastheadHtml(issue, config);
     body += `<div class="grid" style="height:${(grid.lines - (p.masthead ? grid.mastheadLines : 0)) * grid.line}pt">${p.modules.map((m) => moduleHtml(grid, m)).join('')}</div></section>`;
   }
-  const title = `${config.paper.name} ${issue.date} 第${issue.number}期`;
+  const title = `${config.paper.name} ${issue.date} ${issueNumberText(issue.number)}`;
   const pagedSetup = `<style>${pageCss(grid, config.print.marks)}</style>`;
   return `${head(grid, pagedSetup)}<title>${esc(title)}</title><meta name="author" content="${esc(config.paper.name)}"></head><body>${body}</body></html>`;
 }

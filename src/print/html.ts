@@ -14,7 +14,7 @@ export function esc(s: string): string {
 }
 
 /** The print edition's options for the shared AST → HTML table (src/hast). */
-function printMarkup(extra: Partial<HastOptions> = {}): HastOptions {
+export function printMarkup(extra: Partial<HastOptions> = {}): HastOptions {
   return { headlineRank: 2, keepDashesWhole: true, printFigures: true, ...extra };
 }
 

@@ -9,7 +9,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page as BrowserPage } from 'puppeteer-core';
 import type { Article, Banner, BodyBlock, Figure, Issue, Page } from '../ast/types.js';
-import { paths, pad2, type BuildContext } from '../build/context.js';
+import { paths, type BuildContext } from '../build/context.js';
+import { issueNumberText, pageLabel } from '../ast/vocabulary.js';
 import { BanmianError } from '../errors.js';
 import { makeGrid, PX_PER_PT, spanWidth, type Grid } from '../layout/grid.js';
 import { columnGaps } from '../layout/gaps.js';
@@ -162,7 +163,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
       }
       // Never silent: text that overflows its module would print over its neighbour.
       if (misfits.length) ctx.log.warn(`${issue.id}: the text of article(s) ${misfits.join(', ')} still overflows its module after ${FIT_PASSES} fitting passes`);
-      for (const p of lowRes) ctx.log.warn(`${issue.id} 第${pad2(Number(p.where.split('/')[0]))}版 ${p.where.split('/')[1]}: photo ${path.basename(p.file)} (${p.widthPx} px wide) prints at only ${p.dpi} dpi at its placed width; ${MIN_DPI} dpi or more is needed`);
+      for (const p of lowRes) ctx.log.warn(`${issue.id} ${pageLabel(Number(p.where.split('/')[0]))} ${p.where.split('/')[1]}: photo ${path.basename(p.file)} (${p.widthPx} px wide) prints at only ${p.dpi} dpi at its placed width; ${MIN_DPI} dpi or more is needed`);
       break;
     }
     // 5. PDFs, page images, layout.json from the paginated document.
@@ -603,8 +604,8 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
   // encodes the images: src/print/output.ts.
   for (const r of renders) await mkdir(path.join(ctx.outDir, paths.pageDir(issue.id, r.page.number)), { recursive: true });
   const out = (file: string) => path.join(ctx.outDir, file);
-  const meta = { title: `${ctx.config.paper.name} ${issue.date} 第${issue.number}期`, author: ctx.config.paper.name, date: issue.date };
-  const pageJobs = renders.map((r) => ({ file: out(paths.pagePdf(issue.id, r.page.number)), meta: { ...meta, title: `${meta.title} 第${pad2(r.page.number)}版` } }));
+  const meta = { title: `${ctx.config.paper.name} ${issue.date} ${issueNumberText(issue.number)}`, author: ctx.config.paper.name, date: issue.date };
+  const pageJobs = renders.map((r) => ({ file: out(paths.pagePdf(issue.id, r.page.number)), meta: { ...meta, title: `${meta.title} ${pageLabel(r.page.number)}` } }));
   const issuePdf = await printIssuePdf(tab, { file: out(paths.issuePdf(issue.id)), meta }, timer);
   const pagePdfs = splitPagePdfs(issuePdf, pageJobs, timer);
   pagePdfs.catch(() => undefined);
@@ -650,12 +651,12 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
       imageSize: { w: image.width, h: image.height },
     });
     const jumps = modules.filter((x) => x.jumpTo || x.jumpFrom).map((x) => (x.jumpTo ? `${x.articleId}→${x.jumpTo}` : `${x.articleId}←${x.jumpFrom}`));
-    ctx.log.info(`  第${pad2(n)}版: ${modules.length} modules, fill ${percentDown(fill)}%${jumps.length ? `, jumps ${jumps.join(' ')}` : ''}`);
+    ctx.log.info(`  ${pageLabel(n)}: ${modules.length} modules, fill ${percentDown(fill)}%${jumps.length ? `, jumps ${jumps.join(' ')}` : ''}`);
     // A page whose text is overset is not short of copy, however its last rows fell.
     if (fill < FILL_TARGET && !modules.some((x) => x.overset > 0)) {
       // An underfull page is the editor's call (more copy, a photo): say how much is missing.
       const lines = Math.max(1, Math.ceil(((FILL_TARGET - fill) * gridArea) / (grid.columnW * grid.line)));
-      ctx.log.warn(`${issue.id} 第${pad2(n)}版: fill ${percentDown(fill)}% is below ${FILL_TARGET * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`);
+      ctx.log.warn(`${issue.id} ${pageLabel(n)}: fill ${percentDown(fill)}% is below ${FILL_TARGET * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`);
     }
     ctx.log.progress('pages laid out', i + 1, renders.length);
   }
@@ -686,9 +687,9 @@ export function oversetSummary(issue: Issue, overset: Map<string, number>, grid:
   const pages = [...byPage]
     .sort((a, b) => a[0] - b[0])
     .map(([n, ids]) => [n, ids.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))] as const)
-    .map(([n, ids]) => `第${pad2(n)}版 ${ids.slice(0, SHOWN).join(', ')}${ids.length > SHOWN ? ` and ${ids.length - SHOWN} more` : ''}`);
+    .map(([n, ids]) => `${pageLabel(n)} ${ids.slice(0, SHOWN).join(', ')}${ids.length > SHOWN ? ` and ${ids.length - SHOWN} more` : ''}`);
   const last = Math.max(...issue.children.map((p) => p.number));
-  return `${issue.id}: ${total} column line(s) of text (about ${total * grid.charsPerColumn} characters) fit on no page up to 第${pad2(last)}版 and are left out of the print edition (overset): ${entries.length} article(s), ${pages.join('; ')}; cut the text or add a page`;
+  return `${issue.id}: ${total} column line(s) of text (about ${total * grid.charsPerColumn} characters) fit on no page up to ${pageLabel(last)} and are left out of the print edition (overset): ${entries.length} article(s), ${pages.join('; ')}; cut the text or add a page`;
 }
 
 function pageOf(issue: Issue, article: Article): number {

@@ -5,7 +5,7 @@
  */
 import { toString } from 'mdast-util-to-string';
 import type { Article, Banner, BodyBlock } from '../ast/types.js';
-import { issueNumberText, monthText, pageLabel, staffText } from '../ast/vocabulary.js';
+import { issueNumberText, monthText, pageLabel, RUNNING_TEXT_TYPES, staffText } from '../ast/vocabulary.js';
 import type { BanmianConfig } from '../config/types.js';
 import type { Position } from 'unist';
 import { continuationOf, originOf, type ArticleRef, type IssueRef, type PageRef, type SiteModel } from './model.js';
@@ -382,11 +382,10 @@ export function renderPageView(rc: RenderContext, page: PageRef, opts: { home?: 
         hotAreas,
       }
     : null;
-  let lastBanner: Banner | undefined;
   const articles = page.articles.map((a) => {
+    // A banner belongs to the one article after it (bannerOwners), so it shows once.
     const banner = page.banners.get(a.id);
-    const bannerText = banner && banner !== lastBanner ? bannerTitle(banner) : null;
-    lastBanner = banner;
+    const bannerText = banner ? bannerTitle(banner) : null;
     return {
       url: rc.urls.href(a.url),
       title: a.title,
@@ -452,7 +451,7 @@ function bannerTitle(banner: Banner): string {
 function excerpt(body: BodyBlock[], max: number): string {
   let text = '';
   for (const block of body) {
-    if (block.type !== 'lead' && block.type !== 'paragraph' && block.type !== 'answer' && block.type !== 'question') continue;
+    if (!RUNNING_TEXT_TYPES.has(block.type)) continue;
     text += toString(block, { includeHtml: false });
     if (text.length >= max) break;
   }

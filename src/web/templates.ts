@@ -161,7 +161,7 @@ function tidy(html: string): string {
 }
 
 /** The web edition's options for the shared AST → HTML table: checked links and images, sanitised raw HTML. */
-function webMarkup(env: NodeEnv): HastOptions {
+export function webMarkup(env: NodeEnv): HastOptions {
   return {
     headlineRank: 1,
     linkHref: safeUrl,
