@@ -46,7 +46,7 @@ export interface HastOptions {
    * Without this option (print) it is printed as the text it is.
    */
   sanitizeHtml?(html: string): { html: string; removed: string[] };
-  /** The image a figure shows in this edition (web copy / print photo), if any. */
+  /** The image a figure shows in this edition (web copy of its `src` / the print photo being placed), if any. */
   figureImage?(figure: Figure): PlacedImage | undefined;
   /**
    * Print's figure markup: a figure with a photo is `figure.photo` (set across the top of
@@ -216,7 +216,7 @@ function handlers(o: HastOptions): Handlers {
       const f = node as unknown as Figure;
       const caption = f.children.find((c) => c.type === 'caption');
       const credit = f.children.find((c) => c.type === 'photoCredit');
-      const image = f.src ? o.figureImage?.(f) : undefined;
+      const image = o.figureImage?.(f);
       if (f.src && !image && !o.printFigures) o.warn?.(`figure image ${f.src} not found`, f.position);
       if (o.printFigures) {
         const captionKids = caption ? kids(state, caption as unknown as AnyNode) : [];
