@@ -49,11 +49,12 @@ export interface HastOptions {
   /** The image a figure shows in this edition (web copy of its `src` / the print photo being placed), if any. */
   figureImage?(figure: Figure): PlacedImage | undefined;
   /**
-   * Print's figure markup: a figure with a photo is `figure.photo` (set across the top of
-   * its module), one without is `p.caption-only`, set in the columns as running text, and
-   * lists are paragraphs with their number in the text (the column measurer reads paragraphs).
+   * Print's markup for what it sets in and over its columns: a figure with a photo is
+   * `figure.photo` (across the top of its module), one without is `p.caption-only`, set in the
+   * columns as running text, and a list is paragraphs with their number in the text (the
+   * column measurer reads paragraphs: src/print/index.ts).
    */
-  printFigures?: boolean;
+  printColumns?: boolean;
   /** Link target of a jump line (web). */
   jumpHref?(direction: 'to' | 'from', page: number): string | undefined;
   /** Warnings about dropped links, removed markup, missing images. */
@@ -197,7 +198,7 @@ function handlers(o: HastOptions): Handlers {
     blockquote: wrap('blockquote'),
     list: (state, node) => {
       const n = node as AnyNode;
-      if (o.printFigures) {
+      if (o.printColumns) {
         // Print: one paragraph per item, its number or bullet in the text.
         const start = typeof n.start === 'number' ? n.start : 1;
         return el(
@@ -217,8 +218,8 @@ function handlers(o: HastOptions): Handlers {
       const caption = f.children.find((c) => c.type === 'caption');
       const credit = f.children.find((c) => c.type === 'photoCredit');
       const image = o.figureImage?.(f);
-      if (f.src && !image && !o.printFigures) o.warn?.(`figure image ${f.src} not found`, f.position);
-      if (o.printFigures) {
+      if (f.src && !image && !o.printColumns) o.warn?.(`figure image ${f.src} not found`, f.position);
+      if (o.printColumns) {
         const captionKids = caption ? kids(state, caption as unknown as AnyNode) : [];
         const creditEl = credit ? [el('span', { className: ['credit'] }, kids(state, credit as unknown as AnyNode))] : [];
         // A caption without a photo: set as a caption in the columns, with no box pretending to be a photo.
