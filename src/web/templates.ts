@@ -34,7 +34,7 @@ export function phrases(text: string): string[] {
 
 type HB = typeof Handlebars;
 
-/** What node templates need from the page being rendered. */
+/** What rendering AST nodes needs from the page being rendered (webMarkup). */
 export interface NodeEnv {
   /** Source file of the page (for warnings). */
   file: string;
@@ -75,7 +75,7 @@ export class Templates {
     this.registerHelpers();
   }
 
-  /** Renders `pages/<name>.hbs`; `env` serves the node templates of this page. */
+  /** Renders `pages/<name>.hbs`; `env` serves the AST nodes rendered on this page. */
   render(name: string, data: object, env: NodeEnv): string {
     const template = this.pages.get(name);
     if (!template) throw new BanmianError(`no template "pages/${name}.hbs"`, { file: this.dir });
