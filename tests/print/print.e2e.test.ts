@@ -19,7 +19,7 @@ import type { BanmianConfig } from '../../src/config/types.js';
 import type { IssueLayout, ModuleLayout } from '../../src/layout/types.js';
 import { loadIssue } from '../../src/parse/index.js';
 import { refused } from '../../src/print/assets.js';
-import { bannersBefore, columnBlocks, photoFigures } from '../../src/print/html.js';
+import { bannersBefore, columnBlocks, photoFigures } from '../../src/layout/content.js';
 import { buildPrintEdition } from '../../src/print/index.js';
 import { makeGrid } from '../../src/layout/grid.js';
 import { centre, openPdf, pageItems, type TextItem } from './helpers.js';
