@@ -166,7 +166,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
       }
       // Never silent: text that overflows its module would print over its neighbour.
       if (misfits.length) ctx.log.warn(`${issue.id}: the text of article(s) ${misfits.map(key).join(', ')} still overflows its module after ${POLICY.fitPasses} fitting passes`);
-      for (const p of lowRes) ctx.log.warn(`${issue.id} 第${pad2(Number(p.where.split('/')[0]))}版 ${p.where.split('/')[1]}: photo ${path.basename(p.file)} (${p.widthPx} px wide) prints at only ${p.dpi} dpi at its placed width; ${MIN_DPI} dpi or more is needed`);
+      for (const p of lowRes) ctx.log.warn(`${issue.id} 第${pad2(p.page)}版 ${p.article}: photo ${path.basename(p.file)} (${p.widthPx} px wide) prints at only ${p.dpi} dpi at its placed width; ${MIN_DPI} dpi or more is needed`);
       break;
     }
     // 5. PDFs, page images, layout.json from the paginated document.
