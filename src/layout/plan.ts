@@ -122,7 +122,7 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
       const textLines = counts.reduce((x, y) => x + y, 0) + (m.jumps ? policy.jumpLines : 0);
       const kinds = parts.map((p) => blockKind(a, p));
       // Then looser leading in the body (not after a misfit: the fit check knows the base leading).
-      const loose = a.extra > 0 ? { rows: 0, leading: grid.line } : loosenBody(grid, textLines, w, m.lines - (m.ruleBelow ? 1 : 0) - headLines - fig.lines - grow, grow, kinds.some((b) => b.type === 'subhead'));
+      const loose = a.extra > 0 ? { rows: 0, leading: grid.line } : loosenBody(grid, textLines, w, m.lines - (m.ruleBelow ? 1 : 0) - headLines - fig.lines - grow, grow, kinds.some((b) => b.type === 'subhead'), policy);
       grow -= loose.rows;
       const headerLines = headLines + grow;
       const rows = m.lines - (m.ruleBelow ? 1 : 0) - headerLines - fig.lines;

@@ -55,6 +55,8 @@ export interface LayoutPolicy {
   fitPasses: number;
   /** Lines a jump line (下转第N版) takes. */
   jumpLines: number;
+  /** Looser body leading on a page short of copy: at most `maxLoose` × the grid's, once the header has `headerRows` spare rows. */
+  leading: { maxLoose: number; headerRows: number };
   headline: {
     /** Base size in pt at w columns: min(max, base + perColumn·w), for the lead and the others. */
     lead: { base: number; perColumn: number; max: number; cap: number };
@@ -73,6 +75,7 @@ export const DEFAULT_POLICY: LayoutPolicy = {
   photoPadPt: 3,
   fitPasses: 5,
   jumpLines: 1,
+  leading: { maxLoose: 1.2, headerRows: 2 },
   headline: {
     lead: { base: 9, perColumn: 4.5, max: 44, cap: 66 },
     other: { base: 9, perColumn: 3, max: 30, cap: 48 },
