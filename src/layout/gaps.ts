@@ -9,10 +9,10 @@ import type { BodyBlock } from '../ast/types.js';
  * then before new interview turns, then at paragraph ends spaced evenly through the text.
  * Returns the indices of the blocks that get a blank line before them.
  */
-export function columnGaps(blocks: BodyBlock[], short: number): number[] {
+export function columnGaps(blocks: ReadonlyArray<Pick<BodyBlock, 'type'> & { data?: unknown }>, short: number): number[] {
   if (short <= 1) return [];
-  const rank = (b: BodyBlock) => (b.type === 'subhead' ? 0 : b.type === 'question' ? 1 : 2);
-  const candidates = blocks.map((b, i) => i).filter((i) => i > 0 && !(blocks[i].data as { cutStart?: boolean } | undefined)?.cutStart);
+  const rank = (b: Pick<BodyBlock, 'type'>) => (b.type === 'subhead' ? 0 : b.type === 'question' ? 1 : 2);
+  const candidates = blocks.map((_b, i) => i).filter((i) => i > 0 && !(blocks[i].data as { cutStart?: boolean } | undefined)?.cutStart);
   const chosen: number[] = [];
   for (const r of [0, 1, 2]) {
     const tier = candidates.filter((i) => rank(blocks[i]) === r);

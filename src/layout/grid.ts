@@ -67,7 +67,7 @@ export function makeGrid(print: PrintConfig): Grid {
 }
 
 /** Width in pt of a span of `n` columns (n·13 + (n−1) characters on a broadsheet). */
-export function spanWidth(grid: Grid, n: number): number {
+export function spanWidth(grid: Pick<Grid, 'columnW' | 'gutter'>, n: number): number {
   return n * grid.columnW + (n - 1) * grid.gutter;
 }
 

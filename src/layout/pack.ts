@@ -15,9 +15,11 @@
  * and cut points are found by bisection; each stack is scored once and the best sharing
  * of the articles among the stacks found by dynamic programming (`search`); and the
  * search takes only the articles that could be set here (`candidates`: about 1.5 pages
- * of them, at most MAX_ARTICLES), the rest of an overlong page moving on whole. So a page
+ * of them, at most `maxArticles`), the rest of an overlong page moving on whole. So a page
  * costs time linear in its blocks plus a capped search (`npm run bench -- pack`).
  */
+
+import { DEFAULT_POLICY, type PackPolicy } from './policy.js';
 
 /** What the print renderer measured of one article (all heights in grid lines). */
 export interface ArticleMeasure {
@@ -79,6 +81,8 @@ export interface PackInput {
   jumpLines?: number;
   /** No later page: text that does not fit here is overset, so avoid overflow at any cost. */
   lastPage?: boolean;
+  /** Limits and cost weights (default: DEFAULT_POLICY.pack). */
+  policy?: PackPolicy;
 }
 
 /**
@@ -108,18 +112,12 @@ interface Stack {
   articles: ArticleMeasure[];
 }
 
-/** Rows of body text a jumping article keeps on its first page at least. */
-const MIN_START_ROWS = 4;
-/** Rows the stacks under the lead need at least. */
-const MIN_BELOW = 6;
 /**
  * Most articles the search looks at on one page (the lead and the next in reading
  * order), whatever their length: a real page has a dozen; a page with more moves the
- * rest on whole.
+ * rest on whole. The limits and weights live in the layout policy (policy.ts).
  */
-export const MAX_ARTICLES = 40;
-/** How much text, in pages, the search looks at (see `candidates`). */
-const TEXT_SHARE = 1.5;
+export const MAX_ARTICLES = DEFAULT_POLICY.pack.maxArticles;
 
 /** Cumulative body lines of each article: prefix(a)[k] is the sum of its first k blocks. */
 const prefixes = new WeakMap<ArticleMeasure, number[]>();
@@ -137,11 +135,12 @@ const bodyLines = (a: ArticleMeasure) => prefix(a)[a.blockLines.length];
 /** Packs one page. Deterministic: the same input gives the same plan. */
 export function packPage(input: PackInput): PagePlan {
   const jumpLines = input.jumpLines ?? 1;
+  const policy = input.policy ?? DEFAULT_POLICY.pack;
   if (input.articles.length === 0) return { modules: [], overflow: [], spare: input.columns * input.lines };
   const { take, later } = candidates(input);
   const pick = { ...input, articles: take };
-  let plan = realise(search(pick, 'fit'), jumpLines);
-  if (plan.overflow.length > 0 && !input.lastPage) plan = realise(search(pick, 'full'), jumpLines);
+  let plan = realise(search(pick, 'fit'), jumpLines, policy);
+  if (plan.overflow.length > 0 && !input.lastPage) plan = realise(search(pick, 'full'), jumpLines, policy);
   // The articles the search did not look at move on whole, in reading order.
   for (const a of later) plan.overflow.push({ id: a.id, from: 0, fromLine: 0 });
   return plan;
@@ -151,26 +150,27 @@ export function packPage(input: PackInput): PagePlan {
  * The articles the search considers (the lead first, then reading order) and those it
  * leaves for later pages. It takes articles while their modules, each at its most
  * compact width and at most half the page (a longer text is cut anyway), add up to
- * TEXT_SHARE times the page: the real pages of the sample issue and the corpus stay
+ * `textShare` times the page: the real pages of the sample issue and the corpus stay
  * under 1.15 times, so they are searched whole; a page with far more text keeps what
  * can be set and moves the rest on whole. Never more than MAX_ARTICLES.
  */
 export function candidates(input: PackInput): { take: ArticleMeasure[]; later: ArticleMeasure[] } {
+  const { maxArticles, textShare } = input.policy ?? DEFAULT_POLICY.pack;
   const [lead, ...rest] = leadFirst(input.articles);
   const area = input.columns * input.lines;
-  const share = (a: ArticleMeasure) => Math.min(area / 2, compactArea(a, input.columns));
+  const share = (a: ArticleMeasure) => Math.min(area / 2, compactArea(a, input.columns, (input.policy ?? DEFAULT_POLICY.pack).minColumns));
   let k = 0;
-  for (let used = share(lead); k < rest.length && k + 1 < MAX_ARTICLES && used <= area * TEXT_SHARE; k++) used += share(rest[k]);
+  for (let used = share(lead); k < rest.length && k + 1 < maxArticles && used <= area * textShare; k++) used += share(rest[k]);
   if (k === rest.length) return { take: input.articles, later: [] };
   // Keep the input's own order among the taken (the search puts the lead first itself).
   const taken = new Set([lead, ...rest.slice(0, k)]);
   return { take: input.articles.filter((a) => taken.has(a)), later: rest.slice(k) };
 }
 
-/** Grid cells of article `a`'s whole module at its most compact width (2 columns or more). */
-function compactArea(a: ArticleMeasure, columns: number): number {
+/** Grid cells of article `a`'s whole module at its most compact width (`minColumns` or more). */
+function compactArea(a: ArticleMeasure, columns: number, minColumns: number): number {
   let least = Infinity;
-  for (let w = 2; w <= columns; w++) least = Math.min(least, w * moduleNeed(a, w));
+  for (let w = minColumns; w <= columns; w++) least = Math.min(least, w * moduleNeed(a, w));
   return least;
 }
 
@@ -187,6 +187,7 @@ function compactArea(a: ArticleMeasure, columns: number): number {
 function search(input: PackInput, mode: Mode): Stack[] {
   const { columns: C, lines: R, articles } = input;
   const jumpLines = input.jumpLines ?? 1;
+  const policy = input.policy ?? DEFAULT_POLICY.pack;
   let best: { cost: number; stacks: Stack[] } | undefined;
   const consider = (cost: number, stacks: () => Stack[]) => {
     if (!best || cost < best.cost - 1e-9) best = { cost, stacks: stacks() };
@@ -200,14 +201,14 @@ function search(input: PackInput, mode: Mode): Stack[] {
     if (!table) memo.set(w * 100_000 + h, (table = new Float64Array(size * size).fill(NaN)));
     const at = (i + 1) * size + (j + 1);
     let c = table[at];
-    if (Number.isNaN(c)) table[at] = c = stackCost({ column: 0, width: w, line: 0, height: h, articles: i < 0 ? [lead] : rest.slice(i, j) }, mode, jumpLines);
+    if (Number.isNaN(c)) table[at] = c = stackCost({ column: 0, width: w, line: 0, height: h, articles: i < 0 ? [lead] : rest.slice(i, j) }, mode, jumpLines, policy);
     return c;
   };
-  const railWidths = rest.length >= 3 ? [0, 2, 3] : [0];
+  const railWidths = rest.length >= 3 ? policy.railWidths : [0];
   for (const rail of railWidths) {
     const M = C - rail;
     // The rail takes a suffix of the articles (at least one), the main area the rest.
-    const railCounts = rail ? range(1, Math.min(rest.length - 1, 4)) : [0];
+    const railCounts = rail ? range(1, Math.min(rest.length - 1, policy.maxRailArticles)) : [0];
     for (const rc of railCounts) {
       const n = rest.length - rc;
       const railStack: Stack[] = rail ? [{ column: M, width: rail, line: 0, height: R, articles: rest.slice(n) }] : [];
@@ -221,12 +222,12 @@ function search(input: PackInput, mode: Mode): Stack[] {
       // held to part of it (it then jumps), so that the other articles find room below.
       const natural = moduleNeed(lead, M);
       const depths = new Set<number>();
-      if (R - natural >= MIN_BELOW) depths.add(natural);
-      if (natural > R / 2) for (const share of [0.6, 0.75]) if (Math.floor(R * share) < natural && R - Math.floor(R * share) >= MIN_BELOW) depths.add(Math.floor(R * share));
+      if (R - natural >= policy.minBelow) depths.add(natural);
+      if (natural > R / 2) for (const share of policy.leadShares) if (Math.floor(R * share) < natural && R - Math.floor(R * share) >= policy.minBelow) depths.add(Math.floor(R * share));
       for (const leadH of depths) {
         const below = R - leadH;
         const leadCost = costOf(M, leadH, -1, -1);
-        for (const widths of compositions(M, 2, Math.min(n, 4))) {
+        for (const widths of compositions(M, policy.minColumns, Math.min(n, policy.maxStacks))) {
           const p = widths.length;
           // after[s][k]: least cost of rest[k..n) in stacks s..p-1 (each at least one article).
           const after: number[][] = Array.from({ length: p + 1 }, () => new Array<number>(n + 1).fill(Infinity));
@@ -323,7 +324,7 @@ interface StackFill {
   /** Articles of this page (not continuations) moved on whole. */
   movedOwn: number;
   movedCont: number;
-  /** An article of this page kept with fewer than MIN_START_ROWS rows before its jump. */
+  /** An article of this page kept with fewer than `minStartRows` rows before its jump. */
   stubs: number;
   free: number;
 }
@@ -333,7 +334,8 @@ interface StackFill {
  * what fits (cut at a line when its block allows) and jumps, or moves on whole when it
  * would only show a stub. Used both to score candidate plans and to realise the best.
  */
-function fillStack(stack: Stack, jumpLines: number): StackFill {
+function fillStack(stack: Stack, jumpLines: number, policy: PackPolicy): StackFill {
+  const minStartRows = policy.minStartRows;
   // Arrays shrink from the end (pop) and the total need is kept as a running sum, so a
   // stack of n articles is fitted in O(n) steps (each a bisection), however many move on.
   const arts = stack.articles.slice();
@@ -358,7 +360,7 @@ function fillStack(stack: Stack, jumpLines: number): StackFill {
     // A jump needs a real start here: a headline over a line or two of text reads as a
     // stub. A continuation then moves on whole (the stack above grows instead); an
     // article of this page keeps its start unless not even its headline and a line fit.
-    const moveOn = (c.keep === 0 && c.part === 0) || c.startRows < (a.movable ? MIN_START_ROWS : 1);
+    const moveOn = (c.keep === 0 && c.part === 0) || c.startRows < (a.movable ? minStartRows : 1);
     if (moveOn && arts.length > 1) {
       moved.push({ id: a.id, from: 0, fromLine: 0 });
       overflowLines += bodyLines(a);
@@ -372,13 +374,13 @@ function fillStack(stack: Stack, jumpLines: number): StackFill {
       jumps.pop();
       continue;
     }
-    if (c.startRows < MIN_START_ROWS && arts.length > 1 && !jumps[last - 1]) {
+    if (c.startRows < minStartRows && arts.length > 1 && !jumps[last - 1]) {
       // Rather than a stub, the article above gives up the rows this one lacks: it is cut
       // a little earlier and jumps too (two jumps, both with a real start here).
-      const deficit = MIN_START_ROWS - c.startRows;
+      const deficit = minStartRows - c.startRows;
       const prev = arts[last - 1];
       const pc = cutToFit(prev, stack.width, needs[last - 1] - deficit, jumpLines);
-      if (pc.startRows >= MIN_START_ROWS && (pc.keep > 0 || pc.part > 0) && pc.keep < prev.blockLines.length) {
+      if (pc.startRows >= minStartRows && (pc.keep > 0 || pc.part > 0) && pc.keep < prev.blockLines.length) {
         blocks[last - 1] = pc.keep;
         parts[last - 1] = pc.part;
         jumps[last - 1] = true;
@@ -389,7 +391,7 @@ function fillStack(stack: Stack, jumpLines: number): StackFill {
         continue;
       }
     }
-    if (c.startRows < MIN_START_ROWS) stubs++;
+    if (c.startRows < minStartRows) stubs++;
     blocks[last] = c.keep;
     parts[last] = c.part;
     jumps[last] = c.keep < a.blockLines.length;
@@ -413,31 +415,32 @@ function fillStack(stack: Stack, jumpLines: number): StackFill {
  * odd shapes. `full`: jumps are fixed costs, moving an article off its own page or
  * leaving a stub is dear, and spare space is what the plan must avoid.
  */
-function stackCost(s: Stack, mode: Mode, jumpLines: number): number {
+function stackCost(s: Stack, mode: Mode, jumpLines: number, policy: PackPolicy): number {
+  const w = policy.cost;
   let cost = 0;
-  const f = fillStack(s, jumpLines);
+  const f = fillStack(s, jumpLines, policy);
   const jumps = f.jumps.filter(Boolean).length;
-  if (mode === 'fit') cost += f.overflowLines * 100;
-  else cost += 40 * jumps + f.overflowLines * 0.05;
-  cost += f.movedOwn * 500 + f.movedCont * 5 + f.stubs * 300;
+  if (mode === 'fit') cost += f.overflowLines * w.overflowLine;
+  else cost += w.jump * jumps + f.overflowLines * w.carriedLine;
+  cost += f.movedOwn * w.movedOwn + f.movedCont * w.movedCont + f.stubs * w.stub;
   // Spare lines become growth; a little per module is fine, much is a hole in disguise.
   const perModule = f.free / Math.max(1, f.arts.length);
-  cost += s.width * (perModule <= 2 ? perModule * 0.5 : perModule * perModule);
+  cost += s.width * (perModule <= w.spareEasy ? perModule * w.spareEasyWeight : perModule * perModule);
   for (const a of f.arts) {
     const depth = bodyLines(a) / s.width;
     // A short text spread over many columns, or a long one in a narrow stack, reads badly.
-    if (depth < 5 && s.width > 1) cost += (5 - depth) * 4;
-    if (a.columns && a.columns !== s.width) cost += 50;
+    if (depth < w.shallowDepth && s.width > 1) cost += (w.shallowDepth - depth) * w.shallow;
+    if (a.columns && a.columns !== s.width) cost += w.wrongWidth;
   }
   return cost;
 }
 
-function realise(stacks: Stack[], jumpLines: number): PagePlan {
+function realise(stacks: Stack[], jumpLines: number, policy: PackPolicy): PagePlan {
   const modules: ModulePlan[] = [];
   const overflow: PagePlan['overflow'] = [];
   let spare = 0;
   for (const stack of stacks) {
-    const { arts, needs, blocks, parts, jumps, overflow: over, free } = fillStack(stack, jumpLines);
+    const { arts, needs, blocks, parts, jumps, overflow: over, free } = fillStack(stack, jumpLines, policy);
     overflow.push(...over);
     const n = arts.length;
     // Share the spare lines, the most to the first (the bigger headline sits there).

@@ -7,24 +7,10 @@ import type { Article, Banner, BodyBlock, Figure, Issue, Page } from '../ast/typ
 import type { BanmianConfig } from '../config/types.js';
 import { issueDateText, issueNumberText, issueTotalText, jumpText, pageLabel, staffText } from '../ast/vocabulary.js';
 import { columnX, type Grid, spanWidth } from '../layout/grid.js';
+import { continuationSizes, headlineSizes, minModuleColumns, sizeSteps } from '../layout/headline.js';
+import type { LayoutPolicy } from '../layout/policy.js';
 import { fontFaceCss, ORIGIN } from './assets.js';
 import { blockHtml, esc, figureHtml, headerHtml } from './html.js';
-
-/**
- * Headline sizes in pt for an article at `w` columns: the base size and growth steps.
- * A page short of text takes its spare lines first as bigger headlines (the way a
- * makeup editor opens up a feature page), so the steps reach well above the base.
- */
-export function headlineSizes(lead: boolean, w: number): number[] {
-  const base = lead ? Math.min(44, 9 + 4.5 * w) : Math.min(30, 9 + 3 * w);
-  const cap = lead ? 66 : 48;
-  return [1, 1.18, 1.36, 1.6, 1.9].map((k) => Math.round(Math.min(cap, base * k) * 2) / 2);
-}
-
-export const SIZES = 5;
-
-/** Headline sizes in pt of a continuation (上接) module: small, growing a little on a page short of text. */
-export const CONT_SIZES = [12, 15, 18];
 
 export function rootStyle(grid: Grid): string {
   return `:root{--em:${grid.em}pt;--line:${grid.line}pt;--col:${grid.columnW}pt;--gut:${grid.gutter}pt;--type-w:${grid.typeW}pt;--grid-h:${grid.lines * grid.line}pt;--masthead-h:${grid.mastheadLines * grid.line}pt}`;
@@ -42,25 +28,20 @@ export interface MeasureItem {
   photos: Figure[];
 }
 
-/** Narrowest module the packer makes (stacks and rails are at least 2 columns wide). */
-export function minModuleColumns(grid: Grid): number {
-  return Math.min(2, grid.columns);
-}
-
 /**
  * One sheet with everything the packer needs, keyed by data attributes: every article's
  * header at its base headline size and its continuation header at every width a module
  * can have, its photo captions, its body blocks in one column. The bigger headline steps
  * are measured later, only where a module has room to grow (`sizesDocument`).
  */
-export function measureDocument(grid: Grid, items: MeasureItem[]): string {
+export function measureDocument(grid: Grid, policy: LayoutPolicy, items: MeasureItem[]): string {
   let body = '';
   for (const it of items) {
     body += `<div class="measure" data-key="${esc(it.key)}">`;
-    for (let w = minModuleColumns(grid); w <= grid.columns; w++) {
+    for (let w = minModuleColumns(policy, grid.columns); w <= grid.columns; w++) {
       const width = spanWidth(grid, w);
-      body += headerProbe(it, w, 0, false, width);
-      body += headerProbe(it, w, 0, true, width);
+      body += headerProbe(policy, it, w, 0, false, width);
+      body += headerProbe(policy, it, w, 0, true, width);
       it.photos.forEach((f, i) => {
         body += `<div class="figs" data-kind="f" data-w="${w}" data-i="${i}" style="width:${width}pt">${figureHtml(f, '', 0).replace(/<img[^>]*>/, '')}</div>`;
       });
@@ -73,9 +54,9 @@ export function measureDocument(grid: Grid, items: MeasureItem[]): string {
 }
 
 /** A header (`cont`: of a continuation module) at width w and size step s, to be measured. */
-function headerProbe(it: Pick<MeasureItem, 'article' | 'banner'>, w: number, s: number, cont: boolean, width: number): string {
-  if (cont) return `<div class="mh" data-kind="c" data-w="${w}" data-s="${s}" style="width:${width}pt">${headerHtml(it.article, { headlinePt: CONT_SIZES[s], continuedFrom: 1 })}</div>`;
-  const pt = headlineSizes(it.article.lead, w)[s];
+function headerProbe(policy: LayoutPolicy, it: Pick<MeasureItem, 'article' | 'banner'>, w: number, s: number, cont: boolean, width: number): string {
+  if (cont) return `<div class="mh" data-kind="c" data-w="${w}" data-s="${s}" style="width:${width}pt">${headerHtml(it.article, { headlinePt: continuationSizes(policy)[s], continuedFrom: 1 })}</div>`;
+  const pt = headlineSizes(policy, it.article.lead, w)[s];
   return `<div class="mh${it.article.lead ? ' lead-module' : ''}" data-kind="h" data-w="${w}" data-s="${s}" style="width:${width}pt">${headerHtml(it.article, { headlinePt: pt, banner: it.banner })}</div>`;
 }
 
@@ -88,12 +69,12 @@ export interface SizeProbe {
 }
 
 /** The growth steps (sizes 1…) of the given headers, for the modules that have spare rows. */
-export function sizesDocument(grid: Grid, probes: SizeProbe[]): string {
+export function sizesDocument(grid: Grid, policy: LayoutPolicy, probes: SizeProbe[]): string {
   let body = '';
   for (const p of probes) {
     body += `<div class="measure" data-key="${esc(p.key)}">`;
-    const steps = p.cont ? CONT_SIZES.length : SIZES;
-    for (let s = 1; s < steps; s++) body += headerProbe(p, p.w, s, p.cont, spanWidth(grid, p.w));
+    const steps = sizeSteps(policy, p.cont);
+    for (let s = 1; s < steps; s++) body += headerProbe(policy, p, p.w, s, p.cont, spanWidth(grid, p.w));
     body += `</div>`;
   }
   return `${head(grid)}</head><body>${body}</body></html>`;

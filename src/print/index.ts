@@ -1,7 +1,8 @@
 /**
  * The print edition: for each issue, measure every article in the browser, pack each
- * page's modules on the grid (src/layout/pack.ts), let Paged.js make the pages in the
- * same document (src/print/sheet.ts), check the fit on them and repack what overflowed,
+ * issue with the layout planner (src/layout/plan.ts: every decision is its, from the
+ * measures), let Paged.js make the pages in the same document (src/print/sheet.ts),
+ * check the fit on them and plan again with what overflowed,
  * then Chromium prints the issue PDF and the page PDFs are cut from it (split.ts).
  * Writes `<issue>/<issue>.pdf`, one PDF, image and thumbnail per page, and layout.json.
  */
@@ -10,18 +11,20 @@ import path from 'node:path';
 import type { Page as BrowserPage } from 'puppeteer-core';
 import type { Article, Banner, BodyBlock, Figure, Issue, Page } from '../ast/types.js';
 import { paths, type BuildContext } from '../build/context.js';
-import { issueNumberText, pageLabel } from '../ast/vocabulary.js';
+import { bannerOwners, issueNumberText, pageLabel } from '../ast/vocabulary.js';
 import { BanmianError } from '../errors.js';
-import { makeGrid, PX_PER_PT, spanWidth, type Grid } from '../layout/grid.js';
-import { columnGaps } from '../layout/gaps.js';
-import { loosenBody } from '../layout/leading.js';
-import { type ArticleMeasure, packPage } from '../layout/pack.js';
+import { makeGrid, PX_PER_PT, type Grid } from '../layout/grid.js';
+import { columnBlocks, photoFigures } from '../layout/content.js';
+import { blockLines, isSplittable } from '../layout/cut.js';
+import type { ArticleMetrics, IssueMetrics } from '../layout/metrics.js';
+import { type ArticleRef, articleKey, isContinuation, sameArticle } from '../layout/pieces.js';
+import { type IssuePlan, type PlannedPage, planIssue, type SizeWanted } from '../layout/plan.js';
+import { DEFAULT_POLICY, type LayoutPolicy } from '../layout/policy.js';
 import type { IssueLayout, ModuleLayout, PageLayout } from '../layout/types.js';
 import { ORIGIN, guardPage, type AssetTable } from './assets.js';
 import { paginate, showDocument } from './sheet.js';
 import { launchBrowser } from './browser.js';
-import { CONT_SIZES, headlineSizes, issueDocument, measureDocument, minModuleColumns, type MeasureItem, type ModuleRender, type PageRender, SIZES, type SizeProbe, sizesDocument } from './document.js';
-import { bannersBefore, columnBlocks, isSplittable, photoFigures, sliceBlock } from './html.js';
+import { issueDocument, measureDocument, type MeasureItem, type ModuleRender, type PageRender, sizesDocument } from './document.js';
 import { pageImages, printIssuePdf, splitPagePdfs } from './output.js';
 import { MIN_DPI, PRINT_DPI, preparePrintPhotos } from './photos.js';
 import { checkImage, figureUse, rasterSvg } from '../images/check.js';
@@ -31,11 +34,8 @@ const PRINT_CSS = path.resolve(import.meta.dirname, '../../styles/print.css');
 /** Page images for the web page view: this many px wide; thumbnails for the page lists. */
 const IMAGE_WIDTH = 1100;
 const THUMB_WIDTH = 200;
-/** A photo is at most this share of the page's grid height. */
-const PHOTO_MAX_SHARE = 0.36;
-const FIT_PASSES = 5;
-/** A made-up page covers at least this share of its body grid with text, headlines and photos. */
-const FILL_TARGET = 0.97;
+/** The layout's weights and limits (src/layout/policy.ts); not configurable yet. */
+const POLICY: LayoutPolicy = DEFAULT_POLICY;
 
 /** For the benchmark: keep each issue's final paginated HTML. */
 let keepFinalHtml = false;
@@ -46,29 +46,26 @@ export function keepFinalDocuments(on: boolean): void {
   keepFinalHtml = on;
 }
 
+/** Metrics recorders: given each issue's measures as the final plan used them, and its layout (tests/fixtures/layout). */
+const metricsRecorders: Array<(metrics: IssueMetrics, layout: IssueLayout) => void> = [];
+export function recordLayoutMetrics(recorder: (metrics: IssueMetrics, layout: IssueLayout) => void): void {
+  metricsRecorders.push(recorder);
+}
+
+/** An article with what it is made of in the AST and what was measured of it. */
 interface ArticleInfo {
   article: Article;
   page: Page;
   banner?: Banner;
+  /** Its body blocks set in columns, and its photos. */
   blocks: BodyBlock[];
-  photos: Array<{ figure: Figure; src: string; aspect: number }>;
-  /** Measured, in lines: header[w][size], continuation header[w], photo captions[w][i] in pt, body blocks, jump line. */
-  header: number[][];
-  contHeader: number[][];
-  captionPt: number[][];
-  blockLines: number[];
-  /** Per body block: printed-text offsets where each of its lines starts in one column (empty: not cuttable). */
-  lineStarts: number[][];
-  extra: number;
+  photos: Array<{ figure: Figure; src: string }>;
+  /** The planner's input for this article (plain data). */
+  metrics: ArticleMetrics;
 }
 
-/** One placed piece of an article: the whole, or the part from line `fromLine` of block `from` on. */
-interface Piece {
-  info: ArticleInfo;
-  from: number;
-  fromLine: number;
-  continuedFrom?: number;
-}
+const refOf = (i: ArticleInfo): ArticleRef => ({ page: i.page.number, article: i.article.id });
+const key = (i: ArticleInfo) => articleKey(refOf(i));
 
 export async function buildPrintEdition(issues: Issue[], ctx: BuildContext): Promise<Map<string, IssueLayout>> {
   const out = new Map<string, IssueLayout>();
@@ -106,10 +103,14 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
     const photosDone = timer.start('articles, photos');
     // 1. What every article is made of, and what its photos are.
     const infos: ArticleInfo[] = [];
+    const metrics: IssueMetrics = { pages: [] };
     for (const page of issue.children) {
-      const banners = bannersBefore(page);
+      const pageMetrics: IssueMetrics['pages'][number] = { number: page.number, articles: [] };
+      metrics.pages.push(pageMetrics);
+      const banners = bannerOwners(page);
       for (const article of page.children.filter((c): c is Article => c.type === 'article')) {
         const photos: ArticleInfo['photos'] = [];
+        const photoAspects: number[] = [];
         for (const f of photoFigures(article)) {
           // Inside the issue folder (symlinks followed), a whole image, not a bomb: src/images/check.ts.
           const use = figureUse(page, f);
@@ -128,46 +129,51 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
             urlPath = `${base}${path.extname(image.file).toLowerCase()}`;
             table.files.set(urlPath, image.file);
           }
-          photos.push({ figure: f, src: ORIGIN + urlPath, aspect: aspect || 4 / 3 });
+          photos.push({ figure: f, src: ORIGIN + urlPath });
+          photoAspects.push(aspect || 4 / 3);
         }
-        infos.push({ article, page, banner: banners.get(article.id), blocks: columnBlocks(article), photos, header: [], contHeader: [], captionPt: [], blockLines: [], lineStarts: [], extra: 0 });
+        const blocks = columnBlocks(article);
+        const m: ArticleMetrics = { page: page.number, id: article.id, lead: !!article.lead, columns: article.data?.columns, header: [], contHeader: [], photoAspects, captionPt: [], blockTypes: blocks.map((b) => b.type), blockLines: [], lineStarts: [], extra: 0 };
+        infos.push({ article, page, banner: banners.get(article.id), blocks, photos, metrics: m });
+        pageMetrics.articles.push(m);
       }
     }
     photosDone();
     // 2. Measure.
+    const byKey = new Map(infos.map((i) => [key(i), i]));
     await timer.time('measure', () => measure(tab, grid, table, infos, (done) => ctx.log.progress(`${issue.id}: articles measured`, done, infos.length)));
-    // 3. Plan pages, let Paged.js make them, check the fit on them; repack what overflowed.
+    // 3. Plan the pages (src/layout), let Paged.js make them, check the fit on them; plan again with what overflowed.
+    let plan: IssuePlan = { pages: [], overset: [], wanted: [] };
     let renders: PageRender[] = [];
-    let overset = new Map<string, number>();
-    for (let pass = 0; pass < FIT_PASSES; pass++) {
-      ({ renders, overset } = await timer.time(`fit ${pass} plan`, async () => {
-        const wanted = new Map<string, SizeProbe>();
-        const first = planIssue(issue, grid, infos, wanted);
-        if (wanted.size === 0) return first;
-        await measureSizes(tab, grid, table, infos, [...wanted.values()]);
-        return planIssue(issue, grid, infos);
-      }));
+    for (let pass = 0; pass < POLICY.fitPasses; pass++) {
+      plan = await timer.time(`fit ${pass} plan`, async () => {
+        const first = planIssue(metrics, grid, POLICY);
+        if (first.wanted.length === 0) return first;
+        // Headlines a module has room to grow: measure their bigger sizes, then plan again (the same modules).
+        await measureSizes(tab, grid, table, byKey, first.wanted);
+        return planIssue(metrics, grid, POLICY);
+      });
+      renders = plan.pages.map((p) => pageRender(issue, p, byKey));
       // Photos resampled for the press at their placed widths.
       const { low: lowRes, ready: photosReady } = await timer.time('photos for print', () => preparePrintPhotos(grid, table, renders));
       // 4. Paged.js pages (in the tab's document: its fonts are loaded).
       await timer.time('paged.js', () => paginate(tab, table, issueDocument(grid, issue, renders, ctx.config)));
       await photosReady;
-      const misfits = await timer.time(`fit ${pass} check`, () => findMisfits(tab, grid));
-      if (process.env.BANMIAN_DEBUG) console.error(`fit pass ${pass}: misfits ${misfits.join(' ')}`);
-      if (misfits.length && pass < FIT_PASSES - 1) {
-        for (const id of misfits) {
-          const info = infos.find((i) => key(i) === id);
-          if (info) info.extra += 1;
-        }
+      const misfits = await timer.time(`fit ${pass} check`, () => findMisfits(tab, grid, plan, byKey));
+      if (process.env.BANMIAN_DEBUG) console.error(`fit pass ${pass}: misfits ${misfits.map(key).join(' ')}`);
+      if (misfits.length && pass < POLICY.fitPasses - 1) {
+        for (const info of misfits) info.metrics.extra += 1;
         continue;
       }
       // Never silent: text that overflows its module would print over its neighbour.
-      if (misfits.length) ctx.log.warn(`${issue.id}: the text of article(s) ${misfits.join(', ')} still overflows its module after ${FIT_PASSES} fitting passes`);
-      for (const p of lowRes) ctx.log.warn(`${issue.id} ${pageLabel(Number(p.where.split('/')[0]))} ${p.where.split('/')[1]}: photo ${path.basename(p.file)} (${p.widthPx} px wide) prints at only ${p.dpi} dpi at its placed width; ${MIN_DPI} dpi or more is needed`);
+      if (misfits.length) ctx.log.warn(`${issue.id}: the text of article(s) ${misfits.map(key).join(', ')} still overflows its module after ${POLICY.fitPasses} fitting passes`);
+      for (const p of lowRes) ctx.log.warn(`${issue.id} ${pageLabel(p.page)} ${p.article}: photo ${path.basename(p.file)} (${p.widthPx} px wide) prints at only ${p.dpi} dpi at its placed width; ${MIN_DPI} dpi or more is needed`);
       break;
     }
     // 5. PDFs, page images, layout.json from the paginated document.
-    return await render(tab, grid, issue, renders, overset, ctx, browserVersion, timer);
+    const layout = await render(tab, grid, issue, renders, plan, ctx, browserVersion, timer);
+    for (const record of metricsRecorders) record(structuredClone(metrics), layout);
+    return layout;
   } finally {
     await tab.close().catch(() => undefined);
     printTimings.set(issue.id, timer.stages);
@@ -175,7 +181,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
   }
 }
 
-const key = (i: ArticleInfo) => `${i.page.number}-${i.article.id}`;
+
 
 /** Articles read back from the measuring sheet per call: a long issue reports progress between calls. */
 const MEASURE_BATCH = 40;
@@ -183,7 +189,7 @@ const MEASURE_BATCH = 40;
 async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: ArticleInfo[], progress?: (done: number) => void): Promise<void> {
   const items: MeasureItem[] = infos.map((i) => ({ key: key(i), article: i.article, banner: i.banner, blocks: i.blocks, photos: i.photos.map((p) => p.figure) }));
   if (infos.length > MEASURE_BATCH) progress?.(0);
-  await showDocument(tab, table, '/measure.html', measureDocument(grid, items));
+  await showDocument(tab, table, '/measure.html', measureDocument(grid, POLICY, items));
   type Raw = Record<string, { h: Array<[number, number, number]>; c: Array<[number, number, number]>; f: Array<[number, number, number]>; b: number[]; s: number[][]; j: number }>;
   // Runs in the page: the measures of the articles start..end of the sheet.
   const readBack = (halfLinePx: number, charsPerLine: number, start: number, end: number): Raw => {
@@ -279,20 +285,25 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
   const toLinesUp = (px: number) => Math.ceil(px / PX_PER_PT / grid.line - 0.05);
   for (const info of infos) {
     const r = raw[key(info)];
-    info.header = [];
-    for (const [w, s, h] of r.h) (info.header[w] ??= [])[s] = toLinesUp(h);
-    info.contHeader = [];
-    for (const [w, s, h] of r.c) (info.contHeader[w] ??= [])[s] = toLinesUp(h);
-    for (const [w, i, h] of r.f) (info.captionPt[w] ??= [])[i] = h / PX_PER_PT;
-    info.blockLines = r.b.map((h) => Math.max(1, Math.round(h / PX_PER_PT / grid.line)));
+    const m = info.metrics;
+    m.header = [];
+    for (const [w, s, h] of r.h) (m.header[w] ??= [])[s] = toLinesUp(h);
+    m.contHeader = [];
+    for (const [w, s, h] of r.c) (m.contHeader[w] ??= [])[s] = toLinesUp(h);
+    for (const [w, i, h] of r.f) (m.captionPt[w] ??= [])[i] = h / PX_PER_PT;
+    m.blockLines = r.b.map((h) => Math.max(1, Math.round(h / PX_PER_PT / grid.line)));
     // A block can be cut at a line only when its measured lines agree with its height.
-    info.lineStarts = info.blocks.map((b, i) => (isSplittable(b) && r.s[i]?.length === info.blockLines[i] && info.blockLines[i] > 1 ? r.s[i] : []));
+    m.lineStarts = info.blocks.map((b, i) => (isSplittable(b) && r.s[i]?.length === m.blockLines[i] && m.blockLines[i] > 1 ? r.s[i] : []));
   }
 }
 
 /** Measures the growth steps of the given headers (see `sizesDocument`) into the articles' header tables. */
-async function measureSizes(tab: BrowserPage, grid: Grid, table: AssetTable, infos: ArticleInfo[], probes: SizeProbe[]): Promise<void> {
-  await showDocument(tab, table, '/sizes.html', sizesDocument(grid, probes));
+async function measureSizes(tab: BrowserPage, grid: Grid, table: AssetTable, byKey: Map<string, ArticleInfo>, wanted: SizeWanted[]): Promise<void> {
+  const probes = wanted.map((x) => {
+    const info = byKey.get(articleKey(x.article))!;
+    return { key: key(info), article: info.article, banner: info.banner, w: x.w, cont: x.cont };
+  });
+  await showDocument(tab, table, '/sizes.html', sizesDocument(grid, POLICY, probes));
   const raw: Array<[string, string, number, number, number]> = await tab.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>('.measure [data-kind]')].map((el) => [
       (el.parentElement as HTMLElement).dataset.key!,
@@ -303,183 +314,44 @@ async function measureSizes(tab: BrowserPage, grid: Grid, table: AssetTable, inf
     ] as [string, string, number, number, number]),
   );
   for (const [k, kind, w, s, h] of raw) {
-    const info = infos.find((i) => key(i) === k)!;
-    const heads = kind === 'c' ? info.contHeader : info.header;
-    heads[w][s] = Math.ceil(h / PX_PER_PT / grid.line - 0.05);
+    const m = byKey.get(k)!.metrics;
+    const heads = kind === 'c' ? m.contHeader : m.header;
+    (heads[w] ??= [])[s] = Math.ceil(h / PX_PER_PT / grid.line - 0.05);
   }
 }
 
-/** Photo block height in lines at `w` columns (photos at most PHOTO_MAX_SHARE of the grid, cropped to fit). */
-function figureLines(info: ArticleInfo, grid: Grid, w: number, grow = 0): { lines: number; heights: number[] } {
-  if (info.photos.length === 0) return { lines: 0, heights: [] };
-  const width = spanWidth(grid, w);
-  const cap = grid.lines * grid.line * PHOTO_MAX_SHARE;
-  const heights = info.photos.map((p) => Math.min(width / p.aspect, cap));
-  const captions = info.photos.reduce((s, _p, i) => s + (info.captionPt[w]?.[i] ?? 0), 0);
-  let lines = Math.ceil((heights.reduce((a, b) => a + b, 0) + captions + 3) / grid.line);
-  // Growth: let the photos take the spare lines (up to their natural height).
-  if (grow > 0) {
-    const natural = info.photos.map((p) => width / p.aspect);
-    let room = grow * grid.line;
-    for (let i = 0; i < heights.length && room > 0; i++) {
-      const add = Math.min(room, Math.max(0, natural[i] - heights[i]));
-      heights[i] += add;
-      room -= add;
-    }
-    lines = Math.ceil((heights.reduce((a, b) => a + b, 0) + captions + 3) / grid.line);
-  }
-  // Fill the snapped lines exactly: the last photo absorbs the rounding.
-  const used = heights.reduce((a, b) => a + b, 0) + captions + 3;
-  heights[heights.length - 1] += lines * grid.line - used;
-  return { lines, heights };
+/** A planned page with its articles' AST: blocks cut where the plan cuts them, photos, banners. */
+function pageRender(issue: Issue, planned: PlannedPage, byKey: Map<string, ArticleInfo>): PageRender {
+  const page = issue.children.find((p) => p.number === planned.number)!;
+  const modules = planned.modules.map((m): ModuleRender => {
+    const info = byKey.get(articleKey(m.piece))!;
+    const cont = isContinuation(m.piece);
+    return {
+      article: info.article,
+      blocks: m.blocks.map((b) => blockLines(info.blocks[b.block], info.metrics.lineStarts[b.block], b.fromLine, b.toLine)),
+      photos: cont ? [] : info.photos.map((p, i) => ({ figure: p.figure, src: p.src, heightPt: m.photoHeights[i] })),
+      banner: cont ? undefined : info.banner,
+      column: m.column,
+      columns: m.columns,
+      line: m.line,
+      lines: m.lines,
+      headerLines: m.headerLines,
+      headlinePt: m.headlinePt,
+      figureLines: m.figureLines,
+      ...(m.bodyLeading !== undefined ? { bodyLeading: m.bodyLeading } : {}),
+      ruleBelow: m.ruleBelow,
+      continuedFrom: m.piece.continuedFrom,
+      jumpTo: m.jumpTo,
+      lead: m.lead,
+      domId: m.domId,
+      gapsBefore: m.gapsBefore,
+    };
+  });
+  return { page, modules, masthead: planned.masthead };
 }
 
-function measureOf(piece: Piece, grid: Grid): ArticleMeasure {
-  const { info, from, fromLine } = piece;
-  const header: number[] = [0];
-  const figures: number[] = [0];
-  for (let w = 1; w <= grid.columns; w++) {
-    // Widths under the narrowest module are never used; they repeat it.
-    const mw = Math.max(w, minModuleColumns(grid));
-    header[w] = from > 0 || piece.continuedFrom ? info.contHeader[mw][0] : info.header[mw][0];
-    figures[w] = from > 0 || piece.continuedFrom ? 0 : figureLines(info, grid, mw).lines;
-  }
-  const blockLines = info.blockLines.slice(from);
-  if (fromLine > 0) blockLines[0] -= fromLine;
-  return {
-    id: pieceId(piece),
-    lead: from === 0 && fromLine === 0 && !piece.continuedFrom && info.article.lead,
-    blockLines,
-    splittable: info.lineStarts.slice(from).map((s, i) => s.length - (i === 0 ? fromLine : 0) > 1),
-    header,
-    figures,
-    columns: from === 0 ? info.article.data?.columns : undefined,
-    movable: from > 0 || fromLine > 0 || piece.continuedFrom !== undefined,
-    extra: info.extra,
-  };
-}
-
-/** Unique within the issue: an article id is only unique within its page. */
-const pieceId = (p: Piece) => `${p.info.page.number}-${p.info.article.id}${p.from > 0 || p.fromLine > 0 ? `@${p.from}.${p.fromLine}` : ''}`;
-
-/** Block `i` of an article from line `l0` to line `l1` (exclusive; undefined: to its end), cut where the lines start. */
-function blockSlice(info: ArticleInfo, i: number, l0: number, l1?: number): BodyBlock {
-  const b = info.blocks[i];
-  if (l0 === 0 && l1 === undefined) return b;
-  const starts = info.lineStarts[i];
-  return sliceBlock(b, starts[l0] ?? 0, l1 === undefined ? Infinity : starts[l1]);
-}
-
-/**
- * Plans every page of the issue. `wanted` collects the headers whose growth steps are not
- * measured yet but that a module has spare rows for: the caller measures them and plans
- * again (packing does not depend on growth, so the second plan places the same modules).
- */
-function planIssue(issue: Issue, grid: Grid, infos: ArticleInfo[], wanted?: Map<string, SizeProbe>): { renders: PageRender[]; overset: Map<string, number> } {
-  const renders: PageRender[] = [];
-  const overset = new Map<string, number>();
-  let carried: Piece[] = [];
-  const pages = [...issue.children].sort((a, b) => a.number - b.number);
-  for (const [pi, page] of pages.entries()) {
-    const masthead = pi === 0;
-    const lines = grid.lines - (masthead ? grid.mastheadLines : 0);
-    const pieces: Piece[] = [...infos.filter((i) => i.page === page).map((info) => ({ info, from: 0, fromLine: 0 })), ...carried];
-    carried = [];
-    const plan = packPage({ columns: grid.columns, lines, articles: pieces.map((p) => measureOf(p, grid)), lastPage: pi === pages.length - 1 });
-    const modules: ModuleRender[] = [];
-    for (const m of plan.modules) {
-      const piece = pieces.find((p) => pieceId(p) === m.id)!;
-      const { info, from, fromLine } = piece;
-      const w = m.columns;
-      // Growth: a bigger headline first, then larger photos, then looser leading, then space in the header.
-      const sizes = headlineSizes(info.article.lead, w);
-      const isCont = from > 0 || !!piece.continuedFrom;
-      const heads = isCont ? info.contHeader[w] : info.header[w];
-      if (wanted && m.grow > 0 && heads.length < (isCont ? CONT_SIZES.length : SIZES)) {
-        wanted.set(`${key(info)} ${w} ${isCont}`, { key: key(info), article: info.article, banner: info.banner, w, cont: isCont });
-      }
-      let size = 0;
-      let grow = m.grow;
-      for (let s = heads.length - 1; s > 0; s--) {
-        if (heads[s] !== undefined && heads[s] - heads[0] <= grow) {
-          size = s;
-          break;
-        }
-      }
-      grow -= heads[size] - heads[0];
-      const fig = isCont ? { lines: 0, heights: [] } : figureLines(info, grid, w, grow);
-      grow -= fig.lines - (isCont ? 0 : figureLines(info, grid, w).lines);
-      grow = Math.max(0, grow);
-      const blocks: BodyBlock[] = [];
-      const counts: number[] = [];
-      for (let i = 0; i < m.blocks; i++) {
-        blocks.push(blockSlice(info, from + i, i === 0 ? fromLine : 0));
-        counts.push(info.blockLines[from + i] - (i === 0 ? fromLine : 0));
-      }
-      if (m.partLines > 0) {
-        const l0 = m.blocks === 0 ? fromLine : 0;
-        blocks.push(blockSlice(info, from + m.blocks, l0, l0 + m.partLines));
-        counts.push(m.partLines);
-      }
-      const textLines = counts.reduce((a, b) => a + b, 0) + (m.jumps ? 1 : 0);
-      // Then looser leading in the body (not after a misfit: the fit check knows the base leading).
-      const loose = info.extra > 0 ? { rows: 0, leading: grid.line } : loosenBody(grid, textLines, w, m.lines - (m.ruleBelow ? 1 : 0) - heads[size] - fig.lines - grow, grow, blocks.some((b) => b.type === 'subhead'));
-      grow -= loose.rows;
-      const headerLines = heads[size] + grow;
-      const rows = m.lines - (m.ruleBelow ? 1 : 0) - headerLines - fig.lines;
-      const gapsBefore = info.extra > 0 || loose.rows > 0 ? [] : columnGaps(blocks, w * rows - textLines);
-      modules.push({
-        article: info.article,
-        blocks,
-        photos: isCont ? [] : info.photos.map((p, i) => ({ figure: p.figure, src: p.src, heightPt: fig.heights[i] })),
-        banner: isCont ? undefined : info.banner,
-        column: m.column,
-        columns: w,
-        line: m.line,
-        lines: m.lines,
-        headerLines,
-        headlinePt: isCont ? CONT_SIZES[size] : sizes[size],
-        figureLines: fig.lines,
-        ...(loose.rows > 0 ? { bodyLeading: loose.leading } : {}),
-        ruleBelow: m.ruleBelow,
-        continuedFrom: piece.continuedFrom,
-        jumpTo: m.jumps ? page.number + 1 : undefined,
-        lead: info.article.lead && !isCont,
-        domId: isCont ? `${info.page.number}-${info.article.id}-${from}_${fromLine}` : `${info.page.number}-${info.article.id}`,
-        gapsBefore,
-      });
-    }
-    for (const o of plan.overflow) {
-      const piece = pieces.find((p) => pieceId(p) === o.id)!;
-      // Once its header is printed here, what follows is a continuation (上接), without photos.
-      const placed = plan.modules.some((m) => m.id === o.id);
-      const next: Piece = {
-        info: piece.info,
-        from: piece.from + o.from,
-        fromLine: (o.from === 0 ? piece.fromLine : 0) + o.fromLine,
-        continuedFrom: placed ? page.number : piece.continuedFrom,
-      };
-      if (pi === pages.length - 1) overset.set(key(piece.info), piece.info.blockLines.slice(next.from).reduce((a, b) => a + b, 0) - next.fromLine);
-      else carried.push(next);
-    }
-    renders.push({ page, modules, masthead });
-  }
-  // A jump line names the page its continuation really landed on. A continuation that
-  // landed on no page (the last page's overflow, or text moved on until it ran out of
-  // pages) is overset: no jump line then, never one to a page that does not exist or
-  // does not carry it; the overset is reported instead.
-  for (const r of renders) {
-    for (const m of r.modules) {
-      if (!m.jumpTo) continue;
-      const later = renders.find((x) => x.page.number > r.page.number && x.modules.some((y) => y.article === m.article && y.continuedFrom === r.page.number));
-      m.jumpTo = later?.page.number;
-    }
-  }
-  return { renders, overset };
-}
-
-/** The keys of the articles whose text overflows its module in the paginated document. */
-async function findMisfits(tab: BrowserPage, grid: Grid): Promise<string[]> {
+/** The articles whose text overflows its module in the paginated document, in document order. */
+async function findMisfits(tab: BrowserPage, grid: Grid, plan: IssuePlan, byKey: Map<string, ArticleInfo>): Promise<ArticleInfo[]> {
   const over: string[] = await tab.evaluate((linePx: number) => {
     const out: string[] = [];
     // A header's natural height, as the measuring sheet saw it (there the header has no
@@ -503,8 +375,9 @@ async function findMisfits(tab: BrowserPage, grid: Grid): Promise<string[]> {
     }
     return out;
   }, grid.line * PX_PER_PT);
-  // Module ids are `m-<page>-<article>[-<from>]`: map back to the article's key.
-  return [...new Set(over.map((id) => id.slice(2).split('-').slice(0, 2).join('-')))];
+  // Module ids back to their articles, through the plan that named them.
+  const byDomId = new Map(plan.pages.flatMap((p) => p.modules.map((m) => [`m-${m.domId}` as string, byKey.get(articleKey(m.piece))!] as const)));
+  return [...new Set(over.map((id) => byDomId.get(id)).filter((i): i is ArticleInfo => i !== undefined))];
 }
 
 interface Measured {
@@ -513,7 +386,7 @@ interface Measured {
   modules: Array<{ id: string; x: number; y: number; w: number; h: number; bodyY: number; unused: number; area: number; hole: number }>;
 }
 
-async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageRender[], overset: Map<string, number>, ctx: BuildContext, browserVersion: string, timer: StageTimer): Promise<IssueLayout> {
+async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageRender[], plan: IssuePlan, ctx: BuildContext, browserVersion: string, timer: StageTimer): Promise<IssueLayout> {
   const done = timer.start('dom rects');
   if (keepFinalHtml) {
     // The paginated DOM, without the script that paginated it (the benchmark's floor).
@@ -616,10 +489,11 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
     const n = r.page.number;
     const image = await images[i];
     const m = measured[i];
-    const modules: ModuleLayout[] = r.modules.map((mod) => {
+    const modules: ModuleLayout[] = r.modules.map((mod, k) => {
       const box = m.modules.find((x) => x.id === `m-${mod.domId}`)!;
+      const piece = plan.pages[i].modules[k].piece;
       return {
-        page: mod.article === undefined ? n : pageOf(issue, mod.article),
+        page: piece.page,
         articleId: mod.article.id,
         rect: { x: round(box.x), y: round(box.y), w: round(box.w), h: round(box.h) },
         bodyY: round(box.bodyY),
@@ -631,7 +505,7 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
         hole: round(box.hole),
         ...(mod.jumpTo ? { jumpTo: mod.jumpTo } : {}),
         ...(mod.continuedFrom ? { jumpFrom: mod.continuedFrom } : {}),
-        overset: overset.get(`${pageOf(issue, mod.article)}-${mod.article.id}`) ?? 0,
+        overset: plan.overset.find((o) => sameArticle(o.article, piece))?.lines ?? 0,
       };
     });
     const unused = m.modules.reduce((s, x) => s + x.unused, 0);
@@ -653,14 +527,14 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
     const jumps = modules.filter((x) => x.jumpTo || x.jumpFrom).map((x) => (x.jumpTo ? `${x.articleId}→${x.jumpTo}` : `${x.articleId}←${x.jumpFrom}`));
     ctx.log.info(`  ${pageLabel(n)}: ${modules.length} modules, fill ${percentDown(fill)}%${jumps.length ? `, jumps ${jumps.join(' ')}` : ''}`);
     // A page whose text is overset is not short of copy, however its last rows fell.
-    if (fill < FILL_TARGET && !modules.some((x) => x.overset > 0)) {
+    if (fill < POLICY.fillTarget && !modules.some((x) => x.overset > 0)) {
       // An underfull page is the editor's call (more copy, a photo): say how much is missing.
-      const lines = Math.max(1, Math.ceil(((FILL_TARGET - fill) * gridArea) / (grid.columnW * grid.line)));
-      ctx.log.warn(`${issue.id} ${pageLabel(n)}: fill ${percentDown(fill)}% is below ${FILL_TARGET * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`);
+      const lines = Math.max(1, Math.ceil(((POLICY.fillTarget - fill) * gridArea) / (grid.columnW * grid.line)));
+      ctx.log.warn(`${issue.id} ${pageLabel(n)}: fill ${percentDown(fill)}% is below ${POLICY.fillTarget * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`);
     }
     ctx.log.progress('pages laid out', i + 1, renders.length);
   }
-  const oversetLine = oversetSummary(issue, overset, grid);
+  const oversetLine = oversetSummary(issue, plan.overset, grid);
   if (oversetLine) ctx.log.warn(oversetLine);
 
   const layout: IssueLayout = { issue: issue.id, browser: browserVersion, pdf: path.relative(paths.issueDir(issue.id), paths.issuePdf(issue.id)), pages: pagesOut };
@@ -672,16 +546,15 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
  * Text that fits on no page, as one warning line for the issue: how much (column lines
  * and about how many characters), of which articles, from which pages.
  */
-export function oversetSummary(issue: Issue, overset: Map<string, number>, grid: Pick<Grid, 'charsPerColumn'>): string | undefined {
-  const entries = [...overset].filter(([, lines]) => lines > 0);
+export function oversetSummary(issue: Issue, overset: IssuePlan['overset'], grid: Pick<Grid, 'charsPerColumn'>): string | undefined {
+  const entries = overset.filter((o) => o.lines > 0);
   if (entries.length === 0) return undefined;
-  const total = entries.reduce((s, [, lines]) => s + lines, 0);
+  const total = entries.reduce((s, o) => s + o.lines, 0);
   const byPage = new Map<number, string[]>();
-  for (const [k] of entries) {
-    const [page, ...id] = k.split('-');
-    const list = byPage.get(Number(page)) ?? [];
-    list.push(id.join('-'));
-    byPage.set(Number(page), list);
+  for (const { article } of entries) {
+    const list = byPage.get(article.page) ?? [];
+    list.push(article.article);
+    byPage.set(article.page, list);
   }
   const SHOWN = 5;
   const pages = [...byPage]
@@ -692,9 +565,6 @@ export function oversetSummary(issue: Issue, overset: Map<string, number>, grid:
   return `${issue.id}: ${total} column line(s) of text (about ${total * grid.charsPerColumn} characters) fit on no page up to ${pageLabel(last)} and are left out of the print edition (overset): ${entries.length} article(s), ${pages.join('; ')}; cut the text or add a page`;
 }
 
-function pageOf(issue: Issue, article: Article): number {
-  return issue.children.find((p) => p.children.includes(article))?.number ?? 0;
-}
 
 /** A share as a percentage with one decimal, rounded down: a fill just under the target never reads as the target. */
 function percentDown(share: number): string {

@@ -16,8 +16,9 @@ export const PRINT_DPI = 300;
 export const MIN_DPI = 150;
 
 export interface PhotoReport {
-  /** `page/article` and the photo's file. */
-  where: string;
+  /** The page and article the photo is placed in, and its file. */
+  page: number;
+  article: string;
   file: string;
   widthPx: number;
   /** Resolution at its placed width, before resampling. */
@@ -51,7 +52,7 @@ export async function preparePrintPhotos(grid: Grid, table: AssetTable, renders:
         if (!file) continue;
         const { width: original, orientation } = await sizeOf(file);
         const dpi = (original / widthPt) * 72;
-        if (dpi < MIN_DPI) low.push({ where: `${r.page.number}/${m.article.id}`, file, widthPx: original, dpi: Math.round(dpi) });
+        if (dpi < MIN_DPI) low.push({ page: r.page.number, article: m.article.id, file, widthPx: original, dpi: Math.round(dpi) });
         const target = Math.min(original, Math.ceil((widthPt / 72) * PRINT_DPI));
         // Already at or below print resolution and upright: the original bytes go in as they are.
         if (target >= original && orientation === 1) continue;

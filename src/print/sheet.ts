@@ -12,10 +12,10 @@
  * fallback glyphs, ask for the subsets it found missing, and lay it out again as they
  * arrive — two or three full layouts of a large sheet instead of one.
  *
- * `paginate` runs Paged.js in the same document, for the page boxes, margin boxes and
- * running header and folio; the modules are put into its pages after it. Paged.js would
- * call `load()` on every @font-face of the document first (some 700 subsets, 20 MB); the
- * faces in use are already loaded, so its font step just waits for them.
+ * `paginate` runs Paged.js in the same document, for the page boxes, margin boxes,
+ * marks and running header and folio, through its public API: two registered handlers
+ * (`Paged.registerHandlers`) cut the document's font faces to those in use before its
+ * font step, and put each page's placed modules into the page once Paged.js has laid it out.
  */
 import type { Page as BrowserPage } from 'puppeteer-core';
 import { fontFaceCss, ORIGIN, type AssetTable } from './assets.js';
@@ -137,24 +137,70 @@ export async function paginate(tab: BrowserPage, table: AssetTable, html: string
   }, `${ORIGIN}/paged.js`);
   await tab.evaluate(async () => {
     const Paged = (window as unknown as { Paged: PagedModule }).Paged;
-    // The faces the pages use are loaded (showDocument); the others are never needed.
-    Paged.Chunker.prototype.loadFonts = () => document.fonts.ready;
+    // Registered once per document (Paged.js keeps its handler list for the page's life).
+    const w = window as unknown as { banmianHandlers?: boolean };
+    if (!w.banmianHandlers) {
+      w.banmianHandlers = true;
+      /**
+       * Fonts. Before its layout Paged.js loads every @font-face of the document (some 700
+       * CJK subsets, 20 MB, of which a page uses about 120). The faces the pages use are
+       * loaded already (showDocument); before the content is parsed, the other faces'
+       * rules are deleted from the document's font style, so Paged.js's own font step
+       * finds every face it is left with loaded.
+       */
+      class Fonts extends Paged.Handler {
+        beforeParsed(): void {
+          const style = document.querySelector<HTMLStyleElement>('style[data-pagedjs-ignore]');
+          if (!style?.sheet) return;
+          const face = (family: string, weight: string, fontStyle: string, range: string) => `${family.replace(/['"]/g, '')}|${weight || '400'}|${fontStyle || 'normal'}|${range || 'U+0-10FFFF'}`;
+          const used = new Set<string>();
+          document.fonts.forEach((f) => {
+            if (f.status === 'loaded') used.add(face(f.family, f.weight, f.style, f.unicodeRange));
+          });
+          const rules = [...style.sheet.cssRules].filter((r): r is CSSFontFaceRule => r instanceof CSSFontFaceRule);
+          const keep = rules.filter((r) => used.has(face(r.style.getPropertyValue('font-family'), r.style.getPropertyValue('font-weight'), r.style.getPropertyValue('font-style'), r.style.getPropertyValue('unicode-range'))));
+          // Every face in use must be found again, or its text would fall back to another font.
+          if (keep.length < used.size) throw new Error(`font faces in use: ${used.size}, found ${keep.length}`);
+          // Rule by rule, not by new text: the faces kept stay the same objects, loaded (new
+          // text would make new faces, fetched and decoded again: 4 s for the sample).
+          const kept = new Set<CSSRule>(keep);
+          for (let i = style.sheet.cssRules.length - 1; i >= 0; i--) if (!kept.has(style.sheet.cssRules[i])) style.sheet.deleteRule(i);
+        }
+      }
+      /**
+       * Page content. The modules are placed already (src/layout): Paged.js makes each
+       * sheet's page (page box, margin boxes with the running header and folio, marks)
+       * around its grid, and the page's modules go into the grid once the page is laid
+       * out. Given the modules, its chunker would walk and measure every paragraph of
+       * text it has no decision to make about.
+       */
+      class PageContent extends Paged.Handler {
+        modules = new Map<string, DocumentFragment>();
+        beforeParsed(content: DocumentFragment): void {
+          for (const grid of content.querySelectorAll<HTMLElement>('.sheet > .grid')) {
+            const f = document.createDocumentFragment();
+            f.append(...grid.childNodes);
+            this.modules.set((grid.parentElement as HTMLElement).dataset.page!, f);
+          }
+        }
+        afterPageLayout(page: HTMLElement): void {
+          const grid = page.querySelector<HTMLElement>('.sheet > .grid');
+          const key = (grid?.parentElement as HTMLElement | undefined)?.dataset.page;
+          const modules = key === undefined ? undefined : this.modules.get(key);
+          if (!grid || !modules) return;
+          grid.append(modules);
+          this.modules.delete(key!);
+        }
+        afterRendered(): void {
+          if (this.modules.size) throw new Error(`Paged.js made no page for sheet(s) ${[...this.modules.keys()].join(', ')}`);
+        }
+      }
+      Paged.registerHandlers(Fonts, PageContent);
+    }
     const previewer = new Paged.Previewer();
     const content = previewer.wrapContent();
-    // Paged.js makes the page boxes, margin boxes and running elements; the modules are
-    // placed already (src/layout), so it gets each page's grid empty — its chunker would
-    // otherwise walk and measure every paragraph — and the modules go in afterwards.
-    const grids = [...content.querySelectorAll<HTMLElement>('.sheet > .grid')];
-    const modules = grids.map((g) => {
-      const f = document.createDocumentFragment();
-      f.append(...g.childNodes);
-      return f;
-    });
     document.body.style.removeProperty('display');
     await previewer.preview(content);
-    const placed = [...document.querySelectorAll<HTMLElement>('.pagedjs_page .sheet > .grid')];
-    if (placed.length !== grids.length) throw new Error(`Paged.js made ${placed.length} page grids of ${grids.length}`);
-    placed.forEach((g, i) => g.append(modules[i]));
     void document.body.offsetHeight;
     await document.fonts.ready;
     // Photos are printed as they are when the PDF is made: wait for every one to load.
@@ -173,7 +219,10 @@ export async function paginate(tab: BrowserPage, table: AssetTable, html: string
   shown.delete(tab);
 }
 
+/** The parts of Paged.js's public API used here (pagedjs/src/index.js). */
 interface PagedModule {
-  Chunker: { prototype: { loadFonts: () => Promise<unknown> } };
+  /** Base of a handler: its methods named after Paged.js hooks are registered on them. */
+  Handler: new (chunker: unknown, polisher: unknown, caller: unknown) => object;
+  registerHandlers(...handlers: Array<new (chunker: unknown, polisher: unknown, caller: unknown) => object>): void;
   Previewer: new () => { wrapContent(): DocumentFragment; preview(content?: DocumentFragment): Promise<unknown> };
 }

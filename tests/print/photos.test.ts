@@ -49,7 +49,7 @@ describe('preparePrintPhotos', () => {
     const r = render(6, 'small.jpg', table);
     const { low } = await preparePrintPhotos(grid, table, [r]);
     expect(low).toHaveLength(1);
-    expect(low[0]).toMatchObject({ where: '1/a1', widthPx: 400 });
+    expect(low[0]).toMatchObject({ page: 1, article: 'a1', widthPx: 400 });
     expect(low[0].dpi).toBeLessThan(150);
     // Smaller than print resolution already: the original file is served unchanged.
     expect(r.modules[0].photos[0].src).toBe(`${ORIGIN}/images/0-a1-p1.jpg`);

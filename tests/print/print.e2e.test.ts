@@ -19,7 +19,8 @@ import type { BanmianConfig } from '../../src/config/types.js';
 import type { IssueLayout, ModuleLayout } from '../../src/layout/types.js';
 import { loadIssue } from '../../src/parse/index.js';
 import { refused } from '../../src/print/assets.js';
-import { bannersBefore, columnBlocks, photoFigures } from '../../src/print/html.js';
+import { columnBlocks, photoFigures } from '../../src/layout/content.js';
+import { bannerOwners } from '../../src/ast/vocabulary.js';
 import { buildPrintEdition } from '../../src/print/index.js';
 import { makeGrid } from '../../src/layout/grid.js';
 import { centre, openPdf, pageItems, type TextItem } from './helpers.js';
@@ -136,7 +137,7 @@ function checkIssue(name: string, get: () => Built, fillFloor: number, skip = fa
       const { pages } = await pageItems(path.join(out, issue.id, layout.pdf));
       expect(pages.length).toBe(layout.pages.length);
       for (const page of issue.children) {
-        const banners = bannersBefore(page);
+        const banners = bannerOwners(page);
         for (const article of page.children.filter((c): c is Article => c.type === 'article')) {
           const pieces = layout.pages.flatMap((p, i) => p.modules.filter((m) => m.page === page.number && m.articleId === article.id).map((m) => ({ m, items: pages[i] })));
           expect(pieces.length, `${page.number}/${article.id} placed`).toBeGreaterThan(0);

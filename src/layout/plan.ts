@@ -1,0 +1,220 @@
+/**
+ * The issue planner: from what the print renderer measured (plain data, metrics.ts), the
+ * grid and the layout policy, every page's modules — where each sits, which of its body
+ * blocks and lines it holds, its headline size, photo heights, leading, blank lines, and
+ * where its text jumps to. Pure and deterministic: the same metrics give the same plan,
+ * without a browser. src/print measures, calls this, renders the plan and writes.
+ *
+ * Pages are planned in order; what does not fit on a page (pack.ts) is carried to the
+ * next as a continuation; what fits on no page is overset.
+ */
+import type { BodyBlock } from '../ast/types.js';
+import { columnGaps } from './gaps.js';
+import type { Grid } from './grid.js';
+import { headlineSizes, headlineStep, minModuleColumns, sizeSteps } from './headline.js';
+import { loosenBody } from './leading.js';
+import type { ArticleMetrics, IssueMetrics } from './metrics.js';
+import { type ArticleMeasure, packPage } from './pack.js';
+import { figureLines } from './photos.js';
+import { type ArticleRef, articleKey, isContinuation, type PieceRef, pieceDomId, sameArticle } from './pieces.js';
+import type { LayoutPolicy } from './policy.js';
+
+/** Lines `fromLine` to `toLine` (exclusive; undefined: to its end) of body block `block`. */
+export interface BlockPart {
+  block: number;
+  fromLine: number;
+  toLine?: number;
+}
+
+export interface PlannedModule {
+  piece: PieceRef;
+  /** The body blocks set here, whole or cut at a line. */
+  blocks: BlockPart[];
+  /** Each photo's height in pt (none on a continuation). */
+  photoHeights: number[];
+  column: number;
+  columns: number;
+  /** First grid line, counted from the top of the page's body grid (below the masthead on page 1). */
+  line: number;
+  lines: number;
+  headerLines: number;
+  headlinePt: number;
+  figureLines: number;
+  /** The body's leading in pt when it is opened up on a page short of copy (else the grid's). */
+  bodyLeading?: number;
+  ruleBelow: boolean;
+  /** The article continues on this page (下转第N版); undefined when the continuation landed on no page. */
+  jumpTo?: number;
+  lead: boolean;
+  /** Blocks (by index in `blocks`) preceded by a blank line, so the columns end full. */
+  gapsBefore: number[];
+  /** The module's id in the issue document. */
+  domId: string;
+}
+
+export interface PlannedPage {
+  number: number;
+  masthead: boolean;
+  modules: PlannedModule[];
+}
+
+/** A header whose growth steps a module has room for but that are not measured yet. */
+export interface SizeWanted {
+  article: ArticleRef;
+  w: number;
+  cont: boolean;
+}
+
+export interface IssuePlan {
+  pages: PlannedPage[];
+  /** Column lines of text of each article that fit on no page. */
+  overset: Array<{ article: ArticleRef; lines: number }>;
+  /** Measure these headers' growth steps and plan again (packing does not depend on them, so the modules stay). */
+  wanted: SizeWanted[];
+}
+
+/** Plans every page of the issue. */
+export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolicy): IssuePlan {
+  const out: IssuePlan = { pages: [], overset: [], wanted: [] };
+  const wanted = new Map<string, SizeWanted>();
+  const byArticle = new Map<string, ArticleMetrics>();
+  for (const p of metrics.pages) for (const a of p.articles) byArticle.set(articleKey({ page: a.page, article: a.id }), a);
+  const info = (r: ArticleRef) => byArticle.get(articleKey(r))!;
+  let carried: PieceRef[] = [];
+  const pages = [...metrics.pages].sort((a, b) => a.number - b.number);
+  for (const [pi, page] of pages.entries()) {
+    const masthead = pi === 0;
+    const lines = grid.lines - (masthead ? grid.mastheadLines : 0);
+    const pieces: PieceRef[] = [...page.articles.map((a) => ({ page: a.page, article: a.id, from: 0, fromLine: 0 })), ...carried];
+    carried = [];
+    // The packer's ids are opaque keys of this page's pieces.
+    const byId = new Map(pieces.map((p, i) => [`p${i}`, p]));
+    const idOf = new Map(pieces.map((p, i) => [p, `p${i}`]));
+    const pack = packPage({ columns: grid.columns, lines, articles: pieces.map((p) => measureOf(p, info(p), idOf.get(p)!, grid, policy)), lastPage: pi === pages.length - 1, jumpLines: policy.jumpLines, policy: policy.pack });
+    const modules: PlannedModule[] = [];
+    for (const m of pack.modules) {
+      const piece = byId.get(m.id)!;
+      const a = info(piece);
+      const { from, fromLine } = piece;
+      const w = m.columns;
+      // Growth: a bigger headline first, then larger photos, then looser leading, then space in the header.
+      const isCont = isContinuation(piece);
+      const heads = (isCont ? a.contHeader[w] : a.header[w]) ?? [];
+      if (m.grow > 0 && heads.length < sizeSteps(policy, isCont)) wanted.set(`${articleKey(piece)} ${w} ${isCont}`, { article: { page: piece.page, article: piece.article }, w, cont: isCont });
+      const base = heads[0] ?? 0;
+      const size = headlineStep(heads, m.grow);
+      const headLines = heads[size] ?? base;
+      let grow = m.grow - (headLines - base);
+      const fig = isCont ? { lines: 0, heights: [] } : figureLines(grid, policy, a.photoAspects, a.captionPt[w] ?? [], w, grow);
+      grow -= fig.lines - (isCont ? 0 : figureLines(grid, policy, a.photoAspects, a.captionPt[w] ?? [], w).lines);
+      grow = Math.max(0, grow);
+      const parts: BlockPart[] = [];
+      const counts: number[] = [];
+      for (let i = 0; i < m.blocks; i++) {
+        parts.push({ block: from + i, fromLine: i === 0 ? fromLine : 0 });
+        counts.push(a.blockLines[from + i] - (i === 0 ? fromLine : 0));
+      }
+      if (m.partLines > 0) {
+        const l0 = m.blocks === 0 ? fromLine : 0;
+        parts.push({ block: from + m.blocks, fromLine: l0, toLine: l0 + m.partLines });
+        counts.push(m.partLines);
+      }
+      const textLines = counts.reduce((x, y) => x + y, 0) + (m.jumps ? policy.jumpLines : 0);
+      const kinds = parts.map((p) => blockKind(a, p));
+      // Then looser leading in the body (not after a misfit: the fit check knows the base leading).
+      const loose = a.extra > 0 ? { rows: 0, leading: grid.line } : loosenBody(grid, textLines, w, m.lines - (m.ruleBelow ? 1 : 0) - headLines - fig.lines - grow, grow, kinds.some((b) => b.type === 'subhead'), policy);
+      grow -= loose.rows;
+      const headerLines = headLines + grow;
+      const rows = m.lines - (m.ruleBelow ? 1 : 0) - headerLines - fig.lines;
+      const gapsBefore = a.extra > 0 || loose.rows > 0 ? [] : columnGaps(kinds, w * rows - textLines);
+      modules.push({
+        piece,
+        blocks: parts,
+        photoHeights: fig.heights,
+        column: m.column,
+        columns: w,
+        line: m.line,
+        lines: m.lines,
+        headerLines,
+        headlinePt: isCont ? policy.headline.continuation[size] : headlineSizes(policy, a.lead, w)[size],
+        figureLines: fig.lines,
+        ...(loose.rows > 0 ? { bodyLeading: loose.leading } : {}),
+        ruleBelow: m.ruleBelow,
+        jumpTo: m.jumps ? page.number + 1 : undefined,
+        lead: a.lead && !isCont,
+        gapsBefore,
+        domId: pieceDomId(piece),
+      });
+    }
+    for (const o of pack.overflow) {
+      const piece = byId.get(o.id)!;
+      // Once its header is printed here, what follows is a continuation (上接), without photos.
+      const placed = pack.modules.some((m) => m.id === o.id);
+      const next: PieceRef = {
+        page: piece.page,
+        article: piece.article,
+        from: piece.from + o.from,
+        fromLine: (o.from === 0 ? piece.fromLine : 0) + o.fromLine,
+        continuedFrom: placed ? page.number : piece.continuedFrom,
+      };
+      if (pi === pages.length - 1) {
+        const lines = info(piece).blockLines.slice(next.from).reduce((x, y) => x + y, 0) - next.fromLine;
+        const at = out.overset.find((x) => sameArticle(x.article, piece));
+        if (at) at.lines = lines;
+        else out.overset.push({ article: { page: piece.page, article: piece.article }, lines });
+      } else carried.push(next);
+    }
+    out.pages.push({ number: page.number, masthead, modules });
+  }
+  // A jump line names the page its continuation really landed on. A continuation that
+  // landed on no page (the last page's overflow, or text moved on until it ran out of
+  // pages) is overset: no jump line then, never one to a page that does not exist or
+  // does not carry it; the overset is reported instead.
+  for (const p of out.pages) {
+    for (const m of p.modules) {
+      if (!m.jumpTo) continue;
+      const later = out.pages.find((x) => x.number > p.number && x.modules.some((y) => sameArticle(y.piece, m.piece) && y.piece.continuedFrom === p.number));
+      m.jumpTo = later?.number;
+    }
+  }
+  out.wanted = [...wanted.values()];
+  return out;
+}
+
+/** The packer's view of a piece: its header, photos and remaining body at every width. */
+function measureOf(piece: PieceRef, a: ArticleMetrics, id: string, grid: Grid, policy: LayoutPolicy): ArticleMeasure {
+  const { from, fromLine } = piece;
+  const cont = isContinuation(piece);
+  const header: number[] = [0];
+  const figures: number[] = [0];
+  for (let w = 1; w <= grid.columns; w++) {
+    // Widths under the narrowest module are never used; they repeat it.
+    const mw = Math.max(w, minModuleColumns(policy, grid.columns));
+    header[w] = ((cont ? a.contHeader[mw] : a.header[mw]) ?? [])[0] ?? 0;
+    figures[w] = cont ? 0 : figureLines(grid, policy, a.photoAspects, a.captionPt[mw] ?? [], mw).lines;
+  }
+  const blockLines = a.blockLines.slice(from);
+  if (fromLine > 0) blockLines[0] -= fromLine;
+  return {
+    id,
+    lead: from === 0 && fromLine === 0 && !piece.continuedFrom && a.lead,
+    blockLines,
+    splittable: a.lineStarts.slice(from).map((s, i) => s.length - (i === 0 ? fromLine : 0) > 1),
+    header,
+    figures,
+    columns: from === 0 ? a.columns : undefined,
+    movable: from > 0 || fromLine > 0 || piece.continuedFrom !== undefined,
+    extra: a.extra,
+  };
+}
+
+/**
+ * What the blank-line and leading rules need of a block part: its kind, and whether it
+ * starts inside a paragraph (a cut paragraph's rest takes no blank line before it).
+ */
+function blockKind(a: ArticleMetrics, p: BlockPart): Pick<BodyBlock, 'type'> & { data?: { cutStart?: boolean } } {
+  const type = a.blockTypes[p.block];
+  const whole = p.fromLine === 0 && p.toLine === undefined;
+  const start = whole ? 0 : (a.lineStarts[p.block][p.fromLine] ?? 0);
+  return { type, data: { cutStart: (type === 'paragraph' || type === 'lead') && start > 0 } };
+}
