@@ -24,9 +24,11 @@ import { bannerOwners } from '../../src/ast/vocabulary.js';
 import { buildPrintEdition } from '../../src/print/index.js';
 import { makeGrid } from '../../src/layout/grid.js';
 import { centre, openPdf, pageItems, type TextItem } from './helpers.js';
+import { corpusDir } from '../parse/helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CORPUS = path.resolve(ROOT, '../shared/corpus');
+// ../shared/corpus beside the project, or where BANMIAN_CORPUS points (tests/parse/helpers.ts).
+const CORPUS = corpusDir;
 const HAS_CORPUS = existsSync(CORPUS);
 const silent = { info() {}, warn() {}, progress() {} };
 
