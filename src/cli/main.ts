@@ -7,8 +7,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
 import { BanmianError } from '../errors.js';
-import { createLogger } from './logger.js';
-import { formatDiagnostics } from './report.js';
+import { createLogger } from '../report/logger.js';
+import { formatDiagnostics } from '../report/diagnostics.js';
 
 // Everything heavier (parser, web and print editions, the dev server) is imported only by
 // the command that needs it: a no-change `banmian build` loads none of them.

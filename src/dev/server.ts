@@ -26,7 +26,7 @@ import type { WebSite } from '../web/site.js';
 import { findConfigFile, loadConfig } from '../config/index.js';
 import type { BanmianConfig } from '../config/types.js';
 import { BanmianError } from '../errors.js';
-import { formatDiagnostics } from '../cli/report.js';
+import { formatDiagnostics } from '../report/diagnostics.js';
 
 export interface DevServerOptions {
   root: string;

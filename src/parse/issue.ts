@@ -8,9 +8,8 @@ import path from 'node:path';
 import type { Issue, Page } from '../ast/types.js';
 import { BanmianError } from '../errors.js';
 import { VFile } from 'vfile';
-import { decodePageBytes } from './decode.js';
 import { parseYamlFile } from './frontmatter.js';
-import { parsePage } from './page.js';
+import { parsePageBytes } from './plugin.js';
 
 function relativeName(file: string, root: string): string {
   const abs = path.resolve(root, file);
@@ -36,19 +35,10 @@ export async function parsePageFile(
   try {
     bytes = await readFile(path.resolve(root, file));
   } catch (err) {
-    throw new BanmianError(`cannot read page file: ${ioReason(err)}`, { file: name });
+    throw new BanmianError(`cannot read page file: ${ioReason(err)}`, { file: name, ruleId: 'unreadable-file', cause: err });
   }
-  const { text, warnings } = decodePageBytes(bytes, name);
   const fromName = PAGE_FILE.exec(path.basename(file));
-  const result = parsePage(text, { file: name, number: opts.number ?? (fromName ? Number(fromName[1]) : undefined) });
-  // A page without a name in its text or front matter takes it from its file name (`04-专题.txt` → 专题).
-  if (!result.page.name) {
-    const fallback = path.basename(file).replace(/\.(md|markdown|txt)$/i, '').replace(/^\d+[\s._\-—·]*/, '').trim();
-    if (fallback && !/^\d+$/.test(fallback)) result.page.name = fallback;
-  }
-  for (const w of warnings) {
-    result.file.message(w.message, { place: { line: w.line, column: w.column }, ruleId: w.ruleId, source: 'banmian' });
-  }
+  const result = parsePageBytes(bytes, { path: name, number: opts.number ?? (fromName ? Number(fromName[1]) : undefined) });
   return result;
 }
 

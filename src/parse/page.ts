@@ -14,6 +14,7 @@ import { detectInterview, isTurn } from './interview.js';
 import { pageInfo as pageInfoPattern } from './patterns.js';
 import { type ArticleDraft, repairColumnBreaks, reorderOrphanHeaders } from './repair.js';
 import { type Source, makeSource, positionOf, report } from './source.js';
+import { decodePageBytes } from './decode.js';
 import {
   briefNode,
   bylineNode,
@@ -241,22 +242,69 @@ function fallbackItems(src: Source, markdownText: string): Item[] {
   return blocks.length ? [{ kind: 'article', draft: { blocks, leadMark: false } }] : [];
 }
 
-export function parsePage(text: string, opts: ParsePageOptions): { page: Page; file: VFile } {
-  const file = new VFile({ path: opts.file, value: text });
-  const src = makeSource(text, file);
-  const fm = splitFrontMatter(text, opts.file);
-  const markdownText = fm.bodyStart > 0 ? text.slice(0, fm.bodyStart).replace(/[^\n]/g, ' ') + text.slice(fm.bodyStart) : text;
-
-  let items: Item[];
+/**
+ * The stages of parsing one page, run by the `banmianParse` parser (src/parse/plugin.ts)
+ * on the page's VFile. Each stage reads what the one before left in the file's typed
+ * `file.data.banmian` (PageFileData) and adds its own part:
+ *
+ *   decode (bytes → text, `encoding`) → front matter (`frontMatter`, `bodyStart`)
+ *   → blocks + inference + repair (items) → tree (the Page node)
+ *
+ * A fatal problem (an empty or binary file, broken front matter) is a BanmianError
+ * (a fatal vfile message) on the file's messages, then thrown, as `file.fail` does.
+ */
+export function parsePageVFile(file: VFile): Page {
   try {
-    items = inferPage(src, markdownText, opts.pieceSize);
+    const text = decodeStage(file);
+    const fm = frontMatterStage(file, text);
+    const src = makeSource(text, file);
+    const items = inferStage(src, text, fm.bodyStart, file.data.banmian?.pieceSize);
+    return treeStage(src, items, file);
+  } catch (err) {
+    if (err instanceof BanmianError && !file.messages.includes(err)) file.messages.push(err);
+    throw err;
+  }
+}
+
+/** Stage 1: a VFile of bytes is decoded (decode.ts), its warnings become its messages; its value is the text after. */
+function decodeStage(file: VFile): string {
+  const data = (file.data.banmian ??= {});
+  if (typeof file.value === 'string') return file.value;
+  const { text, encoding, warnings } = decodePageBytes(file.value ?? new Uint8Array(), file.path || '(input)');
+  for (const w of warnings) file.messages.push(w);
+  file.value = text;
+  data.encoding = encoding;
+  return text;
+}
+
+/** Stage 2: front matter, kept on the file's data for the tree stage. */
+function frontMatterStage(file: VFile, text: string): { bodyStart: number } {
+  const fm = splitFrontMatter(text, file.path);
+  const data = file.data.banmian!;
+  data.bodyStart = fm.bodyStart;
+  if (fm.data) data.frontMatter = fm.data;
+  return fm;
+}
+
+/** Stage 3: blocks, roles and repairs; a bug here falls back to plain paragraphs, never loses text. */
+function inferStage(src: Source, text: string, bodyStart: number, pieceSize?: number): Item[] {
+  // Front matter is blanked (newlines kept) so that offsets stay those of the file.
+  const markdownText = bodyStart > 0 ? text.slice(0, bodyStart).replace(/[^\n]/g, ' ') + text.slice(bodyStart) : text;
+  try {
+    return inferPage(src, markdownText, pieceSize);
   } catch (err) {
     if (err instanceof BanmianError) throw err;
     // A bug in inference must not take the build down: keep every character, say so.
-    report(src, `the parser failed on this page and kept it as plain paragraphs (${(err as Error).message})`, 'internal-fallback', fm.bodyStart, text.length, 'warning');
-    items = fallbackItems(src, markdownText);
+    report(src, `the parser failed on this page and kept it as plain paragraphs (${(err as Error).message})`, 'internal-fallback', bodyStart, text.length, 'warning');
+    return fallbackItems(src, markdownText);
   }
+}
 
+/** Stage 4: the Page node. */
+function treeStage(src: Source, items: Item[], file: VFile): Page {
+  const text = src.text;
+  const data = file.data.banmian!;
+  const fm = { data: data.frontMatter };
   const children: Page['children'] = [];
   let n = 0;
   const articles: Array<{ node: Article; marked: boolean }> = [];
@@ -287,8 +335,8 @@ export function parsePage(text: string, opts: ParsePageOptions): { page: Page; f
   const staff: StaffCredits = fm.data?.staff ?? (staffLine?.type === 'staffLine' ? staffLine.credits : {});
   const page: Page = {
     type: 'page',
-    number: fm.data?.page ?? opts.number ?? folio ?? 1,
-    file: opts.file,
+    number: fm.data?.page ?? data.number ?? folio ?? 1,
+    file: file.path,
     staff,
     children,
     meta: fm.data?.meta ?? {},
@@ -298,5 +346,5 @@ export function parsePage(text: string, opts: ParsePageOptions): { page: Page; f
   const pinyin = fm.data?.pinyin ?? (pageName?.type === 'pageName' ? pageName.pinyin : undefined);
   if (name) page.name = name;
   if (pinyin) page.pinyin = pinyin;
-  return { page, file };
+  return page;
 }
