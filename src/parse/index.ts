@@ -7,6 +7,6 @@
  * unified plugins banmianParse / banmianNameFromFile, parsePage), issue (folders).
  */
 export { decodePageBytes, type Decoded } from './decode.js';
-export { type ParsePageOptions } from './page.js';
+export type { ParsePageOptions } from './page.js';
 export { banmianParse, banmianNameFromFile, parsePage, parsePageBytes, type PageFileData } from './plugin.js';
 export { parsePageFile, loadIssue, loadIssues, errorFile, PAGE_FILE, type LoadOptions } from './issue.js';

@@ -10,6 +10,7 @@ import { BanmianError } from '../errors.js';
 import { VFile } from 'vfile';
 import { parseYamlFile } from './frontmatter.js';
 import { parsePageBytes } from './plugin.js';
+import { setIssueFolder } from '../ast/issue-folder.js';
 
 function relativeName(file: string, root: string): string {
   const abs = path.resolve(root, file);
@@ -191,12 +192,12 @@ export async function loadIssue(dir: string, opts: LoadOptions & { issuesDir?: s
     id: path.basename(absDir),
     date,
     number,
-    dir: absDir,
     children: pages,
     meta,
     position: { start: { line: 1, column: 1, offset: 0 }, end: endPoint(yamlText) },
   };
   if (total !== undefined) issue.total = total;
+  setIssueFolder(issue, absDir);
   return { issue, files };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Article, Banner, BodyBlock, Page, PageMeta, StaffCredits, ArticleHeader } from '../ast/types.js';
 import { BanmianError } from '../errors.js';
-import { VFile } from 'vfile';
+import type { VFile } from 'vfile';
 import { type Block, MAX_NESTING, deepNestingRegions, parseMarkdownPieces, rawTextBlock, toBlocks } from './blocks.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { classify, preClassify } from './infer.js';

@@ -46,7 +46,7 @@ export const banmianParse: Plugin<[], string, Page> = function () {
 };
 
 /** A page with no name in its text or front matter takes it from its file name (`04-专题.txt` → 专题). */
-export const banmianNameFromFile: Plugin<[], Page> = function () {
+export const banmianNameFromFile: Plugin<[], Page> = () => {
   return (page: Page, file: VFile) => {
     if (page.name || !file.basename) return;
     const name = file.basename.replace(/\.(md|markdown|txt)$/i, '').replace(/^\d+[\s._\-—·]*/, '').trim();

@@ -25,6 +25,7 @@ import { pageImages, printIssuePdf, splitPagePdfs } from './output.js';
 import { MIN_DPI, PRINT_DPI, preparePrintPhotos } from './photos.js';
 import { checkImage, figureUse, rasterSvg } from '../images/check.js';
 import { debugTimings, printTimings, StageTimer } from './timing.js';
+import { issueFolder } from '../ast/issue-folder.js';
 
 const PRINT_CSS = path.resolve(import.meta.dirname, '../../styles/print.css');
 /** Page images for the web page view: this many px wide; thumbnails for the page lists. */
@@ -112,7 +113,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
         for (const f of photoFigures(article)) {
           // Inside the issue folder (symlinks followed), a whole image, not a bomb: src/images/check.ts.
           const use = figureUse(page, f);
-          const image = await checkImage(issue.dir, use);
+          const image = await checkImage(issueFolder(issue), use);
           if (!image) throw new BanmianError(`image ${f.src}: not found`, { file: use.file, line: use.line });
           const base = `/images/${photos.length}-${article.id}-p${page.number}`;
           let urlPath: string;

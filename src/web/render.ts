@@ -11,6 +11,7 @@ import { continuationOf, originOf, type ArticleRef, type IssueRef, type PageRef,
 import type { NodeEnv, Templates } from './templates.js';
 import { routes, type SiteUrls } from './urls.js';
 import { SEARCH_INDEX_DIR, type SearchSource } from './search.js';
+import { issueFolder } from '../ast/issue-folder.js';
 
 export interface ImageRef {
   /** Site-relative path. */
@@ -275,7 +276,7 @@ export function renderIssueFront(rc: RenderContext, issue: IssueRef): string {
       heading: `${name} · ${issue.dateText}`,
       front: frontView(rc, issue),
     },
-    plainEnv(rc, issue.issue.dir),
+    plainEnv(rc, issueFolder(issue.issue)),
   );
 }
 

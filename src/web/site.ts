@@ -21,6 +21,7 @@ import { buildSearchIndex, SEARCH_SOURCE_DIR, type SearchIndexResult } from './s
 import { renderRobots, renderSitemap } from './sitemap.js';
 import { loadTemplates, type Templates } from './templates.js';
 import { routeFile, routes, SiteUrls } from './urls.js';
+import { issueFolder } from '../ast/issue-folder.js';
 
 export interface WebOptions {
   /** Run Pagefind after writing the pages (default true). */
@@ -354,9 +355,9 @@ async function runLimited(jobs: Array<() => Promise<unknown>>, limit: number): P
 function checkIssues(issues: Issue[]): Issue[] {
   const seen = new Set<string>();
   for (const issue of issues) {
-    if (!/^[\w.-]+$/.test(issue.id) || issue.id.startsWith('.')) throw new BanmianError(`issue id ${JSON.stringify(issue.id)} cannot be a folder name of the site`, { file: issue.dir });
-    if (['assets', 'search', 'search-index', 'archive', 'feed'].includes(issue.id)) throw new BanmianError(`issue id "${issue.id}" is reserved by the web edition`, { file: issue.dir });
-    if (seen.has(issue.id)) throw new BanmianError(`two issues have the id ${issue.id}`, { file: issue.dir });
+    if (!/^[\w.-]+$/.test(issue.id) || issue.id.startsWith('.')) throw new BanmianError(`issue id ${JSON.stringify(issue.id)} cannot be a folder name of the site`, { file: issueFolder(issue) });
+    if (['assets', 'search', 'search-index', 'archive', 'feed'].includes(issue.id)) throw new BanmianError(`issue id "${issue.id}" is reserved by the web edition`, { file: issueFolder(issue) });
+    if (seen.has(issue.id)) throw new BanmianError(`two issues have the id ${issue.id}`, { file: issueFolder(issue) });
     seen.add(issue.id);
     const articleIds = new Set<string>();
     for (const page of issue.children) {
