@@ -26,6 +26,7 @@ import { MIN_DPI, PRINT_DPI, preparePrintPhotos } from './photos.js';
 import { checkImage, figureUse, rasterSvg } from '../images/check.js';
 import { debugTimings, printTimings, StageTimer } from './timing.js';
 import { issueFolder } from '../ast/issue-folder.js';
+import { warnAboutPage } from '../report/page-files.js';
 
 const PRINT_CSS = path.resolve(import.meta.dirname, '../../styles/print.css');
 /** Page images for the web page view: this many px wide; thumbnails for the page lists. */
@@ -162,8 +163,20 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
         continue;
       }
       // Never silent: text that overflows its module would print over its neighbour.
-      if (misfits.length) ctx.log.warn(`${issue.id}: the text of article(s) ${misfits.join(', ')} still overflows its module after ${FIT_PASSES} fitting passes`);
-      for (const p of lowRes) ctx.log.warn(`${issue.id} 第${pad2(Number(p.where.split('/')[0]))}版 ${p.where.split('/')[1]}: photo ${path.basename(p.file)} (${p.widthPx} px wide) prints at only ${p.dpi} dpi at its placed width; ${MIN_DPI} dpi or more is needed`);
+      for (const id of misfits) {
+        const info = infos.find((i) => key(i) === id);
+        const reason = `the text of article ${info?.article.id ?? id} still overflows its module after ${FIT_PASSES} fitting passes`;
+        if (info) warnAboutPage(ctx, reason, { file: info.page.file, place: info.article.position, ruleId: 'print-overflow' });
+        else ctx.log.warn(`${issue.id}: ${reason}`);
+      }
+      for (const p of lowRes) {
+        const [n, articleId] = p.where.split('/');
+        const page = issue.children.find((x) => x.number === Number(n));
+        const article = page?.children.find((c) => c.type === 'article' && c.id === articleId);
+        const reason = `第${pad2(Number(n))}版 ${articleId}: photo ${path.basename(p.file)} (${p.widthPx} px wide) prints at only ${p.dpi} dpi at its placed width; ${MIN_DPI} dpi or more is needed`;
+        if (page) warnAboutPage(ctx, reason, { file: page.file, place: article?.position, ruleId: 'print-low-resolution' });
+        else ctx.log.warn(`${issue.id} ${reason}`);
+      }
       break;
     }
     // 5. PDFs, page images, layout.json from the paginated document.
@@ -656,7 +669,10 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
     if (fill < FILL_TARGET && !modules.some((x) => x.overset > 0)) {
       // An underfull page is the editor's call (more copy, a photo): say how much is missing.
       const lines = Math.max(1, Math.ceil(((FILL_TARGET - fill) * gridArea) / (grid.columnW * grid.line)));
-      ctx.log.warn(`${issue.id} 第${pad2(n)}版: fill ${percentDown(fill)}% is below ${FILL_TARGET * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`);
+      const reason = `第${pad2(n)}版: fill ${percentDown(fill)}% is below ${FILL_TARGET * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`;
+      const page = issue.children.find((x) => x.number === n);
+      if (page) warnAboutPage(ctx, reason, { file: page.file, ruleId: 'print-underfull' });
+      else ctx.log.warn(`${issue.id} ${reason}`);
     }
     ctx.log.progress('pages laid out', i + 1, renders.length);
   }

@@ -22,6 +22,7 @@ import { renderRobots, renderSitemap } from './sitemap.js';
 import { loadTemplates, type Templates } from './templates.js';
 import { routeFile, routes, SiteUrls } from './urls.js';
 import { issueFolder } from '../ast/issue-folder.js';
+import { warnAboutPage } from '../report/page-files.js';
 
 export interface WebOptions {
   /** Run Pagefind after writing the pages (default true). */
@@ -266,9 +267,10 @@ export class WebSite {
       urls: this.urls,
       config: this.ctx.config,
       assets,
-      warn: (message) => {
-        this.warnings.push(message);
-        this.ctx.log.warn(message);
+      warn: (message, where) => {
+        const place = where.place && 'start' in where.place ? where.place.start : where.place;
+        this.warnings.push(`${where.file}${place?.line ? `:${place.line}` : ''}: ${message}`);
+        warnAboutPage(this.ctx, message, where);
       },
     };
   }

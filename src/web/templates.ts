@@ -36,7 +36,8 @@ type HB = typeof Handlebars;
 export interface NodeEnv {
   /** Source file of the page (for warnings). */
   file: string;
-  warn(message: string, position?: Position): void;
+  /** A warning about the page at `position`; `ruleId` names its kind (src/report/page-files.ts). */
+  warn(message: string, position?: Position, ruleId?: string): void;
   /** Web copy of a figure image (`src` relative to the issue folder). */
   figureImage(src: string): { src: string; width: number; height: number } | undefined;
   /** Link target of a jump line. */
@@ -108,7 +109,7 @@ export class Templates {
     // a closing tag in two `html` nodes stay a pair.
     const { html, removed } = sanitizeHtml(out);
     const first = nodes.find((n) => n.type === 'html');
-    if (removed.length) this.requireEnv().warn(`removed ${removed.join(', ')} from raw HTML`, first?.position);
+    if (removed.length) this.requireEnv().warn(`removed ${removed.join(', ')} from raw HTML`, first?.position, 'web-html-removed');
     return html;
   }
 
@@ -141,18 +142,18 @@ export class Templates {
       case 'link': {
         const url = String(node.url ?? '');
         const href = safeUrl(url);
-        if (href === undefined) env.warn(`dropped link with unsafe URL ${JSON.stringify(url.slice(0, 60))}`, node.position);
+        if (href === undefined) env.warn(`dropped link with unsafe URL ${JSON.stringify(url.slice(0, 60))}`, node.position, 'web-unsafe-link');
         return { ...node, href: href ?? null, external: href !== undefined && /^https?:/i.test(href) };
       }
       case 'html': {
         const { html, removed } = sanitizeHtml(String(node.value ?? ''));
-        if (removed.length) env.warn(`removed ${removed.join(', ')} from raw HTML`, node.position);
+        if (removed.length) env.warn(`removed ${removed.join(', ')} from raw HTML`, node.position, 'web-html-removed');
         return { html: new this.hb.SafeString(html) };
       }
       case 'figure': {
         const src = typeof node.src === 'string' ? node.src : undefined;
         const image = src ? env.figureImage(src) : undefined;
-        if (src && !image) env.warn(`figure image ${src} not found`, node.position);
+        if (src && !image) env.warn(`figure image ${src} not found`, node.position, 'web-image-missing');
         const caption = (node.children as AnyNode[]).find((c) => c.type === 'caption');
         const alt = typeof node.alt === 'string' && node.alt ? node.alt : caption ? plainText(caption) : '新闻图片';
         return { ...node, image: image ?? null, alt };
