@@ -21,7 +21,7 @@ import { buildSearchIndex, SEARCH_SOURCE_DIR, type SearchIndexResult } from './s
 import { renderRobots, renderSitemap } from './sitemap.js';
 import { loadTemplates, type Templates } from './templates.js';
 import { routeFile, routes, SiteUrls } from './urls.js';
-import { issueFolder } from '../ast/issue-folder.js';
+import { copyIssue, issueFolder } from '../ast/issue-folder.js';
 import { warnAboutPage } from '../report/page-files.js';
 
 export interface WebOptions {
@@ -184,7 +184,7 @@ export class WebSite {
     const current = this.model.byId.get(issueId);
     if (!current) throw new BanmianError(`web edition: no issue ${issueId} to update`);
     const pages = current.issue.children.filter((p) => p.number !== page.number).concat(page).sort((a, b) => a.number - b.number);
-    return this.updateIssue({ ...current.issue, children: pages }, this.layouts.get(issueId));
+    return this.updateIssue(copyIssue(current.issue, { children: pages }), this.layouts.get(issueId));
   }
 
   /** Like `updatePage`, for a whole issue (new, or with several pages changed). */
