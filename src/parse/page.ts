@@ -50,9 +50,11 @@ function assemble(blocks: Block[]): Item[] {
   const items: Item[] = [];
   let cur: ArticleDraft | undefined;
   let pendingLead = false;
+  let pendingColumns: number | undefined;
   const open = () => {
-    cur = { blocks: [], leadMark: pendingLead };
+    cur = { blocks: [], leadMark: pendingLead, columns: pendingColumns };
     pendingLead = false;
+    pendingColumns = undefined;
     items.push({ kind: 'article', draft: cur });
     return cur;
   };
@@ -81,7 +83,9 @@ function assemble(blocks: Block[]): Item[] {
         cur = undefined;
         continue;
       case 'headMark':
-        pendingLead = true;
+        // `[头条]` / `[3栏]` alone on a line: for the article that starts next
+        if (b.leadMark) pendingLead = true;
+        if (b.columns) pendingColumns = b.columns;
         continue;
       case 'sectionLabel':
         if (!preHeaderOnly(cur, 'sectionLabel') || cur!.blocks.some((x) => x.kind === 'kicker' || x.kind === 'lead')) open();
@@ -100,6 +104,7 @@ function assemble(blocks: Block[]): Item[] {
     }
     cur!.blocks.push(b);
     if (b.leadMark) cur!.leadMark = true;
+    if (b.columns) cur!.columns = b.columns;
   }
   return items;
 }
@@ -162,6 +167,7 @@ function buildArticle(src: Source, draft: ArticleDraft, id: string): Article {
     children,
     position: spanOf(src, children, first ?? { start: 0, end: 0 }),
   };
+  if (draft.columns) article.data = { columns: draft.columns };
   return article;
 }
 

@@ -162,6 +162,8 @@ function join(src: Source, a: Block, b: Block): void {
 export interface ArticleDraft {
   blocks: Block[];
   leadMark: boolean;
+  /** `[3栏]`: the columns the editor asked for (Article.data.columns). */
+  columns?: number;
 }
 
 const HEADER = new Set(['sectionLabel', 'kicker', 'headline', 'subtitle', 'byline', 'lead']);
