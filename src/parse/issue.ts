@@ -85,6 +85,7 @@ async function entryKind(dir: string, e: Dirent, within: string, root: string): 
   } catch {
     throw new BanmianError('is a broken symbolic link', { file: relativeName(abs, root), ruleId: 'symlink' });
   }
+  // The issues folder itself cannot be resolved (removed meanwhile): compare with it as given.
   const realWithin = await realpath(within).catch(() => within);
   if (!inside(target, realWithin)) {
     throw new BanmianError(`is a symbolic link to ${target}, outside the issues folder (copy the file in instead)`, { file: relativeName(abs, root), ruleId: 'symlink' });

@@ -235,6 +235,7 @@ function hbsFiles(dir: string): string[] {
       .sort()
       .map((f) => path.join(dir, f));
   } catch {
+    // No such folder (a project without its own partials or node templates): nothing to register.
     return [];
   }
 }
