@@ -1,8 +1,9 @@
 /**
- * parsePage: text of one page → Page AST + diagnostics. Pure and synchronous.
+ * One page's VFile → Page AST + diagnostics on that VFile (parsePageVFile, the parser of
+ * the `banmianParse` plugin, src/parse/plugin.ts). Pure and synchronous.
  *
- *   front matter → Markdown blocks (remark-parse) → roles by own text → column-break
- *   repair → roles by context → articles (reading-order repair, interviews) → nodes
+ *   decode → front matter → Markdown blocks (remark-parse) → roles by own text →
+ *   column-break repair → roles by context → articles (reading-order repair, interviews) → nodes
  */
 import type { Article, Banner, BodyBlock, Page, PageMeta, StaffCredits, ArticleHeader } from '../ast/types.js';
 import { BanmianError } from '../errors.js';
