@@ -21,6 +21,7 @@ import { loadConfig } from '../src/config/index.js';
 import { buildSearchIndex } from '../src/web/search.js';
 import { buildWebEdition } from '../src/web/index.js';
 import { importPeer } from './peer.js';
+import { issueFolder, setIssueFolder } from '../src/ast/issue-folder.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TARGET_PAGES = 1000;
@@ -59,7 +60,7 @@ async function sourcePages(tmp: string): Promise<Source> {
       }
       return {
         pages,
-        dir: issue.dir,
+        dir: issueFolder(issue),
         from: `parsed sample issue (${issue.children.length} pages) + ${pages.length - issue.children.length} corpus page(s)`,
         reparse: async (page, extra) => {
           const src = texts.get(page.number);
@@ -74,7 +75,7 @@ async function sourcePages(tmp: string): Promise<Source> {
   const { fixtureIssues, writeIssueFiles } = await import('../tests/web/fixtures.js');
   await writeIssueFiles(tmp);
   const issue = fixtureIssues(tmp)[1];
-  return { pages: issue.children, dir: issue.dir, from: `test fixture issue (${issue.children.length} pages)` };
+  return { pages: issue.children, dir: issueFolder(issue), from: `test fixture issue (${issue.children.length} pages)` };
 }
 
 function synthesize(source: Source): Issue[] {
@@ -85,7 +86,7 @@ function synthesize(source: Source): Issue[] {
     const date = new Date(start - i * 86_400_000).toISOString().slice(0, 10);
     const children = source.pages.slice(0, TARGET_PAGES - pages).map((p, n) => ({ ...structuredClone(p), number: n + 1 }));
     pages += children.length;
-    issues.push({ type: 'issue', id: date, date, number: 3000 - i, total: 13000 - i, dir: source.dir, meta: {}, children });
+    issues.push(setIssueFolder({ type: 'issue', id: date, date, number: 3000 - i, total: 13000 - i, meta: {}, children }, source.dir));
   }
   return issues;
 }

@@ -19,6 +19,7 @@ export function lunarDate(y: number, m: number, d: number): string {
     if (!get('yearName') || !get('month') || !day) return '';
     return `${get('yearName')}年${get('month')}${lunarDay(day)}`;
   } catch {
+    // A Node built without the Chinese calendar (small-icu): the date line goes without 农历.
     return '';
   }
 }

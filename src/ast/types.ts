@@ -9,6 +9,11 @@
  * character, digit and letter of the input is in exactly one text node. Labels that
  * a template prints (a speaker's name, a byline's role) are text children too; the
  * fields next to them (`speaker`, `role`, `names`) are convenience copies.
+ *
+ * `data`: as in mdast, a node type that carries data has its own `…Data` interface here,
+ * empty, and each field is declared where it is introduced, by augmenting that interface
+ * with `declare module` (src/ast/data.ts). No node carries a file path: the issue
+ * folder is known to the code that loaded it (src/parse/issue.ts `issueFolder`).
  */
 import type { Data, Literal, Node, Parent, Position } from 'unist';
 
@@ -153,12 +158,25 @@ export interface Subtitle extends Parent {
   children: Inline[];
 }
 
+/** One role of a byline with the names after it: `通讯员 周明远` → `{ role: '通讯员', names: ['周明远'] }`. */
+export interface BylineGroup {
+  /** Absent for names before any role word. */
+  role?: string;
+  names: string[];
+}
+
 /** 署名: `□本报记者 丁霞`. The `□` mark is not kept in the text (`mark` says it was there). */
 export interface Byline extends Parent {
   type: 'byline';
-  /** `本报记者`, `青岛日报/观海新闻记者`, `通讯员`; absent when the line is only names. */
+  /** The first role: `本报记者`, `青岛日报/观海新闻记者`, `通讯员`; absent when the line is only names. */
   role?: string;
+  /** All names, in order (every group's). */
   names: string[];
+  /**
+   * Every role with its names, in order (`本报记者 林晓岚 通讯员 周明远` → two groups). The
+   * parser always sets it; hand-built ASTs may leave it out.
+   */
+  people?: BylineGroup[];
   /** What the people did, when given after the names: `文/图`, `摄`. */
   credit?: string;
   mark: boolean;
@@ -174,12 +192,20 @@ export type ArticleHeader = SectionLabel | Kicker | Headline | Subtitle | Byline
 export interface Lead extends Parent {
   type: 'lead';
   children: Inline[];
+  data?: LeadData;
 }
+
+/** Data of a `lead` (fields declared in src/ast/data.ts). */
+export interface LeadData extends Data {}
 
 export interface Paragraph extends Parent {
   type: 'paragraph';
   children: Inline[];
+  data?: ParagraphData;
 }
+
+/** Data of a `paragraph` (fields declared in src/ast/data.ts). */
+export interface ParagraphData extends Data {}
 
 /** 小标题 (插题): a subhead inside an article. */
 export interface Subhead extends Parent {
@@ -299,10 +325,8 @@ export interface Article extends Parent {
   data?: ArticleData;
 }
 
-export interface ArticleData extends Data {
-  /** Explicit layout hints from the editor, read by the print layout. */
-  columns?: number;
-}
+/** Data of an `article` (fields declared in src/ast/data.ts). */
+export interface ArticleData extends Data {}
 
 export interface Page extends Parent {
   type: 'page';
@@ -329,8 +353,6 @@ export interface Issue extends Parent {
   number: number;
   /** 总期号 */
   total?: number;
-  /** Absolute path of the issue folder. */
-  dir: string;
   children: Page[];
   /** Other `issue.yaml` keys, passed through for the editions. */
   meta: Record<string, unknown>;

@@ -42,6 +42,7 @@ import { lockOutDir } from './lock.js';
 import { checkOutDir } from './out-guard.js';
 import { recoverOutDir, stagingPath, swapIn } from './swap.js';
 import { endOrphanBrowsers } from '../print/profiles.js';
+import { PageDiagnostics } from '../report/page-files.js';
 
 export interface BuildOptions {
   root: string;
@@ -79,6 +80,8 @@ export interface BuildResult {
   files: VFile[];
   /** Parser warnings (counted again from the manifest when the output was reused). */
   warnings: number;
+  /** The pages with the print and web editions' warnings (also on `files`), for a reporter. */
+  editionWarnings: VFile[];
   layouts: Map<string, IssueLayout>;
   outDir: string;
   /** The web edition's site (for incremental updates by the dev server); its outDir is the final folder. */
@@ -158,7 +161,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
         unregister();
         log.info(`nothing changed since the last build: reused its ${reused} file(s), nothing parsed or rendered`);
         log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
-        return { reused: true, issues: [], files: [], warnings: previous.output.warnings, layouts, outDir };
+        return { reused: true, issues: [], files: [], warnings: previous.output.warnings, editionWarnings: [], layouts, outDir };
       }
       log.info('the last build\'s output was changed or is incomplete: building again');
     } catch (err) {
@@ -177,7 +180,8 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     log.info(`parsed ${issues.length} issue(s), ${pageCount} page(s) in ${ms(started)}`);
     const warnings = files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0);
 
-    const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: outDir, force: Boolean(opts.force), log };
+    const pages = new PageDiagnostics(files);
+    const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: outDir, force: Boolean(opts.force), log, pages };
     let layouts = new Map<string, IssueLayout>();
     let web: WebSite | undefined;
     const manifest: Manifest = { version: previous.version, print: {} };
@@ -241,7 +245,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     unregister();
     if (web) web.outDir = outDir;
     log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
-    return { reused: false, issues, files, warnings, layouts, outDir, web };
+    return { reused: false, issues, files, warnings, editionWarnings: pages.editionFiles(), layouts, outDir, web };
   } catch (err) {
     throw await failed(err);
   }

@@ -27,6 +27,7 @@ import type { Issue } from '../ast/types.js';
 import type { BanmianConfig } from '../config/types.js';
 import type { IssueLayout } from '../layout/types.js';
 import { paths } from './context.js';
+import { issueFolder } from '../ast/issue-folder.js';
 
 export const MANIFEST = '.banmian/manifest.json';
 /** Where banmian's own code, print styles and lockfile are (the project root when run from this checkout). */
@@ -177,7 +178,7 @@ export async function printEnvironmentKey(root: string, config: BanmianConfig, b
 
 export async function issuePrintKey(issue: Issue, environmentKey: string): Promise<string> {
   const hash = createHash('sha256').update(environmentKey).update('\0');
-  await hashFiles(hash, issue.dir, await listFiles(issue.dir));
+  await hashFiles(hash, issueFolder(issue), await listFiles(issueFolder(issue)));
   return hash.digest('hex');
 }
 

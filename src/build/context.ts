@@ -1,5 +1,6 @@
 /** What every edition's builder gets from the build command. */
 import type { BanmianConfig } from '../config/types.js';
+import type { PageDiagnostics } from '../report/page-files.js';
 
 export interface Logger {
   /** A plain progress or result line (stdout). */
@@ -24,6 +25,8 @@ export interface BuildContext {
   /** Ignore caches. */
   force: boolean;
   log: Logger;
+  /** The pages' VFiles: the editions put their warnings about a page there (src/report/page-files.ts). */
+  pages?: PageDiagnostics;
 }
 
 /** Output paths shared by the editions (relative to `outDir`). */

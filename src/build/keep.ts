@@ -68,6 +68,7 @@ async function linkEach(rels: string[], from: string, to: string): Promise<numbe
     try {
       await link(path.join(from, rel), dest);
     } catch {
+      // No hard links here (another disk, a file system without them): copy instead.
       await copyFile(path.join(from, rel), dest);
     }
   }

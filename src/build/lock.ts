@@ -81,6 +81,7 @@ function readLock(file: string): LockContent | undefined {
     const c = JSON.parse(readFileSync(file, 'utf8')) as LockContent;
     return typeof c.pid === 'number' && typeof c.token === 'string' ? c : undefined;
   } catch {
+    // No lock file, or one being written or damaged: no owner to respect.
     return undefined;
   }
 }
@@ -109,6 +110,7 @@ function ageMs(file: string): number {
   try {
     return Date.now() - statSync(file).mtimeMs;
   } catch {
+    // Gone meanwhile: as young as can be, so nothing is removed on its account.
     return 0;
   }
 }

@@ -77,6 +77,7 @@ function isSymlink(p: string): boolean {
   try {
     return lstatSync(p).isSymbolicLink();
   } catch {
+    // Nothing there (yet): not a link.
     return false;
   }
 }
@@ -90,6 +91,7 @@ function realish(p: string): string {
     try {
       return path.join(realpathSync(head), ...rest);
     } catch {
+      // This part does not exist yet: resolve its parent and keep the rest as written.
       const parent = path.dirname(head);
       if (parent === head) return abs;
       rest.unshift(path.basename(head));

@@ -13,6 +13,7 @@ export function processStartTime(pid: number): string | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return fields[19];
   } catch {
+    // The process is gone, or no /proc here: unknown (callers then treat the PID as not ours).
     return undefined;
   }
 }
@@ -22,6 +23,7 @@ export function processCommandLine(pid: number): string | undefined {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
   } catch {
+    // The process is gone, or no /proc here: unknown.
     return undefined;
   }
 }

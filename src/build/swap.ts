@@ -28,6 +28,7 @@ function leftovers(outDir: string): Array<{ file: string; kind: 'tmp' | 'old'; p
   try {
     names = readdirSync(dir);
   } catch {
+    // The parent folder is not readable or not there yet: no leftovers of a killed swap to find.
     return [];
   }
   return names.flatMap((name) => {
@@ -90,6 +91,7 @@ function mtime(file: string): number {
   try {
     return statSync(file).mtimeMs;
   } catch {
+    // Removed meanwhile: the oldest possible time.
     return 0;
   }
 }

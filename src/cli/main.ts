@@ -7,8 +7,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
 import { BanmianError } from '../errors.js';
-import { createLogger } from './logger.js';
-import { formatDiagnostics } from './report.js';
+import { createLogger } from '../report/logger.js';
+import { formatDiagnostics, reportFiles } from '../report/diagnostics.js';
 
 // Everything heavier (parser, web and print editions, the dev server) is imported only by
 // the command that needs it: a no-change `banmian build` loads none of them.
@@ -111,6 +111,9 @@ async function run(argv: string[]): Promise<number> {
         force: Boolean(values.force),
         log,
       });
+      // The editions' warnings about pages, by file (vfile-reporter); the parser's are listed by `banmian check`.
+      const report = reportFiles(result.editionWarnings, { color: Boolean(process.stderr.isTTY) && !process.env.CI });
+      if (report) log.warn(report);
       if (result.warnings) log.info(`${result.warnings} parser warning(s): run \`banmian check\` to see them`);
       return 0;
     }

@@ -26,7 +26,8 @@ import type { WebSite } from '../web/site.js';
 import { findConfigFile, loadConfig } from '../config/index.js';
 import type { BanmianConfig } from '../config/types.js';
 import { BanmianError } from '../errors.js';
-import { formatDiagnostics } from '../cli/report.js';
+import { formatDiagnostics } from '../report/diagnostics.js';
+import { copyIssue } from '../ast/issue-folder.js';
 
 export interface DevServerOptions {
   root: string;
@@ -178,7 +179,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
         }
         files.push(file);
         const children = issue.children.filter((p) => p.file !== page.file && p.number !== page.number).concat(page).sort((a, b) => a.number - b.number);
-        touched.set(c.issueId, { ...issue, children });
+        touched.set(c.issueId, copyIssue(issue, { children }));
       }
       const t = performance.now();
       let written = 0;

@@ -15,6 +15,7 @@ import { toHtml as hastToHtml } from 'hast-util-to-html';
 import { type Handler, type Handlers, type State, toHast as mdastToHast } from 'mdast-util-to-hast';
 import type { Position } from 'unist';
 import type { Banner, BodyBlock, Figure, Inline, Link } from '../ast/types.js';
+import type { CutMarks } from '../ast/data.js';
 import { isInlineType } from '../ast/vocabulary.js';
 
 /** An image as an edition places it. */
@@ -61,11 +62,6 @@ export interface HastOptions {
   warn?(message: string, position?: Position): void;
 }
 
-/** Marks the print layout puts on the slices of a paragraph it cuts between two lines. */
-interface CutMarks {
-  cutStart?: boolean;
-  cutEnd?: boolean;
-}
 
 // Minimal node shapes the handlers read (the AST's own types, as mdast-util-to-hast sees them).
 type AnyNode = { type: string; position?: Position; data?: unknown; children?: AnyNode[]; value?: string; [k: string]: unknown };

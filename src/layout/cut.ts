@@ -6,16 +6,14 @@
  */
 import type { BodyBlock, Inline, Lead, Paragraph } from '../ast/types.js';
 import { toString } from 'mdast-util-to-string';
+import type { CutMarks } from '../ast/data.js';
 
 /**
  * Marks on a paragraph that is a slice of a longer one: the piece before the cut ends
  * with a full justified line, the piece after it starts at the column's edge, without
  * the 2 em indent (the renderer reads them as classes).
  */
-export interface CutMarks {
-  cutStart?: boolean;
-  cutEnd?: boolean;
-}
+export type { CutMarks } from '../ast/data.js';
 
 /** Blocks that can be cut between two of their lines (running text, not headings or credits). */
 export function isSplittable(b: Pick<BodyBlock, 'type'>): boolean {
@@ -57,7 +55,7 @@ export function sliceInlines(nodes: Inline[], start: number, end: number): Inlin
 
 function slicePara<T extends Paragraph | Lead>(p: T, start: number, end: number): T {
   const len = printedLength(p as Paragraph);
-  const marks: CutMarks = { ...((p.data ?? {}) as CutMarks) };
+  const marks: CutMarks = { ...(p.data ?? {}) };
   if (start > 0) marks.cutStart = true;
   if (end < len) marks.cutEnd = true;
   return { ...p, children: sliceInlines(p.children, start, end), data: { ...(p.data ?? {}), ...marks } };

@@ -12,7 +12,7 @@ import type { BodyBlock } from '../ast/types.js';
 export function columnGaps(blocks: ReadonlyArray<Pick<BodyBlock, 'type'> & { data?: unknown }>, short: number): number[] {
   if (short <= 1) return [];
   const rank = (b: Pick<BodyBlock, 'type'>) => (b.type === 'subhead' ? 0 : b.type === 'question' ? 1 : 2);
-  const candidates = blocks.map((_b, i) => i).filter((i) => i > 0 && !(blocks[i].data as { cutStart?: boolean } | undefined)?.cutStart);
+  const candidates = blocks.map((_b, i) => i).filter((i) => i > 0 && !(blocks[i].data as import('../ast/data.js').CutMarks | undefined)?.cutStart);
   const chosen: number[] = [];
   for (const r of [0, 1, 2]) {
     const tier = candidates.filter((i) => rank(blocks[i]) === r);

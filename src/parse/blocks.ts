@@ -57,6 +57,8 @@ export interface Block {
   text: string;
   /** `[头条]`: this block's article is the page's lead. */
   leadMark?: boolean;
+  /** `[3栏]`: the editor asks for this many columns for this block's article (Article.data.columns). */
+  columns?: number;
   /** A ready body node (list, blockquote, html) passed through. */
   pass?: BodyBlock;
   /** Figure parts: image address, caption and credit blocks. */
@@ -254,7 +256,13 @@ export const ROLE_TAGS: Record<string, Kind> = {
   头条: 'headMark',
   新稿: 'articleBreak',
 };
-const TAG_RE = /^[ \t\u3000]*\[(栏目|引题|主题|副题|署名|导语|小标题|正文|问|答|图说|摄影|简讯|文末|转版|栏头|头条|新稿)\][ \t\u3000]*/;
+const TAG_RE = /^[ \t\u3000]*\[(栏目|引题|主题|副题|署名|导语|小标题|正文|问|答|图说|摄影|简讯|文末|转版|栏头|头条|新稿|[1-8一二三四五六七八]栏)\][ \t\u3000]*/;
+
+/** The column count of a `[3栏]` / `[三栏]` tag, undefined for other tags. */
+function columnsTag(tag: string): number | undefined {
+  const m = /^([1-8一二三四五六七八])栏$/.exec(tag);
+  return m ? Number(m[1]) || '一二三四五六七八'.indexOf(m[1]) + 1 : undefined;
+}
 
 export function makeBlock(kind: Kind, inlines: Inl[], start: number, end: number, explicit = false): Block {
   return { kind, explicit, inlines, start, end, text: plainText(inlines).trim() };
@@ -380,22 +388,25 @@ function blockFromInlinesOne(src: Source, inlines: Inl[], fallbackStart: number,
   const out: Block[] = [];
   let kind: Kind | undefined;
   let leadMark = false;
+  let columns: number | undefined;
   for (const t of tags) {
     const k = ROLE_TAGS[t];
-    if (k === 'headMark') leadMark = true;
+    if (columnsTag(t)) columns = columnsTag(t);
+    else if (k === 'headMark') leadMark = true;
     else if (k === 'articleBreak') out.push(makeBlock('articleBreak', [], fallbackStart, fallbackStart, true));
     else kind = k;
   }
   const hasContent = plainText(rest).trim().length > 0;
   if (!hasContent) {
-    // a tag alone on its line (`[头条]`, `[新稿]`), or an empty heading: no text block
-    if (leadMark) out.push({ ...makeBlock('headMark', [], fallbackStart, fallbackEnd, true), leadMark: true });
+    // a tag alone on its line (`[头条]`, `[3栏]`, `[新稿]`), or an empty heading: no text block
+    if (leadMark || columns) out.push({ ...makeBlock('headMark', [], fallbackStart, fallbackEnd, true), leadMark: leadMark || undefined, columns });
     return out;
   }
   if (depth !== undefined && !kind) {
     const b = makeBlock(depth === 1 ? 'headline' : 'subhead', rest, start, end, true);
     b.depth = depth;
     b.leadMark = leadMark || undefined;
+    b.columns = columns;
     out.push(b);
     return out;
   }
@@ -403,12 +414,14 @@ function blockFromInlinesOne(src: Source, inlines: Inl[], fallbackStart: number,
     const b = makeBlock(kind, rest, start, end, true);
     if (kind === 'paragraph') b.noInfer = true;
     b.leadMark = leadMark || undefined;
+    b.columns = columns;
     if (depth !== undefined) b.depth = depth;
     out.push(b);
     return out;
   }
   const parts = splitUnmarked(src, makeBlock('text', rest, start, end));
   if (leadMark && parts.length) parts[0].leadMark = true;
+  if (columns && parts.length) parts[0].columns = columns;
   out.push(...parts);
   return out;
 }

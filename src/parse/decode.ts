@@ -7,18 +7,23 @@
  * byte's line and column: guessing GB18030 there would publish the page as mojibake. Line endings become LF; invisible
  * characters (zero-width, BOM inside text, controls) are removed with a warning.
  */
+import { VFileMessage } from 'vfile-message';
 import { BanmianError } from '../errors.js';
-
-export interface DecodeWarning {
-  line: number;
-  column: number;
-  message: string;
-  ruleId: string;
-}
 
 export interface Decoded {
   text: string;
-  warnings: DecodeWarning[];
+  /** `utf-8`, `utf-16le`, `utf-16be` or `gb18030`. */
+  encoding: string;
+  /** Warnings (`encoding`, `invisible-char`) as vfile messages, for the page's VFile. */
+  warnings: VFileMessage[];
+}
+
+/** A decode warning: a non-fatal vfile message of the page, `source` banmian. */
+function warning(file: string, reason: string, line: number, column: number, ruleId: string): VFileMessage {
+  const m = new VFileMessage(reason, { place: { line, column }, ruleId, source: 'banmian' });
+  m.file = file;
+  m.fatal = false;
+  return m;
 }
 
 const MAGIC: Array<[number[], string]> = [
@@ -36,8 +41,8 @@ function startsWith(bytes: Uint8Array, magic: number[]): boolean {
   return true;
 }
 
-function notText(file: string): BanmianError {
-  return new BanmianError('is not a text file (binary data)', { file });
+function notText(file: string, cause?: unknown): BanmianError {
+  return new BanmianError('is not a text file (binary data)', { file, ruleId: 'binary-file', cause });
 }
 
 /** Characters removed from page text: zero-width marks, word joiner, BOM, C0/C1 controls except \n and \t. */
@@ -45,12 +50,12 @@ function notText(file: string): BanmianError {
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200d\u2060\ufeff]/;
 
 export function decodePageBytes(bytes: Uint8Array, file: string): Decoded {
-  if (bytes.length === 0) throw new BanmianError('is empty', { file });
+  if (bytes.length === 0) throw new BanmianError('is empty', { file, ruleId: 'empty-file' });
   for (const [magic] of MAGIC) if (startsWith(bytes, magic)) throw notText(file);
 
   let text: string;
   let encoding = 'utf-8';
-  const warnings: DecodeWarning[] = [];
+  const warnings: VFileMessage[] = [];
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     text = decodeStrict('utf-8', bytes.subarray(3), file);
   } else if (bytes[0] === 0xff && bytes[1] === 0xfe) {
@@ -68,23 +73,24 @@ export function decodePageBytes(bytes: Uint8Array, file: string): Decoded {
   if (encoding !== 'utf-8' && encoding !== 'gb18030' && text.indexOf('\u0000') >= 0) throw notText(file);
   if (looksBinary(text)) throw notText(file);
   if (encoding === 'gb18030') {
-    warnings.push({ line: 1, column: 1, message: 'file is not UTF-8: decoded as GB18030', ruleId: 'encoding' });
+    warnings.push(warning(file, 'file is not UTF-8: decoded as GB18030', 1, 1, 'encoding'));
   }
 
   // Line endings: CRLF and lone CR → LF.
   if (text.indexOf('\r') >= 0) text = text.replace(/\r\n?/g, '\n');
 
-  if (INVISIBLE.test(text)) text = removeInvisible(text, warnings);
+  if (INVISIBLE.test(text)) text = removeInvisible(text, file, warnings);
 
-  if (!/[^\s\u3000]/.test(text)) throw new BanmianError('is empty', { file });
-  return { text, warnings };
+  if (!/[^\s\u3000]/.test(text)) throw new BanmianError('is empty', { file, ruleId: 'empty-file' });
+  return { text, encoding, warnings };
 }
 
 function decodeStrict(label: string, bytes: Uint8Array, file: string): string {
   try {
     return new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw notText(file);
+  } catch (err) {
+    // the BOM names an encoding the bytes are not valid in: not a text file we can read
+    throw notText(file, err);
   }
 }
 
@@ -100,7 +106,7 @@ function looksBinary(text: string): boolean {
   return bad / n > 0.1;
 }
 
-function removeInvisible(text: string, warnings: DecodeWarning[]): string {
+function removeInvisible(text: string, file: string, warnings: VFileMessage[]): string {
   const lines = text.split('\n');
   const all = new RegExp(INVISIBLE.source, 'g');
   for (let i = 0; i < lines.length; i++) {
@@ -116,12 +122,8 @@ function removeInvisible(text: string, warnings: DecodeWarning[]): string {
       return '';
     });
     lines[i] = cleaned;
-    warnings.push({
-      line: i + 1,
-      column: first + 1,
-      message: `removed ${count} invisible character${count > 1 ? 's' : ''} (${[...kinds].slice(0, 4).join(', ')})`,
-      ruleId: 'invisible-char',
-    });
+    const reason = `removed ${count} invisible character${count > 1 ? 's' : ''} (${[...kinds].slice(0, 4).join(', ')})`;
+    warnings.push(warning(file, reason, i + 1, first + 1, 'invisible-char'));
   }
   return lines.join('\n');
 }
@@ -213,6 +215,6 @@ function chooseUnmarked(bytes: Uint8Array, file: string): { text: string; encodi
   const more = bad.length > LISTED_BAD_BYTES ? ` and ${bad.length - LISTED_BAD_BYTES} more` : '';
   throw new BanmianError(
     `not valid UTF-8: ${bad.length} bad byte${bad.length > 1 ? 's' : ''} (${list}${more}); fix them or save the file as UTF-8`,
-    { file, line: first.line },
+    { file, line: first.line, column: first.column, ruleId: 'not-utf8' },
   );
 }

@@ -37,7 +37,7 @@ export function splitFrontMatter(text: string, file: string): SplitResult {
   if (!m) {
     // `---` then text with no closing fence: a thematic break, unless it looks like YAML.
     if (/^[\w\u4e00-\u9fff-]+[ \t]*:/.test(rest)) {
-      throw new BanmianError('front matter is not closed (no line `---` after it)', { file, line: 1 });
+      throw new BanmianError('front matter is not closed (no line `---` after it)', { file, line: 1, ruleId: 'front-matter' });
     }
     return { bodyStart: 0 };
   }
@@ -59,21 +59,21 @@ function parseFrontMatterYaml(yamlText: string, file: string, firstLine: number)
   if (doc.errors.length) {
     const err = doc.errors[0];
     const line = err.linePos?.[0]?.line ?? 1;
-    throw new BanmianError(`invalid front matter: ${firstLineOf(err.message)}`, { file, line: firstLine + line - 1 });
+    throw new BanmianError(`invalid front matter: ${firstLineOf(err.message)}`, { file, line: firstLine + line - 1, ruleId: 'front-matter' });
   }
   refuseAliasBomb(doc, yamlText, file, firstLine, 'front matter');
   const out: FrontMatter = { meta: {} };
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) return out;
   if (!isMap(contents)) {
-    throw new BanmianError('invalid front matter: expected `key: value` lines', { file, line: firstLine });
+    throw new BanmianError('invalid front matter: expected `key: value` lines', { file, line: firstLine, ruleId: 'front-matter' });
   }
   for (const item of contents.items as Pair<YamlNode, YamlNode>[]) {
     const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
     const line = lineIn(yamlText, item.key?.range?.[0] ?? 0, firstLine);
     const value = item.value ? toData(item.value, yamlText, file, firstLine) : null;
     const fail = (what: string) => {
-      throw new BanmianError(`invalid front matter: ${key} ${what}`, { file, line });
+      throw new BanmianError(`invalid front matter: ${key} ${what}`, { file, line, ruleId: 'front-matter' });
     };
     switch (key) {
       case 'page': {
@@ -128,7 +128,7 @@ function refuseAliasBomb(doc: YamlDoc, yamlText: string, file: string, firstLine
     doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     const line = firstAliasLine(yamlText, firstLine);
-    throw new BanmianError(`invalid ${what}: aliases expand too far (more than ${MAX_ALIAS_COUNT} alias uses; ${(err as Error).message.split('\n')[0]})`, { file, line });
+    throw new BanmianError(`invalid ${what}: aliases expand too far (more than ${MAX_ALIAS_COUNT} alias uses; ${(err as Error).message.split('\n')[0]})`, { file, line, ruleId: what === 'YAML' ? 'issue-yaml' : 'front-matter' });
   }
 }
 
@@ -136,7 +136,7 @@ function toData(node: YamlNode, yamlText: string, file: string, firstLine: numbe
   try {
     return node.toJSON();
   } catch (err) {
-    throw new BanmianError(`invalid front matter: ${(err as Error).message.split('\n')[0]}`, { file, line: lineIn(yamlText, node.range?.[0] ?? 0, firstLine) });
+    throw new BanmianError(`invalid front matter: ${(err as Error).message.split('\n')[0]}`, { file, line: lineIn(yamlText, node.range?.[0] ?? 0, firstLine), ruleId: 'front-matter' });
   }
 }
 
@@ -149,7 +149,7 @@ export function parseYamlFile(yamlText: string, file: string): { value: unknown;
   const doc = YAML.parseDocument(yamlText, YAML_OPTIONS);
   if (doc.errors.length) {
     const err = doc.errors[0];
-    throw new BanmianError(`invalid YAML: ${firstLineOf(err.message)}`, { file, line: err.linePos?.[0]?.line ?? 1 });
+    throw new BanmianError(`invalid YAML: ${firstLineOf(err.message)}`, { file, line: err.linePos?.[0]?.line ?? 1, ruleId: 'issue-yaml' });
   }
   refuseAliasBomb(doc, yamlText, file, 1, 'YAML');
   const lineOfKey = (key: string): number => {

@@ -3,8 +3,10 @@
  * See docs/markup.md for what editors can write, and each module for one concern:
  * decode (bytes → text), frontmatter, blocks (Markdown → blocks), patterns + infer
  * (roles), repair (column breaks, reading order), interview (问/答), normalize
- * (punctuation), tree (blocks → nodes), page (parsePage), issue (folders).
+ * (punctuation), tree (blocks → nodes), page (the stages of one page), plugin (the
+ * unified plugins banmianParse / banmianNameFromFile, parsePage), issue (folders).
  */
-export { decodePageBytes, type DecodeWarning, type Decoded } from './decode.js';
-export { parsePage, type ParsePageOptions } from './page.js';
+export { decodePageBytes, type Decoded } from './decode.js';
+export type { ParsePageOptions } from './page.js';
+export { banmianParse, banmianNameFromFile, parsePage, parsePageBytes, type PageFileData } from './plugin.js';
 export { parsePageFile, loadIssue, loadIssues, errorFile, PAGE_FILE, type LoadOptions } from './issue.js';

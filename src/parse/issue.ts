@@ -8,9 +8,9 @@ import path from 'node:path';
 import type { Issue, Page } from '../ast/types.js';
 import { BanmianError } from '../errors.js';
 import { VFile } from 'vfile';
-import { decodePageBytes } from './decode.js';
 import { parseYamlFile } from './frontmatter.js';
-import { parsePage } from './page.js';
+import { parsePageBytes } from './plugin.js';
+import { setIssueFolder } from '../ast/issue-folder.js';
 
 function relativeName(file: string, root: string): string {
   const abs = path.resolve(root, file);
@@ -36,19 +36,10 @@ export async function parsePageFile(
   try {
     bytes = await readFile(path.resolve(root, file));
   } catch (err) {
-    throw new BanmianError(`cannot read page file: ${ioReason(err)}`, { file: name });
+    throw new BanmianError(`cannot read page file: ${ioReason(err)}`, { file: name, ruleId: 'unreadable-file', cause: err });
   }
-  const { text, warnings } = decodePageBytes(bytes, name);
   const fromName = PAGE_FILE.exec(path.basename(file));
-  const result = parsePage(text, { file: name, number: opts.number ?? (fromName ? Number(fromName[1]) : undefined) });
-  // A page without a name in its text or front matter takes it from its file name (`04-专题.txt` → 专题).
-  if (!result.page.name) {
-    const fallback = path.basename(file).replace(/\.(md|markdown|txt)$/i, '').replace(/^\d+[\s._\-—·]*/, '').trim();
-    if (fallback && !/^\d+$/.test(fallback)) result.page.name = fallback;
-  }
-  for (const w of warnings) {
-    result.file.message(w.message, { place: { line: w.line, column: w.column }, ruleId: w.ruleId, source: 'banmian' });
-  }
+  const result = parsePageBytes(bytes, { path: name, number: opts.number ?? (fromName ? Number(fromName[1]) : undefined) });
   return result;
 }
 
@@ -63,11 +54,13 @@ function skipped(name: string, reason: string): VFile {
   return file;
 }
 
-/** A BanmianError as an error diagnostic of its file, so that `check` goes on to the next file. */
+/**
+ * The VFile of a file that failed, holding its BanmianError (a fatal vfile message
+ * already: place, ruleId, source), so that `check` lists it and goes on to the next file.
+ */
 export function errorFile(err: BanmianError, fallbackName: string): VFile {
-  const file = new VFile({ path: err.file ?? fallbackName });
-  const m = file.message(err.reason, { place: { line: err.line ?? 1, column: 1 }, ruleId: 'error', source: 'banmian' });
-  m.fatal = true;
+  const file = new VFile({ path: err.file || fallbackName });
+  file.messages.push(err);
   return file;
 }
 
@@ -90,11 +83,12 @@ async function entryKind(dir: string, e: Dirent, within: string, root: string): 
   try {
     target = await realpath(abs);
   } catch {
-    throw new BanmianError('is a broken symbolic link', { file: relativeName(abs, root) });
+    throw new BanmianError('is a broken symbolic link', { file: relativeName(abs, root), ruleId: 'symlink' });
   }
+  // The issues folder itself cannot be resolved (removed meanwhile): compare with it as given.
   const realWithin = await realpath(within).catch(() => within);
   if (!inside(target, realWithin)) {
-    throw new BanmianError(`is a symbolic link to ${target}, outside the issues folder (copy the file in instead)`, { file: relativeName(abs, root) });
+    throw new BanmianError(`is a symbolic link to ${target}, outside the issues folder (copy the file in instead)`, { file: relativeName(abs, root), ruleId: 'symlink' });
   }
   const st = await stat(target);
   return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
@@ -137,25 +131,25 @@ export async function loadIssue(dir: string, opts: LoadOptions & { issuesDir?: s
     const code = (err as NodeJS.ErrnoException)?.code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       const isDir = await stat(absDir).then((s) => s.isDirectory(), () => false);
-      throw new BanmianError(isDir ? 'issue folder has no issue.yaml' : 'no such issue folder', { file: dirName });
+      throw new BanmianError(isDir ? 'issue folder has no issue.yaml' : 'no such issue folder', { file: dirName, ruleId: 'no-issue-yaml' });
     }
-    throw new BanmianError(`cannot read issue.yaml: ${ioReason(err)}`, { file: yamlName });
+    throw new BanmianError(`cannot read issue.yaml: ${ioReason(err)}`, { file: yamlName, ruleId: 'unreadable-file', cause: err });
   }
   const { value, lineOfKey } = parseYamlFile(yamlText.replace(/^\ufeff/, ''), yamlName);
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new BanmianError('issue.yaml must hold `date: YYYY-MM-DD` and `number: <期号>`', { file: yamlName, line: 1 });
+    throw new BanmianError('issue.yaml must hold `date: YYYY-MM-DD` and `number: <期号>`', { file: yamlName, line: 1, ruleId: 'issue-yaml' });
   }
   const data = value as Record<string, unknown>;
-  if (!('date' in data)) throw new BanmianError('issue.yaml has no `date` (YYYY-MM-DD)', { file: yamlName, line: 1 });
+  if (!('date' in data)) throw new BanmianError('issue.yaml has no `date` (YYYY-MM-DD)', { file: yamlName, line: 1, ruleId: 'issue-yaml' });
   const date = isoDate(data.date);
-  if (!date) throw new BanmianError(`issue.yaml: date must be YYYY-MM-DD, got ${JSON.stringify(String(data.date))}`, { file: yamlName, line: lineOfKey('date') });
-  if (!('number' in data)) throw new BanmianError('issue.yaml has no `number` (期号)', { file: yamlName, line: 1 });
+  if (!date) throw new BanmianError(`issue.yaml: date must be YYYY-MM-DD, got ${JSON.stringify(String(data.date))}`, { file: yamlName, line: lineOfKey('date'), ruleId: 'issue-yaml' });
+  if (!('number' in data)) throw new BanmianError('issue.yaml has no `number` (期号)', { file: yamlName, line: 1, ruleId: 'issue-yaml' });
   const number = positiveInt(data.number);
-  if (number === undefined) throw new BanmianError('issue.yaml: number (期号) must be a positive whole number', { file: yamlName, line: lineOfKey('number') });
+  if (number === undefined) throw new BanmianError('issue.yaml: number (期号) must be a positive whole number', { file: yamlName, line: lineOfKey('number'), ruleId: 'issue-yaml' });
   let total: number | undefined;
   if ('total' in data && data.total !== null && data.total !== undefined) {
     total = positiveInt(data.total);
-    if (total === undefined) throw new BanmianError('issue.yaml: total (总期号) must be a positive whole number', { file: yamlName, line: lineOfKey('total') });
+    if (total === undefined) throw new BanmianError('issue.yaml: total (总期号) must be a positive whole number', { file: yamlName, line: lineOfKey('total'), ruleId: 'issue-yaml' });
   }
   const meta: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(data)) if (k !== 'date' && k !== 'number' && k !== 'total') meta[k] = v;
@@ -191,7 +185,7 @@ export async function loadIssue(dir: string, opts: LoadOptions & { issuesDir?: s
     }
     const { page, file } = parsed;
     const other = seen.get(page.number);
-    if (other) throw new BanmianError(`duplicate page number ${page.number} (also ${other})`, { file: page.file });
+    if (other) throw new BanmianError(`duplicate page number ${page.number} (also ${other})`, { file: page.file, ruleId: 'duplicate-page' });
     seen.set(page.number, page.file);
     pages.push(page);
     files.push(file);
@@ -201,12 +195,12 @@ export async function loadIssue(dir: string, opts: LoadOptions & { issuesDir?: s
     id: path.basename(absDir),
     date,
     number,
-    dir: absDir,
     children: pages,
     meta,
     position: { start: { line: 1, column: 1, offset: 0 }, end: endPoint(yamlText) },
   };
   if (total !== undefined) issue.total = total;
+  setIssueFolder(issue, absDir);
   return { issue, files };
 }
 
@@ -225,7 +219,7 @@ export async function loadIssues(
   try {
     entries = await readdir(absDir, { withFileTypes: true });
   } catch (err) {
-    throw new BanmianError(`cannot read issues folder: ${ioReason(err)}`, { file: relativeName(issuesDir, root) });
+    throw new BanmianError(`cannot read issues folder: ${ioReason(err)}`, { file: relativeName(issuesDir, root), ruleId: 'unreadable-folder', cause: err });
   }
   const wanted = opts.ids?.length ? opts.ids : undefined;
   const folders: string[] = [];
@@ -240,7 +234,7 @@ export async function loadIssues(
   const issues: Issue[] = [];
   if (wanted) {
     for (const id of wanted) {
-      if (!folders.includes(id)) throw new BanmianError('no such issue folder', { file: relativeName(path.join(absDir, id), root) });
+      if (!folders.includes(id)) throw new BanmianError('no such issue folder', { file: relativeName(path.join(absDir, id), root), ruleId: 'no-issue-folder' });
       const r = await loadIssue(path.join(absDir, id), { root, issuesDir: absDir, keepGoing: opts.keepGoing });
       issues.push(r.issue);
       files.push(...r.files);
@@ -267,7 +261,7 @@ export async function loadIssues(
   }
   // page files right in the folder but no issue in it: an issue folder missing its issue.yaml
   if (!wanted && !issues.length && entries.some((e) => e.isFile() && PAGE_FILE.test(e.name))) {
-    throw new BanmianError('issue folder has no issue.yaml', { file: relativeName(issuesDir, root) });
+    throw new BanmianError('issue folder has no issue.yaml', { file: relativeName(issuesDir, root), ruleId: 'no-issue-yaml' });
   }
   issues.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { issues, files };

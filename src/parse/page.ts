@@ -1,12 +1,13 @@
 /**
- * parsePage: text of one page → Page AST + diagnostics. Pure and synchronous.
+ * One page's VFile → Page AST + diagnostics on that VFile (parsePageVFile, the parser of
+ * the `banmianParse` plugin, src/parse/plugin.ts). Pure and synchronous.
  *
- *   front matter → Markdown blocks (remark-parse) → roles by own text → column-break
- *   repair → roles by context → articles (reading-order repair, interviews) → nodes
+ *   decode → front matter → Markdown blocks (remark-parse) → roles by own text →
+ *   column-break repair → roles by context → articles (reading-order repair, interviews) → nodes
  */
 import type { Article, Banner, BodyBlock, Page, PageMeta, StaffCredits, ArticleHeader } from '../ast/types.js';
 import { BanmianError } from '../errors.js';
-import { VFile } from 'vfile';
+import type { VFile } from 'vfile';
 import { type Block, MAX_NESTING, deepNestingRegions, parseMarkdownPieces, rawTextBlock, toBlocks } from './blocks.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { classify, preClassify } from './infer.js';
@@ -14,6 +15,7 @@ import { detectInterview, isTurn } from './interview.js';
 import { pageInfo as pageInfoPattern } from './patterns.js';
 import { type ArticleDraft, repairColumnBreaks, reorderOrphanHeaders } from './repair.js';
 import { type Source, makeSource, positionOf, report } from './source.js';
+import { decodePageBytes } from './decode.js';
 import {
   briefNode,
   bylineNode,
@@ -50,9 +52,11 @@ function assemble(blocks: Block[]): Item[] {
   const items: Item[] = [];
   let cur: ArticleDraft | undefined;
   let pendingLead = false;
+  let pendingColumns: number | undefined;
   const open = () => {
-    cur = { blocks: [], leadMark: pendingLead };
+    cur = { blocks: [], leadMark: pendingLead, columns: pendingColumns };
     pendingLead = false;
+    pendingColumns = undefined;
     items.push({ kind: 'article', draft: cur });
     return cur;
   };
@@ -81,7 +85,9 @@ function assemble(blocks: Block[]): Item[] {
         cur = undefined;
         continue;
       case 'headMark':
-        pendingLead = true;
+        // `[头条]` / `[3栏]` alone on a line: for the article that starts next
+        if (b.leadMark) pendingLead = true;
+        if (b.columns) pendingColumns = b.columns;
         continue;
       case 'sectionLabel':
         if (!preHeaderOnly(cur, 'sectionLabel') || cur!.blocks.some((x) => x.kind === 'kicker' || x.kind === 'lead')) open();
@@ -100,6 +106,7 @@ function assemble(blocks: Block[]): Item[] {
     }
     cur!.blocks.push(b);
     if (b.leadMark) cur!.leadMark = true;
+    if (b.columns) cur!.columns = b.columns;
   }
   return items;
 }
@@ -162,6 +169,7 @@ function buildArticle(src: Source, draft: ArticleDraft, id: string): Article {
     children,
     position: spanOf(src, children, first ?? { start: 0, end: 0 }),
   };
+  if (draft.columns) article.data = { columns: draft.columns };
   return article;
 }
 
@@ -242,22 +250,69 @@ function fallbackItems(src: Source, markdownText: string): Item[] {
   return blocks.length ? [{ kind: 'article', draft: { blocks, leadMark: false } }] : [];
 }
 
-export function parsePage(text: string, opts: ParsePageOptions): { page: Page; file: VFile } {
-  const file = new VFile({ path: opts.file, value: text });
-  const src = makeSource(text, file);
-  const fm = splitFrontMatter(text, opts.file);
-  const markdownText = fm.bodyStart > 0 ? text.slice(0, fm.bodyStart).replace(/[^\n]/g, ' ') + text.slice(fm.bodyStart) : text;
-
-  let items: Item[];
+/**
+ * The stages of parsing one page, run by the `banmianParse` parser (src/parse/plugin.ts)
+ * on the page's VFile. Each stage reads what the one before left in the file's typed
+ * `file.data.banmian` (PageFileData) and adds its own part:
+ *
+ *   decode (bytes → text, `encoding`) → front matter (`frontMatter`, `bodyStart`)
+ *   → blocks + inference + repair (items) → tree (the Page node)
+ *
+ * A fatal problem (an empty or binary file, broken front matter) is a BanmianError
+ * (a fatal vfile message) on the file's messages, then thrown, as `file.fail` does.
+ */
+export function parsePageVFile(file: VFile): Page {
   try {
-    items = inferPage(src, markdownText, opts.pieceSize);
+    const text = decodeStage(file);
+    const fm = frontMatterStage(file, text);
+    const src = makeSource(text, file);
+    const items = inferStage(src, text, fm.bodyStart, file.data.banmian?.pieceSize);
+    return treeStage(src, items, file);
+  } catch (err) {
+    if (err instanceof BanmianError && !file.messages.includes(err)) file.messages.push(err);
+    throw err;
+  }
+}
+
+/** Stage 1: a VFile of bytes is decoded (decode.ts), its warnings become its messages; its value is the text after. */
+function decodeStage(file: VFile): string {
+  const data = (file.data.banmian ??= {});
+  if (typeof file.value === 'string') return file.value;
+  const { text, encoding, warnings } = decodePageBytes(file.value ?? new Uint8Array(), file.path || '(input)');
+  for (const w of warnings) file.messages.push(w);
+  file.value = text;
+  data.encoding = encoding;
+  return text;
+}
+
+/** Stage 2: front matter, kept on the file's data for the tree stage. */
+function frontMatterStage(file: VFile, text: string): { bodyStart: number } {
+  const fm = splitFrontMatter(text, file.path);
+  const data = file.data.banmian!;
+  data.bodyStart = fm.bodyStart;
+  if (fm.data) data.frontMatter = fm.data;
+  return fm;
+}
+
+/** Stage 3: blocks, roles and repairs; a bug here falls back to plain paragraphs, never loses text. */
+function inferStage(src: Source, text: string, bodyStart: number, pieceSize?: number): Item[] {
+  // Front matter is blanked (newlines kept) so that offsets stay those of the file.
+  const markdownText = bodyStart > 0 ? text.slice(0, bodyStart).replace(/[^\n]/g, ' ') + text.slice(bodyStart) : text;
+  try {
+    return inferPage(src, markdownText, pieceSize);
   } catch (err) {
     if (err instanceof BanmianError) throw err;
     // A bug in inference must not take the build down: keep every character, say so.
-    report(src, `the parser failed on this page and kept it as plain paragraphs (${(err as Error).message})`, 'internal-fallback', fm.bodyStart, text.length, 'warning');
-    items = fallbackItems(src, markdownText);
+    report(src, `the parser failed on this page and kept it as plain paragraphs (${(err as Error).message})`, 'internal-fallback', bodyStart, text.length, 'warning');
+    return fallbackItems(src, markdownText);
   }
+}
 
+/** Stage 4: the Page node. */
+function treeStage(src: Source, items: Item[], file: VFile): Page {
+  const text = src.text;
+  const data = file.data.banmian!;
+  const fm = { data: data.frontMatter };
   const children: Page['children'] = [];
   let n = 0;
   const articles: Array<{ node: Article; marked: boolean }> = [];
@@ -288,8 +343,8 @@ export function parsePage(text: string, opts: ParsePageOptions): { page: Page; f
   const staff: StaffCredits = fm.data?.staff ?? (staffLine?.type === 'staffLine' ? staffLine.credits : {});
   const page: Page = {
     type: 'page',
-    number: fm.data?.page ?? opts.number ?? folio ?? 1,
-    file: opts.file,
+    number: fm.data?.page ?? data.number ?? folio ?? 1,
+    file: file.path,
     staff,
     children,
     meta: fm.data?.meta ?? {},
@@ -299,5 +354,5 @@ export function parsePage(text: string, opts: ParsePageOptions): { page: Page; f
   const pinyin = fm.data?.pinyin ?? (pageName?.type === 'pageName' ? pageName.pinyin : undefined);
   if (name) page.name = name;
   if (pinyin) page.pinyin = pinyin;
-  return { page, file };
+  return page;
 }

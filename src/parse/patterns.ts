@@ -5,6 +5,7 @@
  * of nested quantifiers (no catastrophic backtracking on long lines).
  */
 import { LOOSE_STAFF_WORDS, STAFF_ROLES, STAFF_WORDS, type StaffRole, staffWordsLongestFirst } from '../ast/vocabulary.js';
+import type { BylineGroup } from '../ast/types.js';
 
 export const HAN = '\\p{Script=Han}';
 const DASH_RUN = '(?:——|—|-{2,}|－{2,}|─{2,}|―+|━{2,})';
@@ -148,6 +149,8 @@ const CREDIT_WORD = /^(?:文\/图|文\/摄|图\/文|文图|文|图|摄|摄影|�
 export interface BylineParts {
   role?: string;
   names: string[];
+  /** Every role with the names after it (names before any role: a group without role). */
+  people: BylineGroup[];
   credit?: string;
 }
 
@@ -159,16 +162,20 @@ export function parseByline(text: string, marked: boolean): BylineParts | undefi
     .replace(/(文\/图|文\/摄|图\/文)$/, ' $1');
   const tokens = spaced.split(/[\s\u3000]+/).filter(Boolean);
   if (!tokens.length) return undefined;
-  const out: BylineParts = { names: [] };
+  const out: BylineParts = { names: [], people: [] };
   let roles = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (ROLE_WORD.test(t) && t.length <= 16) {
       if (!out.role) out.role = t;
+      out.people.push({ role: t, names: [] });
       roles++;
     } else if (i === tokens.length - 1 && i > 0 && CREDIT_WORD.test(t)) out.credit = t;
-    else if (new RegExp(`^[${HAN}·]{2,5}$`, 'u').test(t) || /^[A-Za-z][A-Za-z .-]{1,30}$/.test(t)) out.names.push(t);
-    else return undefined;
+    else if (new RegExp(`^[${HAN}·]{2,5}$`, 'u').test(t) || /^[A-Za-z][A-Za-z .-]{1,30}$/.test(t)) {
+      out.names.push(t);
+      if (!out.people.length) out.people.push({ names: [] });
+      out.people[out.people.length - 1].names.push(t);
+    } else return undefined;
   }
   if (!marked && !roles) return undefined;
   if (!marked && !/^(本报|特约|首席|实习|见习)?(记者|通讯员|评论员|实习生)|^[^ ]{0,12}(日报|晚报|新闻|电视台|网)[^ ]{0,8}记者/.test(text)) return undefined;

@@ -163,6 +163,8 @@ function join(src: Source, a: Block, b: Block): void {
 export interface ArticleDraft {
   blocks: Block[];
   leadMark: boolean;
+  /** `[3栏]`: the columns the editor asked for (Article.data.columns). */
+  columns?: number;
 }
 
 /** Header kinds, with an inferred lead that stands among them. */

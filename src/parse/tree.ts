@@ -129,8 +129,9 @@ export function bylineNode(src: Source, b: Block): Byline {
   const { rest, had } = dropPrefix(src, trimInlines(src, b.inlines), /^[ \t\u3000]*□[ \t\u3000]*/);
   const children = finish(src, rest, 'names');
   const text = toString({ type: 'root', children } as never);
-  const parts = parseByline(text, true) ?? { names: text.split(/\s+/).filter(Boolean) };
-  const node: Byline = { type: 'byline', names: parts.names, mark: had, children, position: pos(src, b) };
+  const names = text.split(/\s+/).filter(Boolean);
+  const parts = parseByline(text, true) ?? { names, people: names.length ? [{ names }] : [] };
+  const node: Byline = { type: 'byline', names: parts.names, people: parts.people, mark: had, children, position: pos(src, b) };
   if (parts.role) node.role = parts.role;
   if (parts.credit) node.credit = parts.credit;
   return node;

@@ -114,6 +114,7 @@ async function answer(req: HTTPRequest, table: AssetTable): Promise<void> {
     served.bytes += body.length;
     await req.respond({ status: 200, contentType: MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream', body, headers: { 'access-control-allow-origin': '*' } });
   } catch {
+    // A listed file that cannot be read now: the browser gets a 404 as for any missing asset.
     await req.respond({ status: 404, body: '' });
   }
 }

@@ -29,6 +29,8 @@ import { pageImages, printIssuePdf, splitPagePdfs } from './output.js';
 import { MIN_DPI, PRINT_DPI, preparePrintPhotos } from './photos.js';
 import { checkImage, figureUse, rasterSvg } from '../images/check.js';
 import { debugTimings, printTimings, StageTimer } from './timing.js';
+import { issueFolder } from '../ast/issue-folder.js';
+import { warnAboutPage } from '../report/page-files.js';
 
 const PRINT_CSS = path.resolve(import.meta.dirname, '../../styles/print.css');
 /** Page images for the web page view: this many px wide; thumbnails for the page lists. */
@@ -114,7 +116,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
         for (const f of photoFigures(article)) {
           // Inside the issue folder (symlinks followed), a whole image, not a bomb: src/images/check.ts.
           const use = figureUse(page, f);
-          const image = await checkImage(issue.dir, use);
+          const image = await checkImage(issueFolder(issue), use);
           if (!image) throw new BanmianError(`image ${f.src}: not found`, { file: use.file, line: use.line });
           const base = `/images/${photos.length}-${article.id}-p${page.number}`;
           let urlPath: string;
@@ -166,8 +168,17 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
         continue;
       }
       // Never silent: text that overflows its module would print over its neighbour.
-      if (misfits.length) ctx.log.warn(`${issue.id}: the text of article(s) ${misfits.map(key).join(', ')} still overflows its module after ${POLICY.fitPasses} fitting passes`);
-      for (const p of lowRes) ctx.log.warn(`${issue.id} ${pageLabel(p.page)} ${p.article}: photo ${path.basename(p.file)} (${p.widthPx} px wide) prints at only ${p.dpi} dpi at its placed width; ${MIN_DPI} dpi or more is needed`);
+      for (const info of misfits) {
+        const reason = `the text of article ${key(info)} still overflows its module after ${POLICY.fitPasses} fitting passes`;
+        warnAboutPage(ctx, reason, { file: info.page.file, place: info.article.position, ruleId: 'print-overflow' });
+      }
+      for (const p of lowRes) {
+        const page = issue.children.find((x) => x.number === p.page);
+        const article = page?.children.find((c) => c.type === 'article' && c.id === p.article);
+        const reason = `${pageLabel(p.page)} ${p.article}: photo ${path.basename(p.file)} (${p.widthPx} px wide) prints at only ${p.dpi} dpi at its placed width; ${MIN_DPI} dpi or more is needed`;
+        if (page) warnAboutPage(ctx, reason, { file: page.file, place: article?.position, ruleId: 'print-low-resolution' });
+        else ctx.log.warn(`${issue.id} ${reason}`);
+      }
       break;
     }
     // 5. PDFs, page images, layout.json from the paginated document.
@@ -530,7 +541,10 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
     if (fill < POLICY.fillTarget && !modules.some((x) => x.overset > 0)) {
       // An underfull page is the editor's call (more copy, a photo): say how much is missing.
       const lines = Math.max(1, Math.ceil(((POLICY.fillTarget - fill) * gridArea) / (grid.columnW * grid.line)));
-      ctx.log.warn(`${issue.id} ${pageLabel(n)}: fill ${percentDown(fill)}% is below ${POLICY.fillTarget * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`);
+      const reason = `${pageLabel(n)}: fill ${percentDown(fill)}% is below ${POLICY.fillTarget * 100}%: the page is short of about ${lines} column lines (${lines * grid.charsPerColumn} characters) of text; add copy or a photo`;
+      const page = issue.children.find((x) => x.number === n);
+      if (page) warnAboutPage(ctx, reason, { file: page.file, ruleId: 'print-underfull' });
+      else ctx.log.warn(`${issue.id} ${reason}`);
     }
     ctx.log.progress('pages laid out', i + 1, renders.length);
   }

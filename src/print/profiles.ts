@@ -66,6 +66,7 @@ export function endOrphanBrowsers(): { browsers: number; folders: number } {
   try {
     names = readdirSync(tmp).filter((n) => n.startsWith(PROFILE_PREFIX));
   } catch {
+    // The temp folder is not readable: no leftovers we could end or remove.
     return { browsers: 0, folders: 0 };
   }
   let browsers = 0;
@@ -76,6 +77,7 @@ export function endOrphanBrowsers(): { browsers: number; folders: number } {
     try {
       owner = JSON.parse(readFileSync(path.join(dir, OWNER_FILE), 'utf8')) as OwnerRecord;
     } catch {
+      // No owner record (a profile from before it was written, or one half written): judged by age below.
       owner = undefined;
     }
     if (owner?.build && isAlive(owner.build)) continue;
@@ -99,6 +101,7 @@ function ageMs(dir: string): number {
   try {
     return Date.now() - statSync(dir).mtimeMs;
   } catch {
+    // Gone meanwhile: young, so it is left alone.
     return 0;
   }
 }
@@ -109,6 +112,7 @@ function usedByAProcess(dir: string): boolean {
   try {
     pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
   } catch {
+    // No /proc (not Linux): assume a process uses it, so nothing is removed from under it.
     return true;
   }
   return pids.some((pid) => processCommandLine(Number(pid))?.includes(dir));

@@ -31,6 +31,7 @@ function treeCpuMs(root: number): number {
   try {
     entries = readdirSync('/proc');
   } catch {
+    // No /proc (not Linux): browser CPU time is not measured, the timing line shows 0.
     return 0;
   }
   const parent = new Map<number, number>();

@@ -16,6 +16,7 @@ import type { IssueLayout } from '../layout/types.js';
 import type { ImageRef } from './render.js';
 import { writeFonts, type SiteCharacters } from './fonts.js';
 import { routes } from './urls.js';
+import { issueFolder } from '../ast/issue-folder.js';
 
 
 /** Widest figure image the web edition serves (px). */
@@ -111,7 +112,7 @@ export async function processFigure(issue: Issue, src: string, outDir: string, p
   const use = imageUse(issue, src);
   if (!rel) throw new BanmianError(`image ${src}: is outside the issue folder`, { file: use.file, line: use.line });
   // Inside the issue folder (symlinks followed), a whole image, not a bomb: src/images/check.ts.
-  const image = await checkImage(issue.dir, use);
+  const image = await checkImage(issueFolder(issue), use);
   if (!image) return undefined;
   const from = image.file;
   const info = await stat(from);

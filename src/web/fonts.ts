@@ -104,6 +104,7 @@ export async function writeFonts(outDir: string, chars: SiteCharacters, previous
   try {
     require.resolve('subset-font');
   } catch {
+    // subset-font is not installed: no web fonts, the named system fonts are used (the site still works).
     return { css: '', done: Promise.resolve({ files: 0, bytes: 0, subset: 0 }) };
   }
   await mkdir(path.join(outDir, 'assets', 'fonts'), { recursive: true });

@@ -12,6 +12,8 @@ import { continuationOf, originOf, type ArticleRef, type IssueRef, type PageRef,
 import type { NodeEnv, Templates } from './templates.js';
 import { routes, type SiteUrls } from './urls.js';
 import { SEARCH_INDEX_DIR, type SearchSource } from './search.js';
+import { issueFolder } from '../ast/issue-folder.js';
+import type { PageWarning } from '../report/page-files.js';
 
 export interface ImageRef {
   /** Site-relative path. */
@@ -43,8 +45,11 @@ export interface RenderContext {
   urls: SiteUrls;
   config: BanmianConfig;
   assets: Assets;
-  /** Warnings go here with `file:line: ` in front. */
-  warn(message: string): void;
+  /**
+   * A warning about a page (`where`: its file, the place, the kind): on the page's VFile
+   * when the build has one, else a log line `file:line: message` (src/report/page-files.ts).
+   */
+  warn(message: string, where: PageWarning): void;
 }
 
 // ---------------------------------------------------------------------------
@@ -184,7 +189,7 @@ function nodeEnv(rc: RenderContext, page: PageRef): NodeEnv {
   const issue = page.issue;
   return {
     file,
-    warn: (message: string, position?: Position) => rc.warn(`${file}${position ? `:${position.start.line}` : ''}: ${message}`),
+    warn: (message: string, position?: Position, ruleId = 'web-render') => rc.warn(message, { file, place: position, ruleId }),
     figureImage: (src) => {
       const img = rc.assets.figure(issue.id, src);
       return img ? { src: rc.urls.href(img.path), width: img.width, height: img.height } : undefined;
@@ -200,7 +205,7 @@ function nodeEnv(rc: RenderContext, page: PageRef): NodeEnv {
 
 /** A page render without AST nodes still needs an env (the templates insist). */
 function plainEnv(rc: RenderContext, file: string): NodeEnv {
-  return { file, warn: (m) => rc.warn(`${file}: ${m}`), figureImage: () => undefined, jumpHref: () => undefined };
+  return { file, warn: (m, position, ruleId = 'web-render') => rc.warn(m, { file, place: position, ruleId }), figureImage: () => undefined, jumpHref: () => undefined };
 }
 
 /**
@@ -276,7 +281,7 @@ export function renderIssueFront(rc: RenderContext, issue: IssueRef): string {
       heading: `${name} · ${issue.dateText}`,
       front: frontView(rc, issue),
     },
-    plainEnv(rc, issue.issue.dir),
+    plainEnv(rc, issueFolder(issue.issue)),
   );
 }
 
@@ -359,7 +364,7 @@ export function renderPageView(rc: RenderContext, page: PageRef, opts: { home?: 
       // (上接) or an article moved here links to the article's own view.
       const target = issue.pages.find((p) => p.number === m.page)?.articles.find((a) => a.id === m.articleId);
       if (!target) {
-        rc.warn(`${page.page.file}: layout.json has a module for ${m.page}/${m.articleId}, which is not in the text`);
+        rc.warn(`layout.json has a module for ${m.page}/${m.articleId}, which is not in the text`, { file: page.page.file, ruleId: 'web-layout-mismatch' });
         continue;
       }
       const note = m.page === page.number ? null : m.jumpFrom ? `上接${pageLabel(m.jumpFrom)}` : `转自${target.page.label}`;

@@ -21,6 +21,8 @@ import { buildSearchIndex, SEARCH_SOURCE_DIR, type SearchIndexResult } from './s
 import { renderRobots, renderSitemap } from './sitemap.js';
 import { loadTemplates, type Templates } from './templates.js';
 import { routeFile, routes, SiteUrls } from './urls.js';
+import { copyIssue, issueFolder } from '../ast/issue-folder.js';
+import { warnAboutPage } from '../report/page-files.js';
 
 export interface WebOptions {
   /** Run Pagefind after writing the pages (default true). */
@@ -182,7 +184,7 @@ export class WebSite {
     const current = this.model.byId.get(issueId);
     if (!current) throw new BanmianError(`web edition: no issue ${issueId} to update`);
     const pages = current.issue.children.filter((p) => p.number !== page.number).concat(page).sort((a, b) => a.number - b.number);
-    return this.updateIssue({ ...current.issue, children: pages }, this.layouts.get(issueId));
+    return this.updateIssue(copyIssue(current.issue, { children: pages }), this.layouts.get(issueId));
   }
 
   /** Like `updatePage`, for a whole issue (new, or with several pages changed). */
@@ -265,9 +267,10 @@ export class WebSite {
       urls: this.urls,
       config: this.ctx.config,
       assets,
-      warn: (message) => {
-        this.warnings.push(message);
-        this.ctx.log.warn(message);
+      warn: (message, where) => {
+        const place = where.place && 'start' in where.place ? where.place.start : where.place;
+        this.warnings.push(`${where.file}${place?.line ? `:${place.line}` : ''}: ${message}`);
+        warnAboutPage(this.ctx, message, where);
       },
     };
   }
@@ -354,9 +357,9 @@ async function runLimited(jobs: Array<() => Promise<unknown>>, limit: number): P
 function checkIssues(issues: Issue[]): Issue[] {
   const seen = new Set<string>();
   for (const issue of issues) {
-    if (!/^[\w.-]+$/.test(issue.id) || issue.id.startsWith('.')) throw new BanmianError(`issue id ${JSON.stringify(issue.id)} cannot be a folder name of the site`, { file: issue.dir });
-    if (['assets', 'search', 'search-index', 'archive', 'feed'].includes(issue.id)) throw new BanmianError(`issue id "${issue.id}" is reserved by the web edition`, { file: issue.dir });
-    if (seen.has(issue.id)) throw new BanmianError(`two issues have the id ${issue.id}`, { file: issue.dir });
+    if (!/^[\w.-]+$/.test(issue.id) || issue.id.startsWith('.')) throw new BanmianError(`issue id ${JSON.stringify(issue.id)} cannot be a folder name of the site`, { file: issueFolder(issue) });
+    if (['assets', 'search', 'search-index', 'archive', 'feed'].includes(issue.id)) throw new BanmianError(`issue id "${issue.id}" is reserved by the web edition`, { file: issueFolder(issue) });
+    if (seen.has(issue.id)) throw new BanmianError(`two issues have the id ${issue.id}`, { file: issueFolder(issue) });
     seen.add(issue.id);
     const articleIds = new Set<string>();
     for (const page of issue.children) {

@@ -38,7 +38,8 @@ type HB = typeof Handlebars;
 export interface NodeEnv {
   /** Source file of the page (for warnings). */
   file: string;
-  warn(message: string, position?: Position): void;
+  /** A warning about the page at `position`; `ruleId` names its kind (src/report/page-files.ts). */
+  warn(message: string, position?: Position, ruleId?: string): void;
   /** Web copy of a figure image (`src` relative to the issue folder). */
   figureImage(src: string): { src: string; width: number; height: number } | undefined;
   /** Link target of a jump line. */
@@ -179,6 +180,7 @@ function hbsFiles(dir: string): string[] {
       .sort()
       .map((f) => path.join(dir, f));
   } catch {
+    // No such folder (a project without its own partials or node templates): nothing to register.
     return [];
   }
 }

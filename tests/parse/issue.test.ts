@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadIssue, loadIssues } from '../../src/parse/index.js';
 import { checkInvariant, nodesWithoutPosition, projectRoot } from './helpers.js';
 import { parsePage } from '../../src/parse/index.js';
+import { issueFolder } from '../../src/ast/issue-folder.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'banmian-issue-'));
 function issueDir(name: string, yaml: string | null, pages: Record<string, string>): string {
@@ -25,7 +26,10 @@ describe('loadIssue', () => {
       'images': '',
     });
     const { issue, files } = await loadIssue(dir, { root: tmp });
-    expect(issue).toMatchObject({ id: '2026-01-02', date: '2026-01-02', number: 7, total: 900, dir, meta: { editor_in_chief: '某某' } });
+    expect(issue).toMatchObject({ id: '2026-01-02', date: '2026-01-02', number: 7, total: 900, meta: { editor_in_chief: '某某' } });
+    // the folder is known to the loader, not written on the node
+    expect(issueFolder(issue)).toBe(dir);
+    expect('dir' in issue).toBe(false);
     expect(issue.children.map((p) => p.number)).toEqual([1, 2, 10]);
     expect(issue.children.map((p) => p.file)).toEqual(['2026-01-02/01-要闻.md', '2026-01-02/2-二版.txt', '2026-01-02/10-末版.md']);
     expect(issue.children[0].name).toBe('要闻');

@@ -51,6 +51,15 @@ describe('explicit markup wins over inference', () => {
     expect(headlineText(a[3])).toBe('丁');
   });
 
+  it('[3栏] / [三栏] ask for a column count (Article.data.columns), alone on a line or before a tag', () => {
+    const { page } = parse('[3栏]\n[主题] 甲\n\n正文甲。\n\n[四栏][主题] 乙\n\n正文乙。\n\n[头条]\n[2栏]\n\n# 丙\n\n正文丙。\n\n# 丁\n\n\\[3栏] 正文丁。\n');
+    const a = arts(page);
+    expect(a.map((x) => x.data?.columns)).toEqual([3, 4, 2, undefined]);
+    expect(a.map((x) => x.lead)).toEqual([false, false, true, false]);
+    // an escaped tag is text
+    expect(textOf(a[3])).toContain('[3栏]正文丁。');
+  });
+
   it('## before the first article is a banner; inside an article a subhead', () => {
     const { page } = parse('## 创新突破 见行动\n\n谋发展·话落实·强担当\n\n# 标题\n\n正文。\n\n## 小标题一\n\n正文。\n\n### 小标题二\n');
     expect(page.children[0].type).toBe('banner');

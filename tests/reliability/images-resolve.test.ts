@@ -14,6 +14,7 @@ import { checkImage, imageUse } from '../../src/images/check.js';
 import { loadIssue } from '../../src/parse/index.js';
 import { processFigure } from '../../src/web/assets.js';
 import { digestTree, SAMPLE } from './child.js';
+import { issueFolder } from '../../src/ast/issue-folder.js';
 
 const IMAGE = 'images/jingji-zhibiao.jpg';
 
@@ -43,7 +44,7 @@ describe('images/ as a symlink to a folder outside the issue', () => {
     const before = await digestTree(path.join(tmp, 'issues'));
     const { issue } = await loadIssue(issueDir, { root: tmp });
     const web = await processFigure(issue, IMAGE, path.join(tmp, 'dist')).catch((e: unknown) => e);
-    const print = await checkImage(issue.dir, imageUse(issue, IMAGE)).catch((e: unknown) => e);
+    const print = await checkImage(issueFolder(issue), imageUse(issue, IMAGE)).catch((e: unknown) => e);
     for (const err of [web, print]) {
       expect(err).toBeInstanceOf(BanmianError);
       const message = (err as Error).message;
@@ -74,7 +75,7 @@ describe('images/ as a symlink to a folder outside the issue', () => {
     await cp(path.join(SAMPLE, 'images'), path.join(inside, 'photos'), { recursive: true });
     await symlink('photos', path.join(inside, 'images'));
     const { issue } = await loadIssue(inside, { root: tmp });
-    const checked = await checkImage(issue.dir, imageUse(issue, IMAGE));
+    const checked = await checkImage(issueFolder(issue), imageUse(issue, IMAGE));
     expect(checked?.format).toBe('jpeg');
     expect(checked?.file).toBe(path.join(await import('node:fs/promises').then((f) => f.realpath(inside)), 'photos', 'jingji-zhibiao.jpg'));
   });

@@ -21,6 +21,7 @@ import type { BuildContext, Logger } from '../../src/build/context.js';
 import { resolveConfig } from '../../src/config/index.js';
 import type { BanmianConfig } from '../../src/config/types.js';
 import type { IssueLayout, PageLayout } from '../../src/layout/types.js';
+import { setIssueFolder } from '../../src/ast/issue-folder.js';
 
 const pos = (line: number) => ({ start: { line, column: 1, offset: 0 }, end: { line, column: 2, offset: 1 } });
 const t = (value: string): Text => ({ type: 'text', value });
@@ -53,7 +54,6 @@ export function fixtureIssues(root: string): Issue[] {
     date: '2026-11-19',
     number: 2467,
     total: 12344,
-    dir: dir19,
     meta: {},
     children: [
       page(1, 'issues/2026-11-19/01-要闻.md', '要闻', [
@@ -83,7 +83,6 @@ export function fixtureIssues(root: string): Issue[] {
     date: '2026-11-20',
     number: 2468,
     total: 12345,
-    dir: dir20,
     meta: {},
     children: [
       page(
@@ -166,7 +165,7 @@ export function fixtureIssues(root: string): Issue[] {
       ),
     ],
   };
-  return [older, newer];
+  return [setIssueFolder(older, dir19), setIssueFolder(newer, dir20)];
 }
 
 const TRIM = { w: 1105.5, h: 1544.9 };

@@ -1,0 +1,26 @@
+/**
+ * The `data` fields of AST nodes, declared the way mdast extensions declare theirs: by
+ * augmenting the node's `…Data` interface (src/ast/types.ts) with `declare module`.
+ * Each field says who writes it and who reads it. Nothing else is put in `data`.
+ */
+import './types.js';
+
+/** A block the print layout cut between two columns or modules (src/layout/cut.ts). */
+export interface CutMarks {
+  /** The block continues a part cut off before it (no first-line indent; written by src/layout/cut.ts). */
+  cutStart?: boolean;
+  /** The block goes on after this part (the last line is not a paragraph end; written by src/layout/cut.ts). */
+  cutEnd?: boolean;
+}
+
+declare module './types.js' {
+  interface ArticleData {
+    /**
+     * The number of columns the editor asked for (markup `[N栏]`, docs/markup.md; set by
+     * src/parse/page.ts), read by the print layout as a preference (src/layout/pack.ts).
+     */
+    columns?: number;
+  }
+  interface ParagraphData extends CutMarks {}
+  interface LeadData extends CutMarks {}
+}
