@@ -1,5 +1,6 @@
 /** What every edition's builder gets from the build command. */
 import type { BanmianConfig } from '../config/types.js';
+import type { BuildSession } from './session.js';
 
 export interface Logger {
   /** A plain progress or result line (stdout). */
@@ -24,6 +25,8 @@ export interface BuildContext {
   /** Ignore caches. */
   force: boolean;
   log: Logger;
+  /** This build's own counters and timings (src/build/session.ts). */
+  session: BuildSession;
 }
 
 /** Output paths shared by the editions (relative to `outDir`). */

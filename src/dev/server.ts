@@ -18,6 +18,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { VFile } from 'vfile';
 import { build } from '../build/build.js';
+import { BuildSession } from '../build/session.js';
 import { browserIdentity, issuePrintKey, printEnvironmentKey, updateManifest } from '../build/cache.js';
 import type { BuildContext, Logger } from '../build/context.js';
 import type { Issue } from '../ast/types.js';
@@ -235,7 +236,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       const envKey = await printEnvironmentKey(opts.root, config, await browserIdentity(config));
       const key = await issuePrintKey(issue, envKey);
       const { buildPrintEdition } = await import('../print/index.js');
-      const ctx: BuildContext = { root: opts.root, config, outDir: side, previousOutDir: opts.outDir, force: true, log };
+      const ctx: BuildContext = { root: opts.root, config, outDir: side, previousOutDir: opts.outDir, force: true, log, session: new BuildSession() };
       const layout = (await buildPrintEdition([issue], ctx)).get(issue.id);
       // The issue's print files change in place: no key while they do, the new one after
       // (unless the page files changed again meanwhile — a later pass handles that).
