@@ -190,6 +190,8 @@ export async function serveOutput(opts: ServeOptions): Promise<OutputServer> {
     reloads: () => reloadCount,
     async close() {
       for (const res of clients) res.end();
+      // A rebuild still finishing after this sends to no one.
+      clients.clear();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
