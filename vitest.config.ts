@@ -17,6 +17,11 @@ export default defineConfig({
           exclude: ['tests/**/*.e2e.test.ts', '**/node_modules/**'],
           // both cores (vitest's default leaves one free)
           maxWorkers: 2,
+          // One module graph per worker, not per file: importing the parser and the web
+          // edition again for every file cost more CPU than the tests themselves. Safe
+          // because no unit test mocks modules or changes the environment, and build state
+          // lives in a per-build BuildSession (src/build/session.ts), not in module globals.
+          isolate: false,
           // unit first, then e2e: the e2e timings (a stop within 2 s) must not share the cores
           sequence: { groupOrder: 0 },
           testTimeout: 60_000,

@@ -9,6 +9,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { BuildSession } from '../src/build/session.js';
 import { loadConfig } from '../src/config/index.js';
 import { eightPageIssue } from './eight-pages.js';
 import { loadIssue } from '../src/parse/index.js';
@@ -28,7 +29,7 @@ export async function benchPress(): Promise<Record<string, number | string>> {
     const print = async (name: string) => {
       const out = path.join(dir, name);
       const t = performance.now();
-      const layouts = await buildPrintEdition([issue], { root: ROOT, config, outDir: out, previousOutDir: out, force: true, log });
+      const layouts = await buildPrintEdition([issue], { root: ROOT, config, outDir: out, previousOutDir: out, force: true, log, session: new BuildSession() });
       return { ms: performance.now() - t, layout: layouts.get(issue.id)!, out };
     };
     await print('cold');

@@ -11,10 +11,11 @@ import path from 'node:path';
 import { loadConfig } from '../src/config/index.js';
 import { eightPageIssue } from './eight-pages.js';
 import { loadIssue } from '../src/parse/index.js';
-import { buildPrintEdition, finalHtml, finalHtmlMs, keepFinalDocuments } from '../src/print/index.js';
+import { buildPrintEdition } from '../src/print/index.js';
+import { BuildSession } from '../src/build/session.js';
 import { guardPage, ORIGIN, type AssetTable } from '../src/print/assets.js';
 import { launchBrowser } from '../src/print/browser.js';
-import { printTimings, StageTimer, type Stage } from '../src/print/timing.js';
+import { StageTimer, type Stage } from '../src/print/timing.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -26,19 +27,20 @@ export async function benchPrint(): Promise<Record<string, number | string>> {
     const { config } = await loadConfig(ROOT);
     const log = { info() {}, warn() {}, progress() {} };
     const pages = issue.children.length;
-    keepFinalDocuments(true);
+    // Each build's own session: its stage timings and its kept final HTML.
+    let session = new BuildSession({ keepFinalHtml: true });
     const run = async (name: string) => {
       const out = path.join(dir, name);
+      session = new BuildSession({ keepFinalHtml: true });
       const t = performance.now();
-      finalHtmlMs.total = 0;
-      await buildPrintEdition([issue], { root: ROOT, config, outDir: out, previousOutDir: out, force: true, log });
+      await buildPrintEdition([issue], { root: ROOT, config, outDir: out, previousOutDir: out, force: true, log, session });
       // Keeping the final HTML for the floor is this benchmark's work, not the build's.
-      return performance.now() - t - finalHtmlMs.total;
+      return performance.now() - t - session.finalHtmlMs;
     };
     // Per stage: wall and CPU time (this process + the browser's); on a shared machine
     // the CPU time is the steadier number. Stages marked "overlapped" run alongside others.
     process.env.BANMIAN_TIMINGS = '1';
-    const stageList = () => [...(printTimings.get('browser') ?? []), ...(printTimings.get(issue.id) ?? [])] as Stage[];
+    const stageList = () => [...(session.printTimings.get('browser') ?? []), ...(session.printTimings.get(issue.id) ?? [])] as Stage[];
     const stages = (label: string): Record<string, string> => {
       const out: Record<string, string> = {};
       for (const s of stageList()) out[`  ${label}: ${s.name}`] = `wall ${(s.ms / 1000).toFixed(2)} s, cpu ${(s.cpuMs / 1000).toFixed(2)} s`;
@@ -50,12 +52,13 @@ export async function benchPrint(): Promise<Record<string, number | string>> {
     // The floor: the final HTML, printed once by a bare page.pdf() in a fresh browser.
     const floorOnce = async (html: string) => {
       const b = await launchBrowser(config.print.browserPath);
-      const floorTimer = new StageTimer();
+      const floorSession = new BuildSession();
+      const floorTimer = new StageTimer(floorSession.served);
       floorTimer.browserPid = b.browser.process()?.pid;
       try {
         const tab = await b.browser.newPage();
         const table: AssetTable = { files: new Map([['/print.css', path.join(ROOT, 'styles/print.css')]]), docs: new Map([['/final.html', { type: 'text/html; charset=utf-8', body: html }]]) };
-        await guardPage(tab, table);
+        await guardPage(tab, table, floorSession);
         const t = performance.now();
         await floorTimer.time('floor', async () => {
           await tab.goto(`${ORIGIN}/final.html`, { waitUntil: 'load' });
@@ -75,7 +78,7 @@ export async function benchPrint(): Promise<Record<string, number | string>> {
       const warm = await run(`warm${r}`);
       const warmStages = stages('warm');
       const cpu = cpuOf();
-      const html = finalHtml.get(issue.id)!;
+      const html = session.finalHtml.get(issue.id)!;
       const f = await floorOnce(html);
       results.push({ warm, cpu, floor: f.ms, floorCpu: f.cpuMs, stages: warmStages, faces: (html.match(/@font-face/g) ?? []).length });
     }
@@ -102,7 +105,6 @@ export async function benchPrint(): Promise<Record<string, number | string>> {
       ...mid.stages,
     };
   } finally {
-    keepFinalDocuments(false);
     await rm(dir, { recursive: true, force: true });
   }
 }

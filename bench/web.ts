@@ -17,6 +17,7 @@ import { toString } from 'mdast-util-to-string';
 import { articleParts, headlineText } from '../src/ast/parts.js';
 import type { Issue, Page } from '../src/ast/types.js';
 import type { BuildContext } from '../src/build/context.js';
+import { BuildSession } from '../src/build/session.js';
 import { loadConfig } from '../src/config/index.js';
 import { buildSearchIndex } from '../src/web/search.js';
 import { buildWebEdition } from '../src/web/index.js';
@@ -211,7 +212,7 @@ export async function benchWeb(): Promise<Record<string, number | string>> {
     const newspaperPages = issues.reduce((n, i) => n + i.children.length, 0);
     const { config } = await loadConfig(ROOT);
     const outDir = path.join(tmp, 'dist');
-    const ctx: BuildContext = { root: ROOT, config, outDir, previousOutDir: path.join(tmp, 'none'), force: false, log: quiet };
+    const ctx: BuildContext = { root: ROOT, config, outDir, previousOutDir: path.join(tmp, 'none'), force: false, log: quiet, session: new BuildSession() };
 
     // Banmian, HTML only (the search index measured on its own below).
     const t0 = performance.now();

@@ -40,6 +40,7 @@ import { onInterrupt } from './interrupt.js';
 import { keepOtherEdition } from './keep.js';
 import { lockOutDir } from './lock.js';
 import { checkOutDir } from './out-guard.js';
+import { BuildSession } from './session.js';
 import { recoverOutDir, stagingPath, swapIn } from './swap.js';
 import { endOrphanBrowsers } from '../print/profiles.js';
 import { PageDiagnostics } from '../report/page-files.js';
@@ -68,6 +69,8 @@ export interface BuildOptions {
   /** Another output folder whose print output may be reused when current (`banmian press` reads `dist/`). */
   printFrom?: string;
   log: Logger;
+  /** Where this build records its timings and counters (default: a new one, returned in the result). */
+  session?: BuildSession;
 }
 
 export interface BuildResult {
@@ -86,6 +89,8 @@ export interface BuildResult {
   outDir: string;
   /** The web edition's site (for incremental updates by the dev server); its outDir is the final folder. */
   web?: WebSite;
+  /** This build's timings and counters (browsers started, print requests refused). */
+  session: BuildSession;
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
@@ -118,6 +123,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
 /** The build proper, with the output folder's lock held. */
 async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string): Promise<BuildResult> {
   const { config, log } = opts;
+  const session = opts.session ?? new BuildSession();
   const started = performance.now();
   const wantPdf = config.editions.pdf && opts.only !== 'html';
   const wantHtml = config.editions.html && opts.only !== 'pdf';
@@ -161,7 +167,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
         unregister();
         log.info(`nothing changed since the last build: reused its ${reused} file(s), nothing parsed or rendered`);
         log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
-        return { reused: true, issues: [], files: [], warnings: previous.output.warnings, editionWarnings: [], layouts, outDir };
+        return { reused: true, issues: [], files: [], warnings: previous.output.warnings, editionWarnings: [], layouts, outDir, session };
       }
       log.info('the last build\'s output was changed or is incomplete: building again');
     } catch (err) {
@@ -181,7 +187,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     const warnings = files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0);
 
     const pages = new PageDiagnostics(files);
-    const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: outDir, force: Boolean(opts.force), log, pages };
+    const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: outDir, force: Boolean(opts.force), log, pages, session };
     let layouts = new Map<string, IssueLayout>();
     let web: WebSite | undefined;
     const manifest: Manifest = { version: previous.version, print: {} };
@@ -245,7 +251,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     unregister();
     if (web) web.outDir = outDir;
     log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
-    return { reused: false, issues, files, warnings, editionWarnings: pages.editionFiles(), layouts, outDir, web };
+    return { reused: false, issues, files, warnings, editionWarnings: pages.editionFiles(), layouts, outDir, web, session };
   } catch (err) {
     throw await failed(err);
   }

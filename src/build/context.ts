@@ -1,6 +1,7 @@
 /** What every edition's builder gets from the build command. */
 import type { BanmianConfig } from '../config/types.js';
 import type { PageDiagnostics } from '../report/page-files.js';
+import type { BuildSession } from './session.js';
 
 export interface Logger {
   /** A plain progress or result line (stdout). */
@@ -27,6 +28,8 @@ export interface BuildContext {
   log: Logger;
   /** The pages' VFiles: the editions put their warnings about a page there (src/report/page-files.ts). */
   pages?: PageDiagnostics;
+  /** This build's own counters and timings (src/build/session.ts). */
+  session: BuildSession;
 }
 
 /** Output paths shared by the editions (relative to `outDir`). */

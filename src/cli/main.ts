@@ -118,7 +118,7 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'dev': {
-      const { startDevServer } = await import('../dev/server.js');
+      const { startDevServer } = await import('../dev/index.js');
       const port = values.port === undefined ? 8080 : Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new BanmianError(`--port takes a port number, not "${values.port}"`);
       const issuesDir = path.resolve(root, values.issues ?? 'issues');

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HTTPRequest, Page as BrowserPage } from 'puppeteer-core';
+import type { BuildSession } from '../build/session.js';
 
 export const ORIGIN = 'https://banmian.print';
 
@@ -57,12 +58,6 @@ const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
 };
 
-/** Blocked requests, for the build log and the tests. */
-export const refused: string[] = [];
-
-/** What interception answered (for BANMIAN_DEBUG and the benchmark). */
-export const served = { requests: 0, bytes: 0 };
-
 /** The font files and Paged.js are answered on every navigation: read them once. */
 const fixedBytes = new Map<string, Buffer>();
 
@@ -80,15 +75,16 @@ function resolveFixed(p: string): string | undefined {
   return undefined;
 }
 
-export async function guardPage(page: BrowserPage, table: AssetTable): Promise<void> {
+/** Blocked requests go to `session.refused`, answered ones are counted in `session.served`. */
+export async function guardPage(page: BrowserPage, table: AssetTable, session: Pick<BuildSession, 'refused' | 'served'>): Promise<void> {
   // Functions handed to page.evaluate come from TypeScript run through tsx/esbuild, which
   // wraps named functions in a `__name()` helper the page does not have: give it one.
   await page.evaluateOnNewDocument('globalThis.__name ??= (f) => f;');
   await page.setRequestInterception(true);
-  page.on('request', (req: HTTPRequest) => void answer(req, table));
+  page.on('request', (req: HTTPRequest) => void answer(req, table, session));
 }
 
-async function answer(req: HTTPRequest, table: AssetTable): Promise<void> {
+async function answer(req: HTTPRequest, table: AssetTable, { refused, served }: Pick<BuildSession, 'refused' | 'served'>): Promise<void> {
   const url = req.url();
   if (url.startsWith('data:')) return void req.continue();
   if (!url.startsWith(ORIGIN + '/')) {

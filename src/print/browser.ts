@@ -74,22 +74,16 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-let launches = 0;
-
-/** How many browsers this process has started (the build cache is tested by it). */
-export function browserLaunchCount(): number {
-  return launches;
-}
-
 /**
  * Starts one headless browser with a fresh, throw-away profile. It cannot outlive the
  * build: an interrupt kills its process group (src/build/interrupt.ts); it talks over a
  * pipe, so it exits by itself when the build's process dies; and its PID is recorded in
  * the profile folder, so the next build ends it should it linger (src/print/profiles.ts).
  */
-export async function launchBrowser(configPath?: string): Promise<LaunchedBrowser> {
+export async function launchBrowser(configPath?: string, session?: { browserLaunches: number }): Promise<LaunchedBrowser> {
   const source = await resolveBrowser(configPath);
-  launches++;
+  // Counted in the build's session (a test or tool starting its own browser passes none).
+  if (session) session.browserLaunches++;
   endOrphanBrowsers();
   const userDataDir = makeProfileDir();
   let browserPid: number | undefined;

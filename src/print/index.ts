@@ -28,7 +28,7 @@ import { issueDocument, measureDocument, type MeasureItem, type ModuleRender, ty
 import { pageImages, printIssuePdf, splitPagePdfs } from './output.js';
 import { MIN_DPI, PRINT_DPI, preparePrintPhotos } from './photos.js';
 import { checkImage, figureUse, rasterSvg } from '../images/check.js';
-import { debugTimings, printTimings, StageTimer } from './timing.js';
+import { debugTimings, StageTimer } from './timing.js';
 import { issueFolder } from '../ast/issue-folder.js';
 import { warnAboutPage } from '../report/page-files.js';
 
@@ -38,21 +38,6 @@ const IMAGE_WIDTH = 1100;
 const THUMB_WIDTH = 200;
 /** The layout's weights and limits (src/layout/policy.ts); not configurable yet. */
 const POLICY: LayoutPolicy = DEFAULT_POLICY;
-
-/** For the benchmark: keep each issue's final paginated HTML. */
-let keepFinalHtml = false;
-export const finalHtml = new Map<string, string>();
-/** Time spent keeping it (the benchmark's own instrument, not build work), ms. */
-export const finalHtmlMs = { total: 0 };
-export function keepFinalDocuments(on: boolean): void {
-  keepFinalHtml = on;
-}
-
-/** Metrics recorders: given each issue's measures as the final plan used them, and its layout (tests/fixtures/layout). */
-const metricsRecorders: Array<(metrics: IssueMetrics, layout: IssueLayout) => void> = [];
-export function recordLayoutMetrics(recorder: (metrics: IssueMetrics, layout: IssueLayout) => void): void {
-  metricsRecorders.push(recorder);
-}
 
 /** An article with what it is made of in the AST and what was measured of it. */
 interface ArticleInfo {
@@ -73,9 +58,9 @@ export async function buildPrintEdition(issues: Issue[], ctx: BuildContext): Pro
   const out = new Map<string, IssueLayout>();
   if (issues.length === 0) return out;
   const grid = makeGrid(ctx.config.print);
-  const startTimer = new StageTimer();
-  const launched = await startTimer.time('browser start', () => launchBrowser(ctx.config.print.browserPath));
-  printTimings.set('browser', startTimer.stages);
+  const startTimer = new StageTimer(ctx.session.served);
+  const launched = await startTimer.time('browser start', () => launchBrowser(ctx.config.print.browserPath, ctx.session));
+  ctx.session.printTimings.set('browser', startTimer.stages);
   ctx.log.info(`print edition: ${launched.version} (${launched.source.from}); line breaks depend on this browser`);
   try {
     // The first issue uses the tab the browser opened with; each further issue a new one.
@@ -95,11 +80,11 @@ export async function buildPrintEdition(issues: Issue[], ctx: BuildContext): Pro
 async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: () => Promise<BrowserPage>, browserVersion: string): Promise<IssueLayout> {
   const table: AssetTable = { files: new Map(), docs: new Map() };
   table.files.set('/print.css', PRINT_CSS);
-  const timer = new StageTimer();
+  const timer = new StageTimer(ctx.session.served);
   const tab = await timer.time('new tab', newPage);
   try {
     timer.browserPid = tab.browser().process()?.pid;
-    await guardPage(tab, table);
+    await guardPage(tab, table, ctx.session);
     // One viewport for every document the tab shows (the page images are captured from it).
     await tab.setViewport({ width: Math.ceil(grid.trimW * PX_PER_PT) + 40, height: 1200, deviceScaleFactor: 1 });
     const photosDone = timer.start('articles, photos');
@@ -183,11 +168,11 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
     }
     // 5. PDFs, page images, layout.json from the paginated document.
     const layout = await render(tab, grid, issue, renders, plan, ctx, browserVersion, timer);
-    for (const record of metricsRecorders) record(structuredClone(metrics), layout);
+    if (ctx.session.layoutMetrics) ctx.session.layoutMetrics.set(issue.id, { metrics: structuredClone(metrics), layout });
     return layout;
   } finally {
     await tab.close().catch(() => undefined);
-    printTimings.set(issue.id, timer.stages);
+    ctx.session.printTimings.set(issue.id, timer.stages);
     debugTimings(issue.id, timer);
   }
 }
@@ -399,11 +384,11 @@ interface Measured {
 
 async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageRender[], plan: IssuePlan, ctx: BuildContext, browserVersion: string, timer: StageTimer): Promise<IssueLayout> {
   const done = timer.start('dom rects');
-  if (keepFinalHtml) {
+  if (ctx.session.keepFinalHtml) {
     // The paginated DOM, without the script that paginated it (the benchmark's floor).
     // Its @font-face rules cut to the faces the pages use, as a hand-made page would have.
     const t = performance.now();
-    finalHtml.set(
+    ctx.session.finalHtml.set(
       issue.id,
       await tab.evaluate(() => {
         const used = new Set<string>();
@@ -420,7 +405,7 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
         return '<!doctype html>' + (style ? html.replace(style.textContent ?? '', () => fontCss) : html);
       }),
     );
-    finalHtmlMs.total += performance.now() - t;
+    ctx.session.finalHtmlMs += performance.now() - t;
   }
   const measured: Measured[] = await tab.evaluate((line: number, gutter: number) => {
     const PT = 72 / 96;

@@ -4,10 +4,9 @@
  * CPU time it cost (this process plus the browser's processes, read from /proc where
  * there is one: on a shared machine wall time is noisy, CPU time much less so), and
  * the files request interception served. Printed to stderr when BANMIAN_DEBUG is set;
- * the benchmark reads `printTimings`.
+ * kept in the build's session (`session.printTimings`), which the benchmark reads.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { served } from './assets.js';
 
 export interface Stage {
   name: string;
@@ -19,9 +18,6 @@ export interface Stage {
   requests: number;
   bytes: number;
 }
-
-/** The stages of the last build of each issue (`browser` for the browser start). */
-export const printTimings = new Map<string, Stage[]>();
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
@@ -62,6 +58,8 @@ function treeCpuMs(root: number): number {
 
 export class StageTimer {
   readonly stages: Stage[] = [];
+  /** The build's interception counters (src/print/assets.ts), read at each stage's start and end. */
+  constructor(private readonly served: { requests: number; bytes: number } = { requests: 0, bytes: 0 }) {}
   /** The browser's process id, for its CPU time. */
   browserPid?: number;
   private readonly cpu = !!process.env.BANMIAN_DEBUG || !!process.env.BANMIAN_TIMINGS;
@@ -76,6 +74,7 @@ export class StageTimer {
   start(name: string): () => void {
     const t = performance.now();
     const c = this.cpuNow();
+    const served = this.served;
     const r = served.requests;
     const b = served.bytes;
     return () => this.add({ name, ms: performance.now() - t, cpuMs: this.cpuNow() - c, requests: served.requests - r, bytes: served.bytes - b });

@@ -11,7 +11,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../../src/build/build.js';
 import { loadConfig } from '../../src/config/index.js';
-import { browserLaunchCount } from '../../src/print/browser.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -42,10 +41,10 @@ describe('build cache', () => {
     const layout = first.layouts.get('2026-11-21')!;
     const files = [`2026-11-21/${layout.pdf}`, ...layout.pages.flatMap((p) => [`2026-11-21/${p.pdf}`, `2026-11-21/${p.image}`])];
     const before = await Promise.all(files.map(sha));
-    const launches = browserLaunchCount();
+    expect(first.session.browserLaunches).toBe(1);
 
     const second = await build(opts);
-    expect(browserLaunchCount()).toBe(launches); // no browser started
+    expect(second.session.browserLaunches).toBe(0); // no browser started
     expect(second.reused).toBe(true); // nothing changed: the whole output was reused
     expect(await Promise.all(files.map(sha))).toEqual(before);
     expect(second.layouts.get('2026-11-21')).toEqual(layout);
@@ -54,18 +53,16 @@ describe('build cache', () => {
     lines.length = 0;
     const third = await build({ ...opts, config: { ...config, site: { ...config.site, feedSize: config.site.feedSize + 1 } } });
     expect(third.reused).toBe(false);
-    expect(browserLaunchCount()).toBe(launches);
+    expect(third.session.browserLaunches).toBe(0);
     expect(lines.join('\n')).toMatch(/0 issue\(s\) laid out, 1 reused/);
     expect(lines.join('\n')).toMatch(/web edition written/);
     expect(await Promise.all(files.map(sha))).toEqual(before);
     expect(third.layouts.get('2026-11-21')).toEqual(layout);
 
     await writeFile(path.join(issue, '01-要闻.md'), page.replace('3万人次', '5万人次'));
-    await build(opts);
-    expect(browserLaunchCount()).toBe(launches + 1);
+    expect((await build(opts)).session.browserLaunches).toBe(1);
     expect(lines.join('\n')).toMatch(/1 issue\(s\) laid out, 0 reused/);
 
-    await build({ ...opts, force: true });
-    expect(browserLaunchCount()).toBe(launches + 2);
+    expect((await build({ ...opts, force: true })).session.browserLaunches).toBe(1);
   });
 });

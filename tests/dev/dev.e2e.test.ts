@@ -3,6 +3,7 @@
  * served article and sends a reload event; a broken edit keeps the old page served and
  * sends the error to the browser overlay.
  */
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -10,26 +11,41 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST } from '../../src/build/cache.js';
-import { startDevServer, type DevServer } from '../../src/dev/server.js';
+import { lockOutDir, lockPath } from '../../src/build/lock.js';
+import { startDevServer, type DevServer } from '../../src/dev/index.js';
 import { querySearchIndex } from '../../src/web/search.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SAMPLE = path.join(ROOT, 'issues', '2026-11-20');
 
 const logged: string[] = [];
-const silent = { info: (m: string) => void logged.push(m), warn: (m: string) => void logged.push(m), progress() {} };
+// Woken by each logged line: a wait for a line is on the log, not on a clock.
+const onLog: Array<() => void> = [];
+const record = (m: string) => {
+  logged.push(m);
+  for (const wake of onLog.splice(0)) wake();
+};
+const silent = { info: record, warn: record, progress() {} };
+const logs = (re: RegExp) => new Promise<void>(function check(resolve) {
+  if (logged.some((l) => re.test(l))) resolve();
+  else onLog.push(() => check(resolve));
+});
 
 
-async function until(ok: () => boolean, ms = 3000): Promise<void> {
-  for (const end = Date.now() + ms; !ok() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
-}
 
 describe('banmian dev', () => {
   let server: DevServer;
   let tmp: string;
   let pageFile: string;
+  let original: string;
   const events: string[] = [];
   let sse: http.ClientRequest;
+  // Woken by each chunk of the event stream: a wait for an event is on the stream, not on a clock.
+  const onEvent: Array<() => void> = [];
+  const streamed = (ok: () => boolean) => new Promise<void>(function check(resolve) {
+    if (ok()) resolve();
+    else onEvent.push(() => check(resolve));
+  });
 
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'banmian-dev-'));
@@ -42,11 +58,15 @@ describe('banmian dev', () => {
     await writeFile(path.join(tmp, 'banmian.config.mjs'), `export default ${JSON.stringify(userConfig)};\n`);
     const pages = (await readdir(path.join(tmp, 'issues', '2026-11-20'))).filter((f) => /^01.*\.(md|txt)$/.test(f));
     pageFile = path.join(tmp, 'issues', '2026-11-20', pages[0]);
+    original = await readFile(pageFile, 'utf8');
     server = await startDevServer({ root: tmp, issuesDir: path.join(tmp, 'issues'), outDir: path.join(tmp, 'dist'), port: 0, htmlOnly: true, log: silent, debounceMs: 50 });
     await new Promise<void>((resolve) => {
       sse = http.get(new URL('/__banmian/events', server.url), (res) => {
         res.setEncoding('utf8');
-        res.on('data', (chunk: string) => events.push(chunk));
+        res.on('data', (chunk: string) => {
+          events.push(chunk);
+          for (const wake of onEvent.splice(0)) wake();
+        });
         resolve();
       });
     });
@@ -76,11 +96,12 @@ describe('banmian dev', () => {
     const lines = text.split('\n');
     const at = lines.findIndex((l, i) => i > 0 && /[。！？]$/.test(l.trim()) && !l.startsWith('['));
     lines.splice(at + 1, 0, '', `${marker}。`);
+    const built = server.nextSettled();
     await writeFile(pageFile, lines.join('\n'));
-    await server.idle();
+    await built;
     expect(server.reloads()).toBeGreaterThan(before);
-    // The event is written before idle() resolves; its bytes reach this client a tick later.
-    await until(() => events.join('').includes('event: reload'));
+    // The event is written before the rebuild settles; its bytes reach this client a tick later.
+    await streamed(() => events.join('').includes('event: reload'));
     expect(events.join('')).toContain('event: reload');
     const r = await get('2026-11-20/01/a1/');
     expect(r.text).toContain(marker);
@@ -90,7 +111,7 @@ describe('banmian dev', () => {
   });
 
   it('rebuilds the search index after a page update, and marks the output as no longer a full build', async () => {
-    // idle() waited for the background search job queued by the edit above.
+    // nextSettled() waited for the background search job queued by the edit above.
     expect(logged.some((l) => /^search index rebuilt/.test(l))).toBe(true);
     expect((await querySearchIndex(path.join(tmp, 'dist'), '编辑刚刚补充的一句话测试')).length).toBeGreaterThan(0);
     const manifest = JSON.parse(await readFile(path.join(tmp, 'dist', MANIFEST), 'utf8')) as { output?: unknown };
@@ -102,14 +123,38 @@ describe('banmian dev', () => {
 
   it('a broken edit keeps the last good page served and reports the error', async () => {
     const good = (await get('2026-11-20/01/a1/')).text;
+    const built = server.nextSettled();
     await writeFile(pageFile, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 3]));
-    await server.idle();
+    await built;
     const r = await get('2026-11-20/01/a1/');
     expect(r.status).toBe(200);
     expect(r.text).toBe(good);
-    await until(() => events.join('').includes('event: diagnostics'));
+    await streamed(() => events.join('').includes('event: diagnostics'));
     const all = events.join('');
     expect(all).toContain('event: diagnostics');
     expect(all).toMatch(/01[^"]*\.(md|txt)/);
+  });
+
+  it('writes into the output folder only while holding its build lock (a `banmian build` into it waits, and so does the dev server)', async () => {
+    const marker = '加锁期间写入的第二句测试';
+    const lock = await lockOutDir(path.join(tmp, 'dist'), silent, 'dist');
+    let released = false;
+    try {
+      const built = server.nextSettled();
+      const lines = original.split('\n');
+      const at = lines.findIndex((l, i) => i > 0 && /[。！？]$/.test(l.trim()) && !l.startsWith('['));
+      lines.splice(at + 1, 0, '', `${marker}。`);
+      await writeFile(pageFile, lines.join('\n'));
+      // The page update is parsed, then waits for the lock this test holds: nothing written meanwhile.
+      await logs(/^waiting for another build into \S*dist\/ \(pid \d+\)/);
+      expect((await get('2026-11-20/01/a1/')).text).not.toContain(marker);
+      lock.release();
+      released = true;
+      await built;
+      expect((await get('2026-11-20/01/a1/')).text).toContain(marker);
+      expect(existsSync(lockPath(path.join(tmp, 'dist')))).toBe(false);
+    } finally {
+      if (!released) lock.release();
+    }
   });
 });

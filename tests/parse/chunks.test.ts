@@ -8,6 +8,7 @@ import type { Root } from 'mdast';
 import { describe, expect, it } from 'vitest';
 import { markdownChunks, parseMarkdown, parseMarkdownPieces } from '../../src/parse/blocks.js';
 import { realPages } from './helpers.js';
+import { sized } from '../setup/size.js';
 
 /**
  * A tree as compared here: micromark lets an unclosed block at the very end of a
@@ -38,7 +39,9 @@ function pieces(text: string): unknown {
 }
 
 const SEED = process.env.FUZZ_SEED === 'random' ? Date.now() | 0 : Number(process.env.FUZZ_SEED ?? 20261122);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
+const RUNS = sized('FUZZ_RUNS', 150, 400);
+/** The long page: 300 KB under `npm test`, 100 KB (still 20+ pieces) in `npm run test:unit`. */
+const LONG_PAGE_KB = sized('LONG_PAGE_KB', 100, 300);
 
 describe('markdownChunks', () => {
   it('cuts real pages at blank lines and the pieces parse like the whole', () => {
@@ -82,7 +85,7 @@ describe('parsePage on a long page', () => {
     const { parsePage } = await import('../../src/parse/index.js');
     const parts: string[] = [];
     const pages = realPages();
-    for (let i = 0; parts.join('\n\n').length < 300_000; i++) parts.push(pages[i % pages.length]);
+    for (let i = 0; parts.join('\n\n').length < LONG_PAGE_KB * 1000; i++) parts.push(pages[i % pages.length]);
     parts.splice(5, 0, '- 列表一\n\n- 列表二\n\n```\n代码\n\n代码\n```\n\n<!--\n\n注释\n\n-->\n\n    缩进文字\n\n    再一段');
     const text = parts.join('\n\n');
     const a = parsePage(text, { file: 'long.txt', pieceSize: 4096 });

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { BanmianError } from '../../src/errors.js';
 import { parsePage } from '../../src/parse/index.js';
 import { checkInvariant, nodesWithoutPosition, realPages } from './helpers.js';
+import { sized } from '../setup/size.js';
 
 function check(text: string): void {
   let r;
@@ -26,8 +27,8 @@ function check(text: string): void {
   expect(nodesWithoutPosition(page)).toEqual([]);
 }
 
-/** FUZZ_RUNS=5000 npx vitest run tests/parse/fuzz.test.ts for a longer run. */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
+/** 400 under `npm test`, 150 in `npm run test:unit`; FUZZ_RUNS=5000 npx vitest run tests/parse/fuzz.test.ts for a longer run. */
+const RUNS = sized('FUZZ_RUNS', 150, 400);
 
 const pieces = [
   '记者：', '杨军：', '□本报记者 丁霞', '■', '——', '——访', '…', '...', ',', ':', '?', '(', ')', '"', '  \n', '\n', '\n\n',

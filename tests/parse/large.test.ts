@@ -3,10 +3,11 @@ import type { Text } from '../../src/ast/types.js';
 import { significantChars } from '../../src/ast/text.js';
 import { parsePage } from '../../src/parse/index.js';
 import { inputChars, realPages, textNodes } from './helpers.js';
+import { sized } from '../setup/size.js';
 
-// 2 MB by default keeps the unit run short (pieces, joins and the invariant are the same at any
-// size past a few pieces); LARGE_PAGE_MB=20 for the full size, which `npm run bench -- parse` times.
-const MB = Number(process.env.LARGE_PAGE_MB ?? 2);
+// 2 MB under `npm test`, 1 MB in `npm run test:unit` (pieces, joins and the invariant are the same
+// at any size past a few pieces); LARGE_PAGE_MB=20 for the full size, which `npm run bench -- parse` times.
+const MB = sized('LARGE_PAGE_MB', 1, 2);
 
 /** Counts of each significant character (the invariant as a multiset, cheap at 20 MB). */
 function counts(s: string): Map<string, number> {

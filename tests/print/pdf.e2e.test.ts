@@ -19,6 +19,7 @@ import { toString } from 'mdast-util-to-string';
 import { headlineText } from '../../src/ast/parts.js';
 import { significantChars } from '../../src/ast/text.js';
 import type { Article, Issue } from '../../src/ast/types.js';
+import { BuildSession } from '../../src/build/session.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { BanmianConfig } from '../../src/config/types.js';
 import type { IssueLayout } from '../../src/layout/types.js';
@@ -48,7 +49,7 @@ beforeAll(async () => {
   ({ config } = await loadConfig(ROOT));
   ({ issue } = await loadIssue(path.join(ROOT, 'issues', '2026-11-20'), { root: ROOT }));
   const outDir = path.join(tmp, 'out');
-  const layouts = await buildPrintEdition([issue], { root: ROOT, config, outDir, previousOutDir: outDir, force: true, log: silent });
+  const layouts = await buildPrintEdition([issue], { root: ROOT, config, outDir, previousOutDir: outDir, force: true, log: silent, session: new BuildSession() });
   layout = layouts.get(issue.id)!;
   issueDir = path.join(outDir, issue.id);
 

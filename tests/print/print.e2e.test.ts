@@ -18,7 +18,7 @@ import { loadConfig, resolveConfig } from '../../src/config/index.js';
 import type { BanmianConfig } from '../../src/config/types.js';
 import type { IssueLayout, ModuleLayout } from '../../src/layout/types.js';
 import { loadIssue } from '../../src/parse/index.js';
-import { refused } from '../../src/print/assets.js';
+import { BuildSession } from '../../src/build/session.js';
 import { columnBlocks, photoFigures } from '../../src/layout/content.js';
 import { bannerOwners } from '../../src/ast/vocabulary.js';
 import { buildPrintEdition } from '../../src/print/index.js';
@@ -31,6 +31,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const CORPUS = corpusDir;
 const HAS_CORPUS = existsSync(CORPUS);
 const silent = { info() {}, warn() {}, progress() {} };
+/** One session for every build of this file: the safety check below covers them all. */
+const session = new BuildSession();
 
 const NO_LINE_START = new Set([...'、，。：；！？”’）》」』】·—…']);
 const NO_LINE_END = new Set([...'“‘（《「『【']);
@@ -44,7 +46,7 @@ interface Built {
 
 async function buildIssue(issueDir: string, root: string, config: BanmianConfig, out: string): Promise<Built> {
   const { issue } = await loadIssue(issueDir, { root });
-  const layouts = await buildPrintEdition([issue], { root: ROOT, config, outDir: out, previousOutDir: out, force: true, log: silent });
+  const layouts = await buildPrintEdition([issue], { root: ROOT, config, outDir: out, previousOutDir: out, force: true, log: silent, session });
   return { issue, layout: layouts.get(issue.id)!, out, config };
 }
 
@@ -281,6 +283,6 @@ checkIssue('corpus pages (tabloid)', () => corpus, 0.72, !HAS_CORPUS);
 
 describe('print renderer safety', () => {
   it('requests nothing outside the build', () => {
-    expect(refused).toEqual([]);
+    expect(session.refused).toEqual([]);
   });
 });

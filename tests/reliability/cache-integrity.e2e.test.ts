@@ -9,7 +9,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../../src/build/build.js';
 import { loadConfig } from '../../src/config/index.js';
-import { browserLaunchCount } from '../../src/print/browser.js';
 import { makeProject, type Project, snapshot } from './helpers.js';
 
 const ID = '2026-11-21';
@@ -42,11 +41,10 @@ describe('print cache integrity', () => {
     const pdf = path.join(out, ID, '01', `${ID}-01.pdf`);
     const original = await readFile(pdf);
     await truncate(pdf, 1000);
-    const launches = browserLaunchCount();
     lines.length = 0;
-    await webOnlyChange(1);
+    const rebuilt = await webOnlyChange(1);
     expect(lines.join('\n')).toMatch(/print edition: 1 issue\(s\) laid out, 0 reused/);
-    expect(browserLaunchCount()).toBe(launches + 1);
+    expect(rebuilt.session.browserLaunches).toBe(1);
     expect(await readFile(pdf)).toEqual(original);
   });
 
@@ -71,9 +69,8 @@ describe('print cache integrity', () => {
     const pdf = path.join(out, ID, '01', `${ID}-01.pdf`);
     const original = await readFile(pdf);
     await writeFile(pdf, Buffer.concat([original, Buffer.from('\n% 开发服务器更新\n')]));
-    const launches = browserLaunchCount();
     const quick = await build({ ...opts, stalePrint: true });
-    expect(browserLaunchCount()).toBe(launches);
+    expect(quick.session.browserLaunches).toBe(0);
     expect(quick.layouts.has(ID)).toBe(true);
     const manifest = JSON.parse(await readFile(path.join(out, '.banmian', 'manifest.json'), 'utf8'));
     expect(manifest.print[ID]).toBe('stale');

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevServer, type DevServer } from '../../src/dev/server.js';
+import { startDevServer, type DevServer } from '../../src/dev/index.js';
 import { BanmianError } from '../../src/errors.js';
 import { banmian, digestTree, errorLines, ROOT, SAMPLE } from './child.js';
 
@@ -41,15 +41,18 @@ function rawGet(port: number, target: string): Promise<number> {
   });
 }
 
-async function until(ok: () => boolean, ms = 5000): Promise<void> {
-  for (const end = Date.now() + ms; !ok() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
-}
 
 describe('banmian dev under hostile or unlucky use', () => {
   let tmp: string;
   let server: DevServer;
   const events: string[] = [];
   let sse: http.ClientRequest;
+  // Woken by each chunk of the event stream: a wait for an event is on the stream, not on a clock.
+  const onEvent: Array<() => void> = [];
+  const streamed = (ok: () => boolean) => new Promise<void>(function check(resolve) {
+    if (ok()) resolve();
+    else onEvent.push(() => check(resolve));
+  });
 
   beforeAll(async () => {
     tmp = await project();
@@ -57,7 +60,10 @@ describe('banmian dev under hostile or unlucky use', () => {
     await new Promise<void>((resolve) => {
       sse = http.get(new URL('/__banmian/events', server.url), (res) => {
         res.setEncoding('utf8');
-        res.on('data', (chunk: string) => events.push(chunk));
+        res.on('data', (chunk: string) => {
+          events.push(chunk);
+          for (const wake of onEvent.splice(0)) wake();
+        });
         resolve();
       });
     });
@@ -99,23 +105,25 @@ describe('banmian dev under hostile or unlucky use', () => {
     expect(message).toMatch(/^02-综合\.md: duplicate page number 1 \(also 01-要闻\.md\)$/);
 
     const seen = logged.length;
+    let settled = server.nextSettled();
     await writeFile(page2, clash);
-    await server.idle();
+    await settled;
     // Terminal: the build's message; overlay: the same.
     expect(logged.slice(seen).filter((l) => names(l).startsWith(`banmian: ${message}`))).toHaveLength(1);
-    await until(() => names(events.join('')).includes(message));
+    await streamed(() => names(events.join('')).includes(message));
     expect(names(events.join(''))).toContain(`banmian: ${message}`);
     // Page 01 never vanished: the last good output is served.
     expect(await rawGet(server.port, '/2026-11-20/01/a1/')).toBe(200);
     expect(await rawGet(server.port, '/2026-11-20/02/')).toBe(200);
 
     // Undo: both pages served as before, the overlay cleared.
+    settled = server.nextSettled();
     await writeFile(page2, good);
-    await server.idle();
+    await settled;
     expect(await rawGet(server.port, '/2026-11-20/01/a1/')).toBe(200);
     expect(await rawGet(server.port, '/2026-11-20/02/')).toBe(200);
     expect(await readFile(path.join(tmp, 'dist', '2026-11-20', '01', 'a1', 'index.html'), 'utf8')).toBe(page01);
-    await until(() => /event: diagnostics\ndata: \{"text":""\}/.test(events.join('').split('duplicate page number 1').pop()!));
+    await streamed(() => /event: diagnostics\ndata: \{"text":""\}/.test(events.join('').split('duplicate page number 1').pop()!));
     expect(events.join('').split('duplicate page number 1').pop()).toMatch(/event: diagnostics\ndata: \{"text":""\}/);
     expect(await digestTree(path.join(tmp, 'issues'))).toEqual(sourcesBefore);
   }, 120_000);

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 export default function setup(): void {
+  // Where the tests look (tests/parse/helpers.ts): BANMIAN_CORPUS, else ../shared/corpus.
   const corpus = process.env.BANMIAN_CORPUS ? path.resolve(process.env.BANMIAN_CORPUS) : path.resolve(import.meta.dirname, '../../../shared/corpus');
   // One line per run, though each vitest project runs the global setup.
   if (existsSync(corpus) || process.env.BANMIAN_CORPUS_NOTICE) return;

@@ -20,6 +20,7 @@ import type { Element } from 'hast';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Issue } from '../../src/ast/types.js';
 import { paths } from '../../src/build/context.js';
+import { BuildSession } from '../../src/build/session.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { IssueLayout } from '../../src/layout/types.js';
 import { buildPrintEdition } from '../../src/print/index.js';
@@ -103,7 +104,7 @@ describe.skipIf(!ready)('转版 on the sample issue (real parser, real print lay
     siteUrl = config.site.url.replace(/\/+$/, '');
     tmp = await mkdtemp(path.join(os.tmpdir(), 'banmian-web-jumps-'));
     out = path.join(tmp, 'dist');
-    const ctx = { root: REPO_ROOT, config, outDir: out, previousOutDir: out + '.previous', force: true, log: recordingLogger() };
+    const ctx = { root: REPO_ROOT, config, outDir: out, previousOutDir: out + '.previous', force: true, log: recordingLogger(), session: new BuildSession() };
     const layouts = await buildPrintEdition([issue], ctx);
     layout = layouts.get(issue.id)!;
     await buildWebEdition([issue], layouts, ctx, { fonts: false, search: false });

@@ -18,6 +18,7 @@ import type {
 } from '../../src/ast/types.js';
 import { paths } from '../../src/build/context.js';
 import type { BuildContext, Logger } from '../../src/build/context.js';
+import { BuildSession } from '../../src/build/session.js';
 import { resolveConfig } from '../../src/config/index.js';
 import type { BanmianConfig } from '../../src/config/types.js';
 import type { IssueLayout, PageLayout } from '../../src/layout/types.js';
@@ -264,5 +265,5 @@ export function recordingLogger(): RecordingLogger {
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 export function fixtureContext(outDir: string, basePath = '/epaper/'): BuildContext & { log: RecordingLogger } {
-  return { root: REPO_ROOT, config: fixtureConfig(basePath), outDir, previousOutDir: outDir + '.previous', force: false, log: recordingLogger() };
+  return { root: REPO_ROOT, config: fixtureConfig(basePath), outDir, previousOutDir: outDir + '.previous', force: false, log: recordingLogger(), session: new BuildSession() };
 }
