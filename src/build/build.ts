@@ -66,6 +66,8 @@ export interface BuildOptions {
   keepSite?: boolean;
   /** Another output folder whose print output may be reused when current (`banmian press` reads `dist/`). */
   printFrom?: string;
+  /** Write each issue's proof.json (`banmian proof`; print output is laid out again). */
+  proof?: boolean;
   log: Logger;
 }
 
@@ -177,7 +179,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     log.info(`parsed ${issues.length} issue(s), ${pageCount} page(s) in ${ms(started)}`);
     const warnings = files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0);
 
-    const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: outDir, force: Boolean(opts.force), log };
+    const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: outDir, force: Boolean(opts.force), proof: opts.proof, log };
     let layouts = new Map<string, IssueLayout>();
     let web: WebSite | undefined;
     const manifest: Manifest = { version: previous.version, print: {} };

@@ -25,6 +25,8 @@ import { pageImages, printIssuePdf, splitPagePdfs } from './output.js';
 import { MIN_DPI, PRINT_DPI, preparePrintPhotos } from './photos.js';
 import { checkImage, figureUse, rasterSvg } from '../images/check.js';
 import { debugTimings, printTimings, StageTimer } from './timing.js';
+import { measureProof } from '../proof/measure.js';
+import { proofJson } from '../proof/report.js';
 
 const PRINT_CSS = path.resolve(import.meta.dirname, '../../styles/print.css');
 /** Page images for the web page view: this many px wide; thumbnails for the page lists. */
@@ -598,6 +600,12 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
   }, grid.line, grid.gutter);
   done();
   if (measured.length !== renders.length) throw new BanmianError(`print edition: Paged.js made ${measured.length} pages of ${renders.length} (a page overflowed its sheet)`, { file: issue.id });
+  // The line-quality proof of the laid-out pages (src/proof): proof.json, shown by `banmian proof`.
+  if (ctx.proof) {
+    const pages = await timer.time('proof', () => measureProof(tab, grid.line, renders.map((r) => r.page.number)));
+    await mkdir(path.join(ctx.outDir, paths.issueDir(issue.id)), { recursive: true });
+    await writeFile(path.join(ctx.outDir, paths.proofJson(issue.id)), proofJson({ issue: issue.id, browser: browserVersion, pages }));
+  }
 
   // The issue PDF; then the page images while the page PDFs are cut from it and sharp
   // encodes the images: src/print/output.ts.
