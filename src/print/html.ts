@@ -6,44 +6,37 @@
 import type { Article, Banner, BodyBlock, Figure, Inline, Lead, Page, Paragraph } from '../ast/types.js';
 import { toString } from 'mdast-util-to-string';
 import { articleParts } from '../ast/parts.js';
+import { lineTextHtml } from '../layout/lines.js';
 
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/**
- * `——` and `……` never break inside and never start a line (clreq, strict): each is kept
- * whole and glued to the character before it (Chromium's `line-break: strict` allows a
- * break before them).
- */
-function textHtml(s: string): string {
-  let out = '';
-  let last = 0;
-  for (const m of s.matchAll(/[^\s]?(?:——|……)+/gu)) {
-    out += esc(s.slice(last, m.index)) + `<span class="nb">${esc(m[0])}</span>`;
-    last = m.index + m[0].length;
-  }
-  return out + esc(s.slice(last));
+/** Escaped text with the line rules' spans (src/layout/lines.ts); `tail`: it ends its block. */
+function textHtml(s: string, tail = false): string {
+  return lineTextHtml(s, esc, { tail });
 }
 
-export function inlineHtml(nodes: Inline[]): string {
+/** `tail`: these nodes end their paragraph, caption or subhead (its last two characters stay together). */
+export function inlineHtml(nodes: Inline[], tail = false): string {
   let out = '';
-  for (const n of nodes) {
+  for (const [i, n] of nodes.entries()) {
+    const last = tail && i === nodes.length - 1;
     switch (n.type) {
       case 'text':
-        out += textHtml(n.value);
+        out += textHtml(n.value, last);
         break;
       case 'break':
         out += '<br>';
         break;
       case 'strong':
-        out += `<b>${inlineHtml(n.children)}</b>`;
+        out += `<b>${inlineHtml(n.children, last)}</b>`;
         break;
       case 'emphasis':
-        out += `<em>${inlineHtml(n.children)}</em>`;
+        out += `<em>${inlineHtml(n.children, last)}</em>`;
         break;
       case 'link':
-        out += inlineHtml(n.children);
+        out += inlineHtml(n.children, last);
         break;
       case 'speaker':
         out += `<span class="speaker">${inlineHtml(n.children)}</span>`;
@@ -93,9 +86,9 @@ export function headerHtml(article: Article, opts: HeaderOptions): string {
   // (.mh-in), so the title area opens up instead of leaving one hole.
   let title = '';
   for (const s of parts.sectionLabels) title += `<p class="section"><span>${inlineHtml(s.children)}</span></p>`;
-  for (const k of parts.kickers) title += `<p class="kicker" style="font-size:${round(Math.max(10.5, hp * 0.42))}pt">${inlineHtml(k.children)}</p>`;
-  if (parts.headline) title += `<h2 class="hl" style="font-size:${hp}pt">${inlineHtml(parts.headline.children)}</h2>`;
-  for (const s of parts.subtitles) title += `<p class="subtitle${s.dash ? ' dash' : ''}" style="font-size:${round(Math.max(10.5, hp * 0.45))}pt">${inlineHtml(s.children)}</p>`;
+  for (const k of parts.kickers) title += `<p class="kicker" style="font-size:${round(Math.max(10.5, hp * 0.42))}pt">${inlineHtml(k.children, true)}</p>`;
+  if (parts.headline) title += `<h2 class="hl" style="font-size:${hp}pt">${inlineHtml(parts.headline.children, true)}</h2>`;
+  for (const s of parts.subtitles) title += `<p class="subtitle${s.dash ? ' dash' : ''}" style="font-size:${round(Math.max(10.5, hp * 0.45))}pt">${inlineHtml(s.children, true)}</p>`;
   let bylines = '';
   for (const b of parts.bylines) bylines += `<p class="byline${b.mark ? ' mark' : ''}">${inlineHtml(b.children)}</p>`;
   if (!title && !bylines) return out;
@@ -108,7 +101,7 @@ export function figureHtml(f: Figure, src: string, heightPt: number): string {
   return (
     `<figure class="photo"><img src="${esc(src)}" alt="${esc(f.alt ?? '')}" style="height:${round(heightPt)}pt">` +
     (caption || credit
-      ? `<figcaption>${caption ? `<span class="cap${caption.mark ? ' mark' : ''}">${inlineHtml(caption.children)}</span>` : ''}${credit ? `<span class="credit">${inlineHtml(credit.children)}</span>` : ''}</figcaption>`
+      ? `<figcaption>${caption ? `<span class="cap${caption.mark ? ' mark' : ''}">${inlineHtml(caption.children, !credit)}</span>` : ''}${credit ? `<span class="credit">${inlineHtml(credit.children, true)}</span>` : ''}</figcaption>`
       : '') +
     `</figure>`
   );
@@ -130,27 +123,32 @@ function cutClass(node: { data?: unknown }, base = ''): string {
   return classes ? ` class="${classes}"` : '';
 }
 
+/** A paragraph (or slice of one) that ends where its text ends, not at a cut (下转). */
+function ends(node: { data?: unknown }): boolean {
+  return !((node.data ?? {}) as CutMarks).cutEnd;
+}
+
 /** One body block as it is set in the columns. */
 export function blockHtml(b: BodyBlock): string {
   switch (b.type) {
     case 'paragraph':
-      return `<p${cutClass(b)}>${inlineHtml(b.children)}</p>`;
+      return `<p${cutClass(b)}>${inlineHtml(b.children, ends(b))}</p>`;
     case 'lead':
-      return `<p${cutClass(b, 'lead')}>${inlineHtml(b.children)}</p>`;
+      return `<p${cutClass(b, 'lead')}>${inlineHtml(b.children, ends(b))}</p>`;
     case 'subhead':
-      return `<h3 class="subhead">${inlineHtml(b.children)}</h3>`;
+      return `<h3 class="subhead">${inlineHtml(b.children, true)}</h3>`;
     case 'question':
-      return `<div class="turn q">${b.children.map((p) => `<p${cutClass(p)}>${inlineHtml(p.children)}</p>`).join('')}</div>`;
+      return `<div class="turn q">${b.children.map((p) => `<p${cutClass(p)}>${inlineHtml(p.children, ends(p))}</p>`).join('')}</div>`;
     case 'answer':
-      return `<div class="turn a">${b.children.map((p) => `<p${cutClass(p)}>${inlineHtml(p.children)}</p>`).join('')}</div>`;
+      return `<div class="turn a">${b.children.map((p) => `<p${cutClass(p)}>${inlineHtml(p.children, ends(p))}</p>`).join('')}</div>`;
     case 'figure': {
       // A caption without a photo: set as a caption, with no box pretending to be a photo.
       const caption = b.children.find((c) => c.type === 'caption');
       const credit = b.children.find((c) => c.type === 'photoCredit');
-      return `<p class="caption-only">${caption ? inlineHtml(caption.children) : ''}${credit ? `<span class="credit">${inlineHtml(credit.children)}</span>` : ''}</p>`;
+      return `<p class="caption-only">${caption ? inlineHtml(caption.children, !credit) : ''}${credit ? `<span class="credit">${inlineHtml(credit.children, true)}</span>` : ''}</p>`;
     }
     case 'brief':
-      return `<div class="brief">${b.children.map((p, i) => `<p${i === 0 ? ' class="first"' : ''}>${inlineHtml(p.children)}</p>`).join('')}</div>`;
+      return `<div class="brief">${b.children.map((p, i) => `<p${i === 0 ? ' class="first"' : ''}>${inlineHtml(p.children, true)}</p>`).join('')}</div>`;
     case 'endnote':
       return `<p class="endnote">${inlineHtml(b.children)}</p>`;
     case 'jump':
@@ -160,7 +158,7 @@ export function blockHtml(b: BodyBlock): string {
         .map((item, i) => `<p>${b.ordered ? `${(b.start ?? 1) + i}. ` : '· '}${item.children.map((c) => (c.type === 'paragraph' ? inlineHtml(c.children) : blockHtml(c))).join('')}</p>`)
         .join('')}</div>`;
     case 'blockquote':
-      return `<div class="quote">${b.children.map((p) => `<p>${inlineHtml(p.children)}</p>`).join('')}</div>`;
+      return `<div class="quote">${b.children.map((p) => `<p>${inlineHtml(p.children, true)}</p>`).join('')}</div>`;
     case 'html':
       return `<p>${textHtml(b.value)}</p>`;
   }

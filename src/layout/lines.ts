@@ -1,0 +1,107 @@
+/**
+ * Line rules the print HTML carries in its markup (the AST text is never changed; only
+ * spans are put around runs of it), so that Chromium's line breaker keeps to clreq where
+ * CSS alone does not:
+ *
+ * - `——` and `……` never break inside and never start a line: kept whole and glued to the
+ *   character before them (Chromium's `line-break: strict` still breaks before them);
+ * - a number stays with its unit (`1998年`, `30亿元`, `6.8%`, `1:2`, `0532-1234567`):
+ *   Chromium may break between a digit and a Han character;
+ * - a paragraph's last line never holds a single character (孤字): its last two
+ *   characters, with the punctuation after them, are one unbreakable run, so the line
+ *   before gives up a character when it would otherwise leave one alone;
+ * - adjacent full-width punctuation is squeezed (标点挤压): the first of a closing pair
+ *   (`。”`, `”：`, `）、`) or the second of an opening pair (`（“`) is set at half width with
+ *   the font's `halt` feature. Chromium's own `text-spacing-trim` does this only when both
+ *   marks come from the same font file, and the npm fonts are cut into ~100 unicode-range
+ *   slices that put `“”` and `。，` in different files.
+ *
+ * Runs are marked `nb` (nowrap) and `sq` (half-width) in styles/print.css.
+ */
+import { DIGIT, LINE_PUNCT, UNIT_CHARS } from '../proof/rules.js';
+
+/** Marks whose glyph sits in the left half of the em (blank on the right): closing brackets, quotes, stops. */
+const CLOSING = '，。、；：？！”’）》〉」』】〕〗';
+/** Marks whose glyph sits in the right half (blank on the left). */
+const OPENING = '“‘（《〈「『【〔〖';
+
+/** A number run longer than this is not glued (it could not fit a narrow column). */
+const MAX_GLUE = 12;
+
+const escapeClass = (s: string) => s.replace(/[\]\\^-]/g, '\\$&');
+const NUMBER_WITH_UNIT = new RegExp(`[${DIGIT}](?:[${DIGIT}.:：/\\-–～~]*[${DIGIT}])?[${escapeClass(UNIT_CHARS)}]{1,2}|[${DIGIT}]+(?:[.:：/\\-–～~][${DIGIT}]+)+`, 'gu');
+const DASHES = /[^\s]?(?:——|……)+/gu;
+const P = escapeClass(LINE_PUNCT);
+/** The last two characters of a text with the punctuation (and spaces) after each. */
+const TAIL = new RegExp(`[^\\s${P}][${P}]*[^\\s${P}][${P}\\s]*$`, 'u');
+
+export interface LineTextOptions {
+  /** This text ends its paragraph (or caption, subhead): glue its last two characters. */
+  tail?: boolean;
+}
+
+/** Ranges [start, end) of `s` that must not break, merged where they touch or overlap. */
+export function unbreakableRuns(s: string, options: LineTextOptions = {}): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const m of s.matchAll(DASHES)) runs.push([m.index, m.index + m[0].length]);
+  for (const m of s.matchAll(NUMBER_WITH_UNIT)) {
+    if (m[0].length > MAX_GLUE) continue;
+    // The character next to a digit goes into the run too: Chromium's line breaker leaves
+    // out the ⅛ em of text-autospace at the edge of a nowrap run and then overflows the line.
+    const start = m.index > 0 && /\S/u.test(s[m.index - 1]) ? m.index - 1 : m.index;
+    let end = m.index + m[0].length;
+    if (/[0-9０-９]/u.test(s[end - 1]) && end < s.length && /\S/u.test(s[end])) end++;
+    runs.push([start, end]);
+  }
+  if (options.tail) {
+    const m = TAIL.exec(s);
+    if (m) runs.push([m.index, m.index + m[0].trimEnd().length]);
+  }
+  runs.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const merged: Array<[number, number]> = [];
+  for (const r of runs) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] < last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  return merged;
+}
+
+/** Offsets of the marks in `s` set at half width (one of each adjacent full-width pair). */
+export function squeezedMarks(s: string): Set<number> {
+  const out = new Set<number>();
+  for (let i = 0; i + 1 < s.length; i++) {
+    const a = s[i];
+    const z = s[i + 1];
+    const aFull = CLOSING.includes(a) || OPENING.includes(a);
+    const zFull = CLOSING.includes(z) || OPENING.includes(z);
+    if (!aFull || !zFull) continue;
+    // A closing mark gives up its right half; before an opening mark, so does nothing else:
+    // between two opening marks, the second gives up its left half.
+    if (CLOSING.includes(a)) out.add(i);
+    else if (OPENING.includes(z)) out.add(i + 1);
+  }
+  return out;
+}
+
+/** `s` as print HTML: escaped, with the unbreakable runs and squeezed marks in spans. */
+export function lineTextHtml(s: string, esc: (t: string) => string, options: LineTextOptions = {}): string {
+  const squeezed = squeezedMarks(s);
+  const piece = (from: number, to: number) => {
+    let out = '';
+    let last = from;
+    for (let i = from; i < to; i++) {
+      if (!squeezed.has(i)) continue;
+      out += `${esc(s.slice(last, i))}<span class="sq">${esc(s[i])}</span>`;
+      last = i + 1;
+    }
+    return out + esc(s.slice(last, to));
+  };
+  let out = '';
+  let at = 0;
+  for (const [a, b] of unbreakableRuns(s, options)) {
+    out += `${piece(at, a)}<span class="nb">${piece(a, b)}</span>`;
+    at = b;
+  }
+  return out + piece(at, s.length);
+}
