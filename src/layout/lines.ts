@@ -25,11 +25,14 @@ const CLOSING = '，。、；：？！”’）》〉」』】〕〗';
 /** Marks whose glyph sits in the right half (blank on the left). */
 const OPENING = '“‘（《〈「『【〔〖';
 
-/** A number run longer than this is not glued (it could not fit a narrow column). */
-const MAX_GLUE = 12;
-
 const escapeClass = (s: string) => s.replace(/[\]\\^-]/g, '\\$&');
-const NUMBER_WITH_UNIT = new RegExp(`[${DIGIT}](?:[${DIGIT}.:：/\\-–～~]*[${DIGIT}])?[${escapeClass(UNIT_CHARS)}]{1,2}|[${DIGIT}]+(?:[.:：/\\-–～~][${DIGIT}]+)+`, 'gu');
+/**
+ * Where a number meets its unit: its last digit and one or two unit characters (a number
+ * itself never breaks: UAX #14 keeps digits, `.`, `:`, `/`, `-`, `%` together), or a
+ * full-width range mark between digits (`8:30～17:00`).
+ */
+const NUMBER_UNIT = new RegExp(`[${DIGIT}][${escapeClass(UNIT_CHARS)}]{1,2}|[${DIGIT}][～—–][${DIGIT}]`, 'gu');
+const ISOLATED_START = new RegExp(`[^\\s${DIGIT}.,:/%-]`, 'u');
 const DASHES = /[^\s]?(?:——|……)+/gu;
 const P = escapeClass(LINE_PUNCT);
 /** The last two characters of a text with the punctuation (and spaces) after each. */
@@ -44,14 +47,12 @@ export interface LineTextOptions {
 export function unbreakableRuns(s: string, options: LineTextOptions = {}): Array<[number, number]> {
   const runs: Array<[number, number]> = [];
   for (const m of s.matchAll(DASHES)) runs.push([m.index, m.index + m[0].length]);
-  for (const m of s.matchAll(NUMBER_WITH_UNIT)) {
-    if (m[0].length > MAX_GLUE) continue;
-    // The character next to a digit goes into the run too: Chromium's line breaker leaves
-    // out the ⅛ em of text-autospace at the edge of a nowrap run and then overflows the line.
-    const start = m.index > 0 && /\S/u.test(s[m.index - 1]) ? m.index - 1 : m.index;
-    let end = m.index + m[0].length;
-    if (/[0-9０-９]/u.test(s[end - 1]) && end < s.length && /\S/u.test(s[end])) end++;
-    runs.push([start, end]);
+  for (const m of s.matchAll(NUMBER_UNIT)) {
+    // A run that starts with a number's first digit takes the character before it: Chromium's
+    // line breaker leaves out the ⅛ em of text-autospace at the start of a nowrap run, and
+    // the line then overflows its column.
+    const start = m.index > 0 && ISOLATED_START.test(s[m.index - 1]) ? m.index - 1 : m.index;
+    runs.push([start, m.index + m[0].length]);
   }
   if (options.tail) {
     const m = TAIL.exec(s);
@@ -104,4 +105,31 @@ export function lineTextHtml(s: string, esc: (t: string) => string, options: Lin
     at = b;
   }
   return out + piece(at, s.length);
+}
+
+/**
+ * Letter-spacing (em) a body block is set with to avoid a loose or one-character line,
+ * chosen in the measuring sheet (src/print/tracking.ts). Kept beside the AST, not in it:
+ * the AST stays what the parser made; a slice of a block (a jump) keeps its tracking.
+ */
+const tracking = new WeakMap<object, number>();
+
+export function setTracking(block: object, em: number): void {
+  tracking.set(block, em);
+}
+
+export function trackingOf(block: object): number | undefined {
+  return tracking.get(block);
+}
+
+/** `to` is a slice of `from`: the same tracking. */
+export function copyTracking(from: object, to: object): void {
+  const t = tracking.get(from);
+  if (t !== undefined) tracking.set(to, t);
+}
+
+/** The style attribute of a tracked block ('' when it has none). */
+export function trackingStyle(block: object): string {
+  const t = tracking.get(block);
+  return t === undefined ? '' : ` style="letter-spacing:${t}em"`;
 }

@@ -6,7 +6,7 @@
 import type { Article, Banner, BodyBlock, Figure, Inline, Lead, Page, Paragraph } from '../ast/types.js';
 import { toString } from 'mdast-util-to-string';
 import { articleParts } from '../ast/parts.js';
-import { lineTextHtml } from '../layout/lines.js';
+import { copyTracking, lineTextHtml, trackingStyle } from '../layout/lines.js';
 
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -132,15 +132,15 @@ function ends(node: { data?: unknown }): boolean {
 export function blockHtml(b: BodyBlock): string {
   switch (b.type) {
     case 'paragraph':
-      return `<p${cutClass(b)}>${inlineHtml(b.children, ends(b))}</p>`;
+      return `<p${cutClass(b)}${trackingStyle(b)}>${inlineHtml(b.children, ends(b))}</p>`;
     case 'lead':
-      return `<p${cutClass(b, 'lead')}>${inlineHtml(b.children, ends(b))}</p>`;
+      return `<p${cutClass(b, 'lead')}${trackingStyle(b)}>${inlineHtml(b.children, ends(b))}</p>`;
     case 'subhead':
       return `<h3 class="subhead">${inlineHtml(b.children, true)}</h3>`;
     case 'question':
-      return `<div class="turn q">${b.children.map((p) => `<p${cutClass(p)}>${inlineHtml(p.children, ends(p))}</p>`).join('')}</div>`;
+      return `<div class="turn q"${trackingStyle(b)}>${b.children.map((p) => `<p${cutClass(p)}>${inlineHtml(p.children, ends(p))}</p>`).join('')}</div>`;
     case 'answer':
-      return `<div class="turn a">${b.children.map((p) => `<p${cutClass(p)}>${inlineHtml(p.children, ends(p))}</p>`).join('')}</div>`;
+      return `<div class="turn a"${trackingStyle(b)}>${b.children.map((p) => `<p${cutClass(p)}>${inlineHtml(p.children, ends(p))}</p>`).join('')}</div>`;
     case 'figure': {
       // A caption without a photo: set as a caption, with no box pretending to be a photo.
       const caption = b.children.find((c) => c.type === 'caption');
@@ -148,7 +148,7 @@ export function blockHtml(b: BodyBlock): string {
       return `<p class="caption-only">${caption ? inlineHtml(caption.children, !credit) : ''}${credit ? `<span class="credit">${inlineHtml(credit.children, true)}</span>` : ''}</p>`;
     }
     case 'brief':
-      return `<div class="brief">${b.children.map((p, i) => `<p${i === 0 ? ' class="first"' : ''}>${inlineHtml(p.children, true)}</p>`).join('')}</div>`;
+      return `<div class="brief"${trackingStyle(b)}>${b.children.map((p, i) => `<p${i === 0 ? ' class="first"' : ''}>${inlineHtml(p.children, true)}</p>`).join('')}</div>`;
     case 'endnote':
       return `<p class="endnote">${inlineHtml(b.children)}</p>`;
     case 'jump':
@@ -158,7 +158,7 @@ export function blockHtml(b: BodyBlock): string {
         .map((item, i) => `<p>${b.ordered ? `${(b.start ?? 1) + i}. ` : '· '}${item.children.map((c) => (c.type === 'paragraph' ? inlineHtml(c.children) : blockHtml(c))).join('')}</p>`)
         .join('')}</div>`;
     case 'blockquote':
-      return `<div class="quote">${b.children.map((p) => `<p>${inlineHtml(p.children, true)}</p>`).join('')}</div>`;
+      return `<div class="quote"${trackingStyle(b)}>${b.children.map((p) => `<p>${inlineHtml(p.children, true)}</p>`).join('')}</div>`;
     case 'html':
       return `<p>${textHtml(b.value)}</p>`;
   }
@@ -217,6 +217,12 @@ function slicePara<T extends Paragraph | Lead>(p: T, start: number, end: number)
  * hold all its text.
  */
 export function sliceBlock(b: BodyBlock, start: number, end: number): BodyBlock {
+  const slice = sliceOf(b, start, end);
+  copyTracking(b, slice);
+  return slice;
+}
+
+function sliceOf(b: BodyBlock, start: number, end: number): BodyBlock {
   if (b.type === 'paragraph' || b.type === 'lead') return slicePara(b, start, end);
   if (b.type === 'question' || b.type === 'answer') {
     const children: Paragraph[] = [];

@@ -27,6 +27,8 @@ import { checkImage, figureUse, rasterSvg } from '../images/check.js';
 import { debugTimings, printTimings, StageTimer } from './timing.js';
 import { measureProof } from '../proof/measure.js';
 import { proofJson } from '../proof/report.js';
+import { fitTracking } from './tracking.js';
+import { setTracking } from '../layout/lines.js';
 
 const PRINT_CSS = path.resolve(import.meta.dirname, '../../styles/print.css');
 /** Page images for the web page view: this many px wide; thumbnails for the page lists. */
@@ -185,6 +187,8 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
   const items: MeasureItem[] = infos.map((i) => ({ key: key(i), article: i.article, banner: i.banner, blocks: i.blocks, photos: i.photos.map((p) => p.figure) }));
   if (infos.length > MEASURE_BATCH) progress?.(0);
   await showDocument(tab, table, '/measure.html', measureDocument(grid, items));
+  // Paragraphs with a loose line get a small tracking, before they are measured.
+  for (const [k, i, em] of await fitTracking(tab)) setTracking(infos.find((x) => key(x) === k)!.blocks[i], em);
   type Raw = Record<string, { h: Array<[number, number, number]>; c: Array<[number, number, number]>; f: Array<[number, number, number]>; b: number[]; s: number[][]; j: number }>;
   // Runs in the page: the measures of the articles start..end of the sheet.
   const readBack = (halfLinePx: number, charsPerLine: number, start: number, end: number): Raw => {
