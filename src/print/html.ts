@@ -18,8 +18,9 @@ function textHtml(s: string, tail = false): string {
 }
 
 /** `tail`: these nodes end their paragraph, caption or subhead (its last two characters stay together). */
-export function inlineHtml(nodes: Inline[], tail = false): string {
+export function inlineHtml(inlines: Inline[], tail = false): string {
   let out = '';
+  const nodes = mergeTexts(inlines);
   for (const [i, n] of nodes.entries()) {
     const last = tail && i === nodes.length - 1;
     switch (n.type) {
@@ -47,6 +48,17 @@ export function inlineHtml(nodes: Inline[], tail = false): string {
         out += textHtml(n.value);
         break;
     }
+  }
+  return out;
+}
+
+/** Adjacent text nodes as one (a paragraph joined across a column break has two), so the line rules see `5` + `个`. */
+function mergeTexts(nodes: Inline[]): Inline[] {
+  const out: Inline[] = [];
+  for (const n of nodes) {
+    const last = out[out.length - 1];
+    if (n.type === 'text' && last?.type === 'text') out[out.length - 1] = { ...last, value: last.value + n.value };
+    else out.push(n);
   }
   return out;
 }
@@ -138,9 +150,9 @@ export function blockHtml(b: BodyBlock): string {
     case 'subhead':
       return `<h3 class="subhead">${inlineHtml(b.children, true)}</h3>`;
     case 'question':
-      return `<div class="turn q"${trackingStyle(b)}>${b.children.map((p) => `<p${cutClass(p)}>${inlineHtml(p.children, ends(p))}</p>`).join('')}</div>`;
+      return `<div class="turn q">${b.children.map((p) => `<p${cutClass(p)}${trackingStyle(p)}>${inlineHtml(p.children, ends(p))}</p>`).join('')}</div>`;
     case 'answer':
-      return `<div class="turn a"${trackingStyle(b)}>${b.children.map((p) => `<p${cutClass(p)}>${inlineHtml(p.children, ends(p))}</p>`).join('')}</div>`;
+      return `<div class="turn a">${b.children.map((p) => `<p${cutClass(p)}${trackingStyle(p)}>${inlineHtml(p.children, ends(p))}</p>`).join('')}</div>`;
     case 'figure': {
       // A caption without a photo: set as a caption, with no box pretending to be a photo.
       const caption = b.children.find((c) => c.type === 'caption');
@@ -232,7 +244,9 @@ function sliceOf(b: BodyBlock, start: number, end: number): BodyBlock {
       const a = at;
       at += len;
       if (a + len <= start || a >= end) continue;
-      children.push(a >= start && a + len <= end ? p : slicePara(p, Math.max(0, start - a), Math.min(len, end - a)));
+      const part = a >= start && a + len <= end ? p : slicePara(p, Math.max(0, start - a), Math.min(len, end - a));
+      copyTracking(p, part);
+      children.push(part);
     }
     return { ...b, children };
   }

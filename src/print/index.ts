@@ -188,7 +188,10 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
   if (infos.length > MEASURE_BATCH) progress?.(0);
   await showDocument(tab, table, '/measure.html', measureDocument(grid, items));
   // Paragraphs with a loose line get a small tracking, before they are measured.
-  for (const [k, i, em] of await fitTracking(tab)) setTracking(infos.find((x) => key(x) === k)!.blocks[i], em);
+  for (const [k, i, part, em] of await fitTracking(tab)) {
+    const block = infos.find((x) => key(x) === k)!.blocks[i];
+    setTracking(part >= 0 && 'children' in block ? (block.children as object[])[part] : block, em);
+  }
   type Raw = Record<string, { h: Array<[number, number, number]>; c: Array<[number, number, number]>; f: Array<[number, number, number]>; b: number[]; s: number[][]; j: number }>;
   // Runs in the page: the measures of the articles start..end of the sheet.
   const readBack = (halfLinePx: number, charsPerLine: number, start: number, end: number): Raw => {

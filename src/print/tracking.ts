@@ -15,8 +15,8 @@ export const TRACKING_STEPS = [-0.01, -0.02, -0.03, -0.04, -0.05, 0.01, 0.02, 0.
 /** How far from a paragraph's end its last two lines are surely found (two lines of 13 characters and a margin). */
 const TAIL_CHARS = 40;
 
-/** Sets the tracking of the measuring sheet's loose paragraphs; returns [article key, block index, em] for each. */
-export async function fitTracking(tab: BrowserPage): Promise<Array<[string, number, number]>> {
+/** Sets the tracking of the measuring sheet's loose paragraphs; returns [article key, block index, paragraph of a turn or -1, em] for each. */
+export async function fitTracking(tab: BrowserPage): Promise<Array<[string, number, number, number]>> {
   return tab.evaluate((steps: number[], tailChars: number) => {
     const TAIL_CHARS = tailChars;
     const han = /[\u3400-\u9fff\uf900-\ufaff]/;
@@ -60,18 +60,24 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
       const ls = lines(el, from);
       return ls.filter((l, i) => i < ls.length - 1 && l.gap >= em * 0.25 - 0.01).length;
     };
-    const out: Array<[string, number, number]> = [];
+    const out: Array<[string, number, number, number]> = [];
     for (const m of document.querySelectorAll<HTMLElement>('.measure')) {
       const body = m.querySelector<HTMLElement>('[data-kind="b"]');
       if (!body) continue;
+      // Each paragraph on its own, also those of an interview turn: [block, paragraph in it or -1].
+      const units: Array<[HTMLElement, number, number]> = [];
       [...body.children].forEach((el, index) => {
-        if (!(el instanceof HTMLElement) || !el.matches('p:not(.jump):not(.endnote):not(.caption-only), .turn, .brief, .quote')) return;
+        if (!(el instanceof HTMLElement)) return;
+        if (el.matches('.turn')) [...el.children].forEach((p, j) => units.push([p as HTMLElement, index, j]));
+        else if (el.matches('p:not(.jump):not(.endnote):not(.caption-only), .brief, .quote')) units.push([el, index, -1]);
+      });
+      for (const [el, index, part] of units) {
         // Only a run of about 3 em that cannot break (digits, Latin, a glued dash) leaves a line
         // loose, or the last characters glued together (the line before the last): elsewhere only
         // the paragraph's end is looked at.
         const text = el.textContent ?? '';
         const before = faults(el, mayBeLoose.test(text) ? 0 : Math.max(0, text.length - TAIL_CHARS));
-        if (before === 0) return;
+        if (before === 0) continue;
         // Tried on a copy in a box of its own (a layout boundary): each try lays out one paragraph, not the sheet.
         const scratch = document.createElement('div');
         scratch.style.cssText = `position:absolute;left:0;top:0;width:${el.getBoundingClientRect().width}px;height:1px;contain:strict`;
@@ -88,9 +94,9 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
         scratch.remove();
         if (best.step !== 0) {
           el.style.letterSpacing = `${best.step}em`;
-          out.push([m.dataset.key!, index, best.step]);
+          out.push([m.dataset.key!, index, part, best.step]);
         }
-      });
+      }
     }
     return out;
   }, TRACKING_STEPS, TAIL_CHARS);
