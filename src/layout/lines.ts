@@ -122,6 +122,13 @@ export function trackingOf(block: object): number | undefined {
   return tracking.get(block);
 }
 
+/** Forgets the tracking of a block and its paragraphs (it is chosen afresh whenever the block is measured). */
+export function clearTracking(block: object): void {
+  tracking.delete(block);
+  const children = (block as { children?: unknown }).children;
+  if (Array.isArray(children)) for (const c of children) if (c && typeof c === 'object') tracking.delete(c);
+}
+
 /** `to` is a slice of `from`: the same tracking. */
 export function copyTracking(from: object, to: object): void {
   const t = tracking.get(from);

@@ -28,7 +28,7 @@ import { debugTimings, printTimings, StageTimer } from './timing.js';
 import { measureProof } from '../proof/measure.js';
 import { proofJson } from '../proof/report.js';
 import { fitTracking } from './tracking.js';
-import { setTracking } from '../layout/lines.js';
+import { clearTracking, setTracking } from '../layout/lines.js';
 
 const PRINT_CSS = path.resolve(import.meta.dirname, '../../styles/print.css');
 /** Page images for the web page view: this many px wide; thumbnails for the page lists. */
@@ -186,6 +186,8 @@ const MEASURE_BATCH = 40;
 async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: ArticleInfo[], progress?: (done: number) => void): Promise<void> {
   const items: MeasureItem[] = infos.map((i) => ({ key: key(i), article: i.article, banner: i.banner, blocks: i.blocks, photos: i.photos.map((p) => p.figure) }));
   if (infos.length > MEASURE_BATCH) progress?.(0);
+  // Tracking is chosen afresh (the same AST measured again, as by the dev server, gives the same pages).
+  for (const info of infos) for (const b of info.blocks) clearTracking(b);
   await showDocument(tab, table, '/measure.html', measureDocument(grid, items));
   // Paragraphs with a loose line get a small tracking, before they are measured.
   for (const [k, i, part, em] of await fitTracking(tab)) {
