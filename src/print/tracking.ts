@@ -58,8 +58,11 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
     const faults = (el: HTMLElement, from = 0): number => {
       const em = parseFloat(getComputedStyle(el).fontSize);
       const ls = lines(el, from);
+      count = ls.length;
       return ls.filter((l, i) => i < ls.length - 1 && l.gap >= em * 0.25 - 0.01).length;
     };
+    // Lines of the paragraph last looked at (from its start when the whole was looked at).
+    let count = 0;
     const out: Array<[string, number, number, number]> = [];
     for (const m of document.querySelectorAll<HTMLElement>('.measure')) {
       const body = m.querySelector<HTMLElement>('[data-kind="b"]');
@@ -84,12 +87,17 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
         const copy = el.cloneNode(true) as HTMLElement;
         scratch.append(copy);
         el.parentElement!.append(scratch);
-        let best = { n: before, step: 0 };
+        faults(copy);
+        const lineCount = count;
+        // The first step that leaves no loose line without adding a line (a longer paragraph
+        // changes the page's packing), else the first that leaves none, else the one with fewest.
+        let best = { n: before, step: 0, longer: false };
         for (const step of steps) {
           copy.style.letterSpacing = `${step}em`;
           const n = faults(copy);
-          if (n < best.n) best = { n, step };
-          if (n === 0) break;
+          const longer = count > lineCount;
+          if (n < best.n || (n === 0 && best.n === 0 && best.longer && !longer)) best = { n, step, longer };
+          if (n === 0 && !longer) break;
         }
         scratch.remove();
         if (best.step !== 0) {
