@@ -68,6 +68,8 @@ export interface BuildOptions {
   keepSite?: boolean;
   /** Another output folder whose print output may be reused when current (`banmian press` reads `dist/`). */
   printFrom?: string;
+  /** Write each issue's proof.json (`banmian proof`; print output is laid out again). */
+  proof?: boolean;
   log: Logger;
   /** Where this build records its timings and counters (default: a new one, returned in the result). */
   session?: BuildSession;
@@ -187,7 +189,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     const warnings = files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0);
 
     const pages = new PageDiagnostics(files);
-    const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: outDir, force: Boolean(opts.force), log, pages, session };
+    const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: outDir, force: Boolean(opts.force), proof: opts.proof, log, pages, session };
     let layouts = new Map<string, IssueLayout>();
     let web: WebSite | undefined;
     const manifest: Manifest = { version: previous.version, print: {} };

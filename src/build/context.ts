@@ -25,6 +25,8 @@ export interface BuildContext {
   previousOutDir: string;
   /** Ignore caches. */
   force: boolean;
+  /** Measure the laid-out pages' line quality into `<issue>/proof.json` (`banmian proof`; src/proof). */
+  proof?: boolean;
   log: Logger;
   /** The pages' VFiles: the editions put their warnings about a page there (src/report/page-files.ts). */
   pages?: PageDiagnostics;
@@ -42,6 +44,7 @@ export const paths = {
   pageImage: (issueId: string, page: number) => `${issueId}/${pad2(page)}/page.png`,
   pageThumb: (issueId: string, page: number) => `${issueId}/${pad2(page)}/thumb.png`,
   layoutJson: (issueId: string) => `${issueId}/layout.json`,
+  proofJson: (issueId: string) => `${issueId}/proof.json`,
 };
 
 export function pad2(n: number): string {

@@ -26,6 +26,8 @@ Usage:
   banmian press [--issues DIR] [--out DIR] [--marks] [issue-id…]
                                  per-page PDF/X-1a files for the printing plant (default → press/)
   banmian preflight FILE.pdf…    check PDFs as the plant would (exit 1 when a check fails)
+  banmian proof [--issues DIR] [--out DIR] [issue-id…]
+                                 lay the print pages out (default → proof/) and count their line faults per page (proof.json)
   banmian new [YYYY-MM-DD]       start the next issue folder (number counted on, pages from templates/new-issue)
   banmian --help                 this text
 
@@ -160,6 +162,15 @@ async function run(argv: string[]): Promise<number> {
         log: createLogger(),
       });
       return result.ok ? 0 : 1;
+    }
+    case 'proof': {
+      const { config } = await loadConfig(root);
+      const { proofCommand } = await import('../proof/command.js');
+      const { installInterruptHandlers } = await import('../build/interrupt.js');
+      installInterruptHandlers('proof');
+      const out = values.out ?? 'proof';
+      await proofCommand({ root, config, issuesDir: path.resolve(root, values.issues ?? 'issues'), outDir: path.resolve(root, out), outShown: out, ids: rest.length ? rest : undefined, log: createLogger(), write: (t) => process.stdout.write(t) });
+      return 0;
     }
     case 'preflight': {
       if (!rest.length) throw new BanmianError('preflight takes one or more PDF files (see banmian --help)');

@@ -17,6 +17,7 @@ import type { Position } from 'unist';
 import type { Banner, BodyBlock, Figure, Inline, Link } from '../ast/types.js';
 import type { CutMarks } from '../ast/data.js';
 import { isInlineType } from '../ast/vocabulary.js';
+import { lineTextPieces } from '../layout/lines.js';
 
 /** An image as an edition places it. */
 export interface PlacedImage {
@@ -58,6 +59,14 @@ export interface HastOptions {
   printColumns?: boolean;
   /** Link target of a jump line (web). */
   jumpHref?(direction: 'to' | 'from', page: number): string | undefined;
+  /**
+   * Print: the line rules of src/layout/lines.ts in the markup (numbers kept with their
+   * units, `——`/`……` whole, a block's last two characters together, adjacent full-width
+   * marks squeezed). Implies `keepDashesWhole`.
+   */
+  lineRules?: boolean;
+  /** Print: the letter-spacing (em) a block or paragraph is set with (chosen in the measuring sheet). */
+  tracking?(block: object): number | undefined;
   /** Warnings about dropped links, removed markup, missing images. */
   warn?(message: string, position?: Position): void;
 }
@@ -100,6 +109,53 @@ function textNodes(value: string, keepDashesWhole: boolean | undefined): Element
   return out;
 }
 
+/** Text with the print line rules as spans: `span.nb` around unbreakable runs, `span.sq` on squeezed marks. */
+function lineRuleNodes(value: string, tail: boolean): ElementContent[] {
+  const out: ElementContent[] = [];
+  let run: { id: number; span: Element } | undefined;
+  for (const p of lineTextPieces(value, { tail })) {
+    const node = p.squeezed ? el('span', { className: ['sq'] }, [txt(p.text)]) : txt(p.text);
+    if (p.run === undefined) {
+      run = undefined;
+      out.push(node);
+      continue;
+    }
+    if (run?.id !== p.run) {
+      run = { id: p.run, span: el('span', { className: ['nb'] }, []) };
+      out.push(run.span);
+    }
+    run.span.children.push(node);
+  }
+  return out.length ? out : [txt(value)];
+}
+
+/**
+ * For the line rules: the inline content of a block with adjacent text nodes as one (a
+ * paragraph joined across a column break has two, and the rules must see `5` + `个`), and
+ * the text that ends the block (when `tail`) entered in `tails`. Copies; the AST is not changed.
+ */
+function lineRuleRuns(node: AnyNode, tail: boolean, tails: WeakSet<object>): AnyNode {
+  const children: AnyNode[] = [];
+  for (const c of node.children ?? []) {
+    const last = children[children.length - 1];
+    if (c.type === 'text' && last?.type === 'text') children[children.length - 1] = { ...last, value: String(last.value) + String(c.value) };
+    else children.push(c);
+  }
+  const out = children.map((c, i) => {
+    const ends = tail && i === children.length - 1;
+    if (c.type === 'text') {
+      if (!ends) return c;
+      const copy = { ...c };
+      tails.add(copy);
+      return copy;
+    }
+    if (c.type === 'strong' || c.type === 'emphasis' || c.type === 'link') return lineRuleRuns(c, ends, tails);
+    if (c.type === 'speaker') return lineRuleRuns(c, false, tails);
+    return c;
+  });
+  return { ...node, children: out };
+}
+
 /** The handler table: one entry per node kind of the newspaper AST. */
 function handlers(o: HastOptions): Handlers {
   /** Children in order, no whitespace added or trimmed (unlike mdast-util-to-hast's `state.all`). */
@@ -122,6 +178,16 @@ function handlers(o: HastOptions): Handlers {
     return out;
   };
   const wrap = (tag: string, props: Properties = {}): Handler => (state, node) => el(tag, props, kids(state, node as AnyNode));
+  // Print's line rules: texts that end their block, and each block's inline content prepared for them.
+  const tails = new WeakSet<object>();
+  const runs = (node: AnyNode, tail: boolean): AnyNode => (o.lineRules ? lineRuleRuns(node, tail, tails) : node);
+  /** Content that ends its block (headings, captions; a paragraph unless cut before its end). */
+  const ending = (tag: string, props: (node: AnyNode) => Properties = () => ({})): Handler => (state, node) => el(tag, props(node as AnyNode), kids(state, runs(node as AnyNode, true)));
+  const ends = (node: AnyNode) => !((node.data ?? {}) as CutMarks).cutEnd;
+  const tracked = (node: AnyNode): Properties => {
+    const t = o.tracking?.(node);
+    return t === undefined ? {} : { style: `letter-spacing:${t}em` };
+  };
   const inline = (state: State, nodes: AnyNode[] | undefined) => kids(state, { type: 'fragment', children: nodes ?? [] });
   const sized = (factor: number): Properties => (o.headlinePt ? { style: `font-size:${round(Math.max(10.5, o.headlinePt * factor))}pt` } : {});
   const h: Record<string, Handler> = {
@@ -130,12 +196,12 @@ function handlers(o: HastOptions): Handlers {
     fragment: (state, node) => kids(state, node as AnyNode),
 
     // Inline
-    text: (_state, node) => textNodes(String((node as AnyNode).value), o.keepDashesWhole),
+    text: (_state, node) => (o.lineRules ? lineRuleNodes(String((node as AnyNode).value), tails.has(node)) : textNodes(String((node as AnyNode).value), o.keepDashesWhole)),
     break: () => el('br', {}, []),
     strong: wrap('strong'),
     emphasis: wrap('em'),
     speaker: wrap('strong', { className: ['speaker'] }),
-    inlineCode: (_state, node) => el('code', {}, textNodes(String((node as AnyNode).value), o.keepDashesWhole)),
+    inlineCode: (_state, node) => el('code', {}, o.lineRules ? lineRuleNodes(String((node as AnyNode).value), false) : textNodes(String((node as AnyNode).value), o.keepDashesWhole)),
     link: (state, node) => {
       const link = node as unknown as Link;
       const children = kids(state, node as AnyNode);
@@ -151,7 +217,7 @@ function handlers(o: HastOptions): Handlers {
       const value = String((node as AnyNode).value ?? '');
       if (!o.sanitizeHtml) {
         // Print runs no HTML from pages: raw markup is printed as the text it is (a block as a paragraph).
-        const text = textNodes(value, o.keepDashesWhole);
+        const text = o.lineRules ? lineRuleNodes(value, false) : textNodes(value, o.keepDashesWhole);
         return parent && BLOCK_PARENTS.has(parent.type) ? el('p', {}, text) : text;
       }
       const { html, removed } = o.sanitizeHtml(value);
@@ -171,18 +237,18 @@ function handlers(o: HastOptions): Handlers {
 
     // Article header
     sectionLabel: (state, node) => el('p', { className: ['section'] }, [el('span', {}, kids(state, node as AnyNode))]),
-    kicker: (state, node) => el('p', { className: ['kicker'], ...sized(0.42) }, kids(state, node as AnyNode)),
-    headline: (state, node) => el(`h${o.headlineRank}`, { className: ['hl'], ...(o.headlinePt ? { style: `font-size:${o.headlinePt}pt` } : {}) }, kids(state, node as AnyNode)),
-    subtitle: (state, node) => el('p', { className: (node as AnyNode).dash ? ['subtitle', 'dash'] : ['subtitle'], ...sized(0.45) }, kids(state, node as AnyNode)),
+    kicker: ending('p', () => ({ className: ['kicker'], ...sized(0.42) })),
+    headline: ending(`h${o.headlineRank}`, () => ({ className: ['hl'], ...(o.headlinePt ? { style: `font-size:${o.headlinePt}pt` } : {}) })),
+    subtitle: ending('p', (n) => ({ className: n.dash ? ['subtitle', 'dash'] : ['subtitle'], ...sized(0.45) })),
     byline: (state, node) => el('p', { className: (node as AnyNode).mark ? ['byline', 'mark'] : ['byline'] }, kids(state, node as AnyNode)),
 
     // Body
-    paragraph: (state, node) => el('p', cutClasses(node as AnyNode), kids(state, node as AnyNode)),
-    lead: (state, node) => el('p', cutClasses(node as AnyNode, 'lead'), kids(state, node as AnyNode)),
-    subhead: (state, node) => el(`h${o.headlineRank + 1}`, { className: ['subhead'] }, kids(state, node as AnyNode)),
+    paragraph: (state, node) => el('p', { ...cutClasses(node as AnyNode), ...tracked(node as AnyNode) }, kids(state, runs(node as AnyNode, ends(node as AnyNode)))),
+    lead: (state, node) => el('p', { ...cutClasses(node as AnyNode, 'lead'), ...tracked(node as AnyNode) }, kids(state, runs(node as AnyNode, ends(node as AnyNode)))),
+    subhead: ending(`h${o.headlineRank + 1}`, () => ({ className: ['subhead'] })),
     question: wrap('div', { className: ['turn', 'question'] }),
     answer: wrap('div', { className: ['turn', 'answer'] }),
-    brief: wrap('div', { className: ['brief'] }),
+    brief: (state, node) => el('div', { className: ['brief'], ...tracked(node as AnyNode) }, kids(state, node as AnyNode)),
     endnote: wrap('p', { className: ['endnote'] }),
     jump: (state, node) => {
       const n = node as AnyNode;
@@ -191,7 +257,7 @@ function handlers(o: HastOptions): Handlers {
       const children = kids(state, n);
       return el('p', { className: ['jump', `jump-${direction}`] }, href ? [el('a', { href }, children)] : children);
     },
-    blockquote: wrap('blockquote'),
+    blockquote: (state, node) => el('blockquote', tracked(node as AnyNode), kids(state, node as AnyNode)),
     list: (state, node) => {
       const n = node as AnyNode;
       if (o.printColumns) {
@@ -216,8 +282,8 @@ function handlers(o: HastOptions): Handlers {
       const image = o.figureImage?.(f);
       if (f.src && !image && !o.printColumns) o.warn?.(`figure image ${f.src} not found`, f.position);
       if (o.printColumns) {
-        const captionKids = caption ? kids(state, caption as unknown as AnyNode) : [];
-        const creditEl = credit ? [el('span', { className: ['credit'] }, kids(state, credit as unknown as AnyNode))] : [];
+        const captionKids = caption ? kids(state, runs(caption as unknown as AnyNode, !credit)) : [];
+        const creditEl = credit ? [el('span', { className: ['credit'] }, kids(state, runs(credit as unknown as AnyNode, true)))] : [];
         // A caption without a photo: set as a caption in the columns, with no box pretending to be a photo.
         if (!image) return el('p', { className: ['caption-only'] }, [...captionKids, ...creditEl]);
         const figcaption =

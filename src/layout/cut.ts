@@ -7,6 +7,7 @@
 import type { BodyBlock, Inline, Lead, Paragraph } from '../ast/types.js';
 import { toString } from 'mdast-util-to-string';
 import type { CutMarks } from '../ast/data.js';
+import { copyTracking } from './lines.js';
 
 /**
  * Marks on a paragraph that is a slice of a longer one: the piece before the cut ends
@@ -67,6 +68,13 @@ function slicePara<T extends Paragraph | Lead>(p: T, start: number, end: number)
  * slices of a block hold all its text.
  */
 export function sliceBlock(b: BodyBlock, start: number, end: number): BodyBlock {
+  const slice = sliceOf(b, start, end);
+  // A slice is set with its block's tracking (src/layout/lines.ts), as it was measured.
+  copyTracking(b, slice);
+  return slice;
+}
+
+function sliceOf(b: BodyBlock, start: number, end: number): BodyBlock {
   if (b.type === 'paragraph' || b.type === 'lead') return slicePara(b, start, end);
   if (b.type === 'question' || b.type === 'answer') {
     const children: Paragraph[] = [];
@@ -76,7 +84,9 @@ export function sliceBlock(b: BodyBlock, start: number, end: number): BodyBlock 
       const a = at;
       at += len;
       if (a + len <= start || a >= end) continue;
-      children.push(a >= start && a + len <= end ? p : slicePara(p, Math.max(0, start - a), Math.min(len, end - a)));
+      const part = a >= start && a + len <= end ? p : slicePara(p, Math.max(0, start - a), Math.min(len, end - a));
+      copyTracking(p, part);
+      children.push(part);
     }
     return { ...b, children };
   }

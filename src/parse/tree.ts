@@ -29,7 +29,7 @@ import { type Inl, inlineEnd, inlineStart, offsetAt, plainText, sliceInlines } f
 import type { Turn } from './interview.js';
 import { type SpaceMode, normalizeInlines } from './normalize.js';
 import { jumpLine, parseByline, parseStaff, photoCredit } from './patterns.js';
-import { type Source, positionOf } from './source.js';
+import { type Source, positionOf, report } from './source.js';
 
 /** Removes a leading mark (`□`, `■`, `——`, …) of `length` plain-text characters plus following spaces. */
 function dropPrefix(src: Source, inlines: Inl[], re: RegExp): { rest: Inl[]; had: boolean } {
@@ -157,6 +157,10 @@ export function figureNode(src: Source, b: Block): Figure {
   const children: Array<Caption | PhotoCredit> = [];
   for (const p of b.parts ?? []) children.push(p.kind === 'photoCredit' ? photoCreditNode(src, p) : captionNode(src, p));
   const node: Figure = { type: 'figure', children, position: pos(src, b) };
+  // A caption with no image: printed as a caption in the columns (never as body text), and said.
+  if (!b.src && children.some((c) => c.type === 'caption')) {
+    report(src, 'photo caption without a photo (printed as a caption): add the image with ![说明](images/…) or mark the text [正文]', 'caption-without-photo', b.start, b.end, 'warning');
+  }
   if (b.src) node.src = b.src;
   if (b.alt) node.alt = b.alt;
   return node;

@@ -31,6 +31,10 @@ import { checkImage, figureUse, rasterSvg } from '../images/check.js';
 import { debugTimings, StageTimer } from './timing.js';
 import { issueFolder } from '../ast/issue-folder.js';
 import { warnAboutPage } from '../report/page-files.js';
+import { measureProof } from '../proof/measure.js';
+import { proofJson } from '../proof/report.js';
+import { fitTracking } from './tracking.js';
+import { clearTracking, setTracking } from '../layout/lines.js';
 
 const PRINT_CSS = path.resolve(import.meta.dirname, '../../styles/print.css');
 /** Page images for the web page view: this many px wide; thumbnails for the page lists. */
@@ -185,7 +189,14 @@ const MEASURE_BATCH = 40;
 async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: ArticleInfo[], progress?: (done: number) => void): Promise<void> {
   const items: MeasureItem[] = infos.map((i) => ({ key: key(i), article: i.article, banner: i.banner, blocks: i.blocks, photos: i.photos.map((p) => p.figure) }));
   if (infos.length > MEASURE_BATCH) progress?.(0);
+  // Tracking is chosen afresh (the same AST measured again, as by the dev server, gives the same pages).
+  for (const info of infos) for (const b of info.blocks) clearTracking(b);
   await showDocument(tab, table, '/measure.html', measureDocument(grid, POLICY, items));
+  // Paragraphs with a loose line get a small tracking, before they are measured.
+  for (const [k, i, part, em] of await fitTracking(tab)) {
+    const block = infos.find((x) => key(x) === k)!.blocks[i];
+    setTracking(part >= 0 && 'children' in block ? (block.children as object[])[part] : block, em);
+  }
   type Raw = Record<string, { h: Array<[number, number, number]>; c: Array<[number, number, number]>; f: Array<[number, number, number]>; b: number[]; s: number[][]; j: number }>;
   // Runs in the page: the measures of the articles start..end of the sheet.
   const readBack = (halfLinePx: number, charsPerLine: number, start: number, end: number): Raw => {
@@ -468,6 +479,12 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
   }, grid.line, grid.gutter);
   done();
   if (measured.length !== renders.length) throw new BanmianError(`print edition: Paged.js made ${measured.length} pages of ${renders.length} (a page overflowed its sheet)`, { file: issue.id });
+  // The line-quality proof of the laid-out pages (src/proof): proof.json, shown by `banmian proof`.
+  if (ctx.proof) {
+    const pages = await timer.time('proof', () => measureProof(tab, grid.line, renders.map((r) => r.page.number)));
+    await mkdir(path.join(ctx.outDir, paths.issueDir(issue.id)), { recursive: true });
+    await writeFile(path.join(ctx.outDir, paths.proofJson(issue.id)), proofJson({ issue: issue.id, browser: browserVersion, pages }));
+  }
 
   // The issue PDF; then the page images while the page PDFs are cut from it and sharp
   // encodes the images: src/print/output.ts.

@@ -1,0 +1,111 @@
+/**
+ * Loose lines, fixed by tracking over the paragraph (what Founder FIT does): a justified
+ * line that could not take the next unbreakable run (a number with its unit, a Latin
+ * word, a `——`) is spread with gaps of ¼ em or more. In the measuring sheet (one column,
+ * the width every module column has, so the same line breaks), each paragraph with such a
+ * line is set again with a small letter-spacing — compression first, then expansion, at
+ * most 5 % of the em — and keeps the smallest one that leaves no loose line (a one-character
+ * last line is prevented in the markup). The chosen tracking is printed with the block
+ * (src/layout/lines.ts `trackingOf`), so what was measured is what is printed.
+ */
+import type { Page as BrowserPage } from 'puppeteer-core';
+
+/** Letter-spacing steps tried, in em, in order of preference. */
+export const TRACKING_STEPS = [-0.01, -0.02, -0.03, -0.04, -0.05, 0.01, 0.02, 0.03, 0.04, 0.05];
+/** How far from a paragraph's end its last two lines are surely found (two lines of 13 characters and a margin). */
+const TAIL_CHARS = 40;
+
+/** Sets the tracking of the measuring sheet's loose paragraphs; returns [article key, block index, paragraph of a turn or -1, em] for each. */
+export async function fitTracking(tab: BrowserPage): Promise<Array<[string, number, number, number]>> {
+  return tab.evaluate((steps: number[], tailChars: number) => {
+    const TAIL_CHARS = tailChars;
+    const han = /[\u3400-\u9fff\uf900-\ufaff]/;
+    const mayBeLoose = /[0-9０-９A-Za-z.,%:/-]{3,}|——|……/;
+    const range = document.createRange();
+    /** Lines of `el`: for each, the most justification space after a Han character, in px. */
+    const lines = (el: HTMLElement, from = 0): Array<{ gap: number }> => {
+      const out: Array<{ gap: number }> = [];
+      const em = parseFloat(getComputedStyle(el).fontSize);
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      // Letter-spacing is set on the block only (its spans inherit it).
+      const ls = parseFloat(getComputedStyle(el).letterSpacing) || 0;
+      let prev: { c: string; left: number; top: number } | undefined;
+      let line: { gap: number } | undefined;
+      let offset = 0;
+      for (let t = walker.nextNode() as Text | null; t; t = walker.nextNode() as Text | null) {
+        const skip = Math.max(0, from - offset);
+        offset += t.data.length;
+        for (let i = skip; i < t.data.length; i++) {
+          const c = t.data[i];
+          if (/\s/.test(c)) continue;
+          range.setStart(t, i);
+          range.setEnd(t, i + 1);
+          const r = range.getBoundingClientRect();
+          if (r.width === 0) continue;
+          if (!line || !prev || Math.abs(r.top - prev.top) > em / 2 || r.left < prev.left) {
+            line = { gap: 0 };
+            out.push(line);
+          } else if (han.test(prev.c) && han.test(c)) {
+            line.gap = Math.max(line.gap, r.left - prev.left - em - ls);
+          }
+          prev = { c, left: r.left, top: r.top };
+        }
+      }
+      return out;
+    };
+    // Loose lines of a paragraph as set now (its last line is not justified). A one-character
+    // last line cannot happen: the paragraph's last two characters are glued (src/layout/lines.ts).
+    const faults = (el: HTMLElement, from = 0): number => {
+      const em = parseFloat(getComputedStyle(el).fontSize);
+      const ls = lines(el, from);
+      count = ls.length;
+      return ls.filter((l, i) => i < ls.length - 1 && l.gap >= em * 0.25 - 0.01).length;
+    };
+    // Lines of the paragraph last looked at (from its start when the whole was looked at).
+    let count = 0;
+    const out: Array<[string, number, number, number]> = [];
+    for (const m of document.querySelectorAll<HTMLElement>('.measure')) {
+      const body = m.querySelector<HTMLElement>('[data-kind="b"]');
+      if (!body) continue;
+      // Each paragraph on its own, also those of an interview turn: [block, paragraph in it or -1].
+      const units: Array<[HTMLElement, number, number]> = [];
+      [...body.children].forEach((el, index) => {
+        if (!(el instanceof HTMLElement)) return;
+        if (el.matches('.turn')) [...el.children].forEach((p, j) => units.push([p as HTMLElement, index, j]));
+        else if (el.matches('p:not(.jump):not(.endnote):not(.caption-only), .brief, blockquote')) units.push([el, index, -1]);
+      });
+      for (const [el, index, part] of units) {
+        // Only a run of about 3 em that cannot break (digits, Latin, a glued dash) leaves a line
+        // loose, or the last characters glued together (the line before the last): elsewhere only
+        // the paragraph's end is looked at.
+        const text = el.textContent ?? '';
+        const before = faults(el, mayBeLoose.test(text) ? 0 : Math.max(0, text.length - TAIL_CHARS));
+        if (before === 0) continue;
+        // Tried on a copy in a box of its own (a layout boundary): each try lays out one paragraph, not the sheet.
+        const scratch = document.createElement('div');
+        scratch.style.cssText = `position:absolute;left:0;top:0;width:${el.getBoundingClientRect().width}px;height:1px;contain:strict`;
+        const copy = el.cloneNode(true) as HTMLElement;
+        scratch.append(copy);
+        el.parentElement!.append(scratch);
+        faults(copy);
+        const lineCount = count;
+        // The first step that leaves no loose line without adding a line (a longer paragraph
+        // changes the page's packing), else the first that leaves none, else the one with fewest.
+        let best = { n: before, step: 0, longer: false };
+        for (const step of steps) {
+          copy.style.letterSpacing = `${step}em`;
+          const n = faults(copy);
+          const longer = count > lineCount;
+          if (n < best.n || (n === 0 && best.n === 0 && best.longer && !longer)) best = { n, step, longer };
+          if (n === 0 && !longer) break;
+        }
+        scratch.remove();
+        if (best.step !== 0) {
+          el.style.letterSpacing = `${best.step}em`;
+          out.push([m.dataset.key!, index, part, best.step]);
+        }
+      }
+    }
+    return out;
+  }, TRACKING_STEPS, TAIL_CHARS);
+}
