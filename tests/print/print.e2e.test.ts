@@ -25,7 +25,8 @@ import { makeGrid } from '../../src/layout/grid.js';
 import { centre, openPdf, pageItems, type TextItem } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CORPUS = path.resolve(ROOT, '../shared/corpus');
+// `../shared/corpus` beside the project, or where BANMIAN_CORPUS points (from a worktree).
+const CORPUS = process.env.BANMIAN_CORPUS ? path.resolve(process.env.BANMIAN_CORPUS) : path.resolve(ROOT, '../shared/corpus');
 const HAS_CORPUS = existsSync(CORPUS);
 const silent = { info() {}, warn() {}, progress() {} };
 
