@@ -42,6 +42,7 @@ import { lockOutDir } from './lock.js';
 import { checkOutDir } from './out-guard.js';
 import { recoverOutDir, stagingPath, swapIn } from './swap.js';
 import { endOrphanBrowsers } from '../print/profiles.js';
+import { archiveDirFor, isPublished } from '../archive/record.js';
 
 export interface BuildOptions {
   root: string;
@@ -66,6 +67,10 @@ export interface BuildOptions {
   keepSite?: boolean;
   /** Another output folder whose print output may be reused when current (`banmian press` reads `dist/`). */
   printFrom?: string;
+  /** Print records of published issues (default: `archive/` beside the issues folder; src/archive/record.ts). */
+  archiveDir?: string;
+  /** Published issues to lay out again all the same (`banmian publish --again`). */
+  relayout?: string[];
   log: Logger;
 }
 
@@ -122,7 +127,8 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
   // sha256 of files checked against the manifest this build (not read again for the new manifest).
   const verified = new Map<string, string>();
   // Hashed before anything is parsed: an edit made during the build then makes the key stale, never the output.
-  const inputs = opts.stalePrint ? undefined : await outputKey({ root: opts.root, config, issuesDir, ids: opts.ids, wantHtml, wantPdf });
+  const archiveDir = opts.archiveDir ?? archiveDirFor(issuesDir);
+  const inputs = opts.stalePrint ? undefined : await outputKey({ root: opts.root, config, issuesDir, ids: opts.ids, wantHtml, wantPdf, archiveDir });
   const key = inputs?.key;
   if (inputs && previous.output && previous.output.key !== inputs.key && !opts.force) {
     log.info(`changed since the last build: ${changedParts(previous.output.parts, inputs.parts).join(', ')}`);
@@ -188,7 +194,16 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
       const envKey = await printEnvironmentKey(opts.root, config, await browserIdentity(config));
       const other = opts.printFrom && !opts.force ? await readManifest(opts.printFrom) : undefined;
       const toRender: Issue[] = [];
+      let frozen = 0;
       for (const issue of issues) {
+        // A published issue is never laid out again: its print output comes from its record.
+        if (isPublished(issue) && !opts.relayout?.includes(issue.id)) {
+          const { printFromRecord } = await import('../archive/record.js');
+          layouts.set(issue.id, await printFromRecord(issue, archiveDir, staging, { shown: (f) => path.relative(process.cwd(), f) || f, warn: (m) => log.warn(m) }));
+          manifest.print[issue.id] = 'record';
+          frozen++;
+          continue;
+        }
         const printKey = await issuePrintKey(issue, envKey);
         manifest.print[issue.id] = printKey;
         let previousKey = previous.print[issue.id];
@@ -216,8 +231,8 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
         const { buildPrintEdition } = await import('../print/index.js');
         for (const [id, layout] of await buildPrintEdition(toRender, ctx)) layouts.set(id, layout);
       }
-      const reusedCount = issues.length - toRender.length;
-      log.info(`print edition: ${toRender.length} issue(s) laid out, ${reusedCount} reused from the cache, in ${ms(t)}`);
+      const reusedCount = issues.length - toRender.length - frozen;
+      log.info(`print edition: ${toRender.length} issue(s) laid out, ${reusedCount} reused from the cache${frozen ? `, ${frozen} published (from archive/)` : ''}, in ${ms(t)}`);
     }
     // --only html / --only pdf: the other edition's files of the previous output stay.
     if (opts.only) {

@@ -25,6 +25,8 @@ Usage:
                                  build, serve on localhost, rebuild on change, reload open tabs
   banmian press [--issues DIR] [--out DIR] [--marks] [issue-id…]
                                  per-page PDF/X-1a files for the printing plant (default → press/)
+  banmian publish [--again --reason TEXT] <issue-id>
+                                 freeze an issue's print output in archive/<issue-id>/ (签发/付印)
   banmian preflight FILE.pdf…    check PDFs as the plant would (exit 1 when a check fails)
   banmian new [YYYY-MM-DD]       start the next issue folder (number counted on, pages from templates/new-issue)
   banmian --help                 this text
@@ -37,6 +39,7 @@ Options:
   --force        ignore caches
   --json         (parse) print the AST as JSON
   --port N       (dev) port to serve on (default 8080; 0 picks a free one)
+  --again        (publish) lay a published issue out again; --reason says why (kept in its record)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -72,6 +75,8 @@ async function run(argv: string[]): Promise<number> {
         marks: { type: 'boolean' },
         force: { type: 'boolean' },
         port: { type: 'string' },
+        again: { type: 'boolean' },
+        reason: { type: 'string' },
       },
     });
   } catch (err) {
@@ -157,6 +162,15 @@ async function run(argv: string[]): Promise<number> {
         log: createLogger(),
       });
       return result.ok ? 0 : 1;
+    }
+    case 'publish': {
+      if (rest.length !== 1) throw new BanmianError('publish takes one issue id (see banmian --help)');
+      const { config } = await loadConfig(root);
+      const { publish } = await import('../archive/publish.js');
+      const { installInterruptHandlers } = await import('../build/interrupt.js');
+      installInterruptHandlers('publish');
+      await publish({ root, config, issuesDir: path.resolve(root, values.issues ?? 'issues'), id: rest[0], again: Boolean(values.again), reason: values.reason, log: createLogger() });
+      return 0;
     }
     case 'preflight': {
       if (!rest.length) throw new BanmianError('preflight takes one or more PDF files (see banmian --help)');
