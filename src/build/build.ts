@@ -20,7 +20,8 @@ import type { Issue } from '../ast/types.js';
 import type { BanmianConfig } from '../config/types.js';
 import { BanmianError } from '../errors.js';
 import type { IssueLayout } from '../layout/types.js';
-import type { WebSite } from '../web/site.js';
+import type { WebOptions, WebSite } from '../web/site.js';
+import type { Shard } from '../archive/shard.js';
 import {
   browserIdentity,
   changedParts,
@@ -29,6 +30,7 @@ import {
   type Manifest,
   outputKey,
   printEnvironmentKey,
+  readLayout,
   readManifest,
   reuseOutput,
   reusePrintOutput,
@@ -71,6 +73,10 @@ export interface BuildOptions {
   archiveDir?: string;
   /** Published issues to lay out again all the same (`banmian publish --again`). */
   relayout?: string[];
+  /** Build only this share of the issues into a shard folder (`--shard K/N`, src/archive/shard.ts). */
+  shard?: Shard;
+  /** `banmian merge`: assemble these shard folders and render the site-wide files. */
+  mergeFrom?: string[];
   log: Logger;
 }
 
@@ -148,7 +154,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     return inOutDir(err, staging, outDir);
   };
 
-  if (key && previous.output?.key === key && !opts.force && !opts.keepSite) {
+  if (key && previous.output?.key === key && !opts.force && !opts.keepSite && !opts.shard && !opts.mergeFrom) {
     try {
       const reused = await reuseOutput(previous.output, previous.digests, outDir, staging, verified);
       if (reused !== undefined) {
@@ -183,19 +189,36 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     log.info(`parsed ${issues.length} issue(s), ${pageCount} page(s) in ${ms(started)}`);
     const warnings = files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0);
 
-    const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: outDir, force: Boolean(opts.force), log };
+    // A merge takes font slices and the like from its first shard instead of the previous output.
+    const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: opts.mergeFrom?.[0] ?? outDir, force: Boolean(opts.force), log };
     let layouts = new Map<string, IssueLayout>();
     let web: WebSite | undefined;
     const manifest: Manifest = { version: previous.version, print: {} };
     // Whether the output is exactly what these inputs make (no stale or missing print pages).
     let faithful = true;
+    // Sharding (src/archive/shard.ts): a shard prints and renders its share only; a merge prints nothing and renders the site-wide files.
+    const sharding = opts.shard || opts.mergeFrom ? await import('../archive/shard.js') : undefined;
+    const shardKey = sharding?.shardConfigKey(config, issues.map((i) => i.id));
+    const share = opts.shard ? sharding!.shareOf(issues.map((i) => i.id), opts.shard) : undefined;
+    let printed = share ? issues.filter((i) => share.has(i.id)) : issues;
+    let webOptions: WebOptions | undefined = share ? { issues: share, siteWide: false, search: false } : undefined;
+    if (opts.mergeFrom) {
+      manifest.print = await sharding!.linkShards(opts.mergeFrom, staging, { config: shardKey!, issues: issues.map((i) => i.id) }, (f) => path.relative(process.cwd(), f) || f);
+      for (const issue of issues) {
+        const layout = await readLayout(staging, issue.id);
+        if (layout) layouts.set(issue.id, layout);
+      }
+      printed = [];
+      webOptions = { issues: new Set(), siteWide: true };
+    }
+    if (sharding) faithful = false;
     if (wantPdf) {
       const t = performance.now();
       const envKey = await printEnvironmentKey(opts.root, config, await browserIdentity(config));
       const other = opts.printFrom && !opts.force ? await readManifest(opts.printFrom) : undefined;
       const toRender: Issue[] = [];
       let frozen = 0;
-      for (const issue of issues) {
+      for (const issue of printed) {
         // A published issue is never laid out again: its print output comes from its record.
         if (isPublished(issue) && !opts.relayout?.includes(issue.id)) {
           const { printFromRecord } = await import('../archive/record.js');
@@ -231,7 +254,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
         const { buildPrintEdition } = await import('../print/index.js');
         for (const [id, layout] of await buildPrintEdition(toRender, ctx)) layouts.set(id, layout);
       }
-      const reusedCount = issues.length - toRender.length - frozen;
+      const reusedCount = printed.length - toRender.length - frozen;
       log.info(`print edition: ${toRender.length} issue(s) laid out, ${reusedCount} reused from the cache${frozen ? `, ${frozen} published (from archive/)` : ''}, in ${ms(t)}`);
     }
     // --only html / --only pdf: the other edition's files of the previous output stay.
@@ -245,13 +268,17 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     if (wantHtml) {
       const t = performance.now();
       const { buildWebEdition } = await import('../web/index.js');
-      web = (await buildWebEdition(issues, layouts, ctx)).site;
+      web = (await buildWebEdition(issues, layouts, ctx, webOptions)).site;
       log.info(`web edition written in ${ms(t)}`);
     }
     const listed = await listOutput(staging, verified);
     manifest.digests = listed.digests;
     if (inputs && faithful) manifest.output = { key: inputs.key, parts: inputs.parts, issues: issues.map((i) => i.id), warnings, files: listed.files };
     await writeManifest(staging, manifest);
+    if (opts.shard) {
+      const print = Object.fromEntries(printed.map((i) => [i.id, manifest.print[i.id]]).filter(([, k]) => k));
+      await sharding!.writeShardInfo(staging, { shard: opts.shard.index, of: opts.shard.count, config: shardKey!, issues: issues.map((i) => i.id).sort(), share: [...share!], print });
+    }
     swapIn(staging, outDir, log);
     unregister();
     if (web) web.outDir = outDir;

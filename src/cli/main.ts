@@ -16,8 +16,10 @@ import { formatDiagnostics } from './report.js';
 const HELP = `banmian — one text, two editions of a Chinese newspaper (web e-paper and print PDF)
 
 Usage:
-  banmian build [--issues DIR] [--out DIR] [--only html|pdf] [--marks] [--force] [issue-id…]
-                                 build the issues (default issues/ → dist/)
+  banmian build [--issues DIR] [--out DIR] [--only html|pdf] [--marks] [--force] [--shard K/N] [issue-id…]
+                                 build the issues (default issues/ → dist/); --shard: the K-th of N shares only
+  banmian merge --out DIR SHARD-DIR…
+                                 assemble the site from the N shard folders of --shard builds
   banmian parse <page-file|issue-dir> [--json]
                                  show the AST of a page or an issue (--json: the whole tree)
   banmian check [paths…]         parse pages or issues and list what the parser guessed
@@ -76,6 +78,7 @@ async function run(argv: string[]): Promise<number> {
         force: { type: 'boolean' },
         port: { type: 'string' },
         again: { type: 'boolean' },
+        shard: { type: 'string' },
         reason: { type: 'string' },
       },
     });
@@ -102,6 +105,7 @@ async function run(argv: string[]): Promise<number> {
       if (values.marks) config.print.marks = true;
       const { build } = await import('../build/build.js');
       const { installInterruptHandlers } = await import('../build/interrupt.js');
+      const shard = values.shard === undefined ? undefined : (await import('../archive/shard.js')).parseShard(values.shard);
       // Ctrl-C / kill: browser ended, staging and profile folders removed, one line, exit 130/143.
       installInterruptHandlers('build');
       const log = createLogger();
@@ -114,6 +118,7 @@ async function run(argv: string[]): Promise<number> {
         ids: rest.length ? rest : undefined,
         only: values.only as 'html' | 'pdf' | undefined,
         force: Boolean(values.force),
+        shard,
         log,
       });
       if (result.warnings) log.info(`${result.warnings} parser warning(s): run \`banmian check\` to see them`);
@@ -162,6 +167,16 @@ async function run(argv: string[]): Promise<number> {
         log: createLogger(),
       });
       return result.ok ? 0 : 1;
+    }
+    case 'merge': {
+      if (!values.out) throw new BanmianError('merge needs --out DIR (see banmian --help)');
+      if (!rest.length) throw new BanmianError('merge takes the shard folders to merge (see banmian --help)');
+      const { config } = await loadConfig(root);
+      const { build } = await import('../build/build.js');
+      const { installInterruptHandlers } = await import('../build/interrupt.js');
+      installInterruptHandlers('merge');
+      await build({ root, config, issuesDir: path.resolve(root, values.issues ?? 'issues'), outDir: path.resolve(root, values.out), outShown: values.out, mergeFrom: rest.map((d) => path.resolve(root, d)), log: createLogger() });
+      return 0;
     }
     case 'publish': {
       if (rest.length !== 1) throw new BanmianError('publish takes one issue id (see banmian --help)');
