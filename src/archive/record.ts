@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Issue } from '../ast/types.js';
 import { paths } from '../build/context.js';
@@ -188,7 +188,7 @@ export async function firstSourceDifference(issueDir: string, archiveDir: string
 
 /**
  * The print output of a published issue, from its record: checked against the record's
- * digests, copied into `toDir` at the output paths; returns the frozen layout. A changed
+ * digests, hard-linked (or copied) into `toDir` at the output paths; returns the frozen layout. A changed
  * source is reported through `warn` (file and line), never laid out again.
  */
 export async function printFromRecord(
@@ -211,7 +211,10 @@ export async function printFromRecord(
     if (!record.files[rel]) throw new BanmianError(`the print record's layout.json lists ${rel}, which record.json does not`, { file: opts.shown(path.join(dir, RECORD_FILE)) });
     const to = path.join(toDir, paths.issueDir(issue.id), rel);
     await mkdir(path.dirname(to), { recursive: true });
-    await copyFile(path.join(dir, rel), to);
+    // Hard links: an archive of 8,000 pages is ~16 GB of PDFs and images, not to be copied every build.
+    // Nothing writes into an output's print files in place (the dev server leaves published issues alone);
+    // should anything, the next build finds the record's digest broken and says so.
+    await link(path.join(dir, rel), to).catch(() => copyFile(path.join(dir, rel), to));
   }
   return layout;
 }

@@ -12,6 +12,7 @@
  * renders the web edition again), and a print re-layout records the issue's new print
  * key only once its files are in place.
  */
+import { isPublished } from '../archive/record.js';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { cp, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
@@ -229,6 +230,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     const web = state.web;
     // A newer edit of the same issue queued after this one will print again; skip the stale one.
     if (state.issues.find((i) => i.id === issue.id) !== issue || !web) return;
+    // A published issue is never laid out again (its print output is its record: src/archive/record.ts).
+    if (isPublished(issue)) return void log.warn(`${issue.id} is published: its print pages stay as published (banmian publish --again ${issue.id} --reason "…" to lay it out again)`);
     const t = performance.now();
     const side = await mkdtemp(path.join(path.dirname(path.resolve(opts.outDir)), '.banmian-dev-print-'));
     try {
