@@ -65,6 +65,10 @@ export async function copyPublished(issuesDir: string, archiveDir: string, baseI
         ownFiles[rename(rel)] = sum;
       }
     }
+    for (const rel of Object.keys(record.web ?? {})) {
+      await mkdir(path.dirname(path.join(recDir, rel)), { recursive: true });
+      await link(path.join(baseRecordDir, rel), path.join(recDir, rel));
+    }
     await mkdir(path.join(recDir, 'source'), { recursive: true });
     await writeFile(path.join(recDir, 'source', 'issue.yaml'), ownYaml + published);
     for (const rel of files.filter((f) => /\.(md|markdown|txt)$/i.test(f))) {

@@ -13,7 +13,9 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } fr
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { Issue } from '../ast/types.js';
 import type { Logger } from '../build/context.js';
+import type { IssueLayout } from '../layout/types.js';
 import type { BanmianConfig } from '../config/types.js';
 import { BanmianError } from '../errors.js';
 import {
@@ -105,16 +107,19 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
     // The record, staged beside its final place.
     await rm(staged, { recursive: true, force: true });
     await mkdir(staged, { recursive: true });
-    const files: Record<string, string> = {};
-    const put = async (from: string, rel: string) => {
+    const put = async (from: string, rel: string, into: Record<string, string>) => {
       const to = path.join(staged, rel);
       await mkdir(path.dirname(to), { recursive: true });
       await copyFile(from, to);
-      files[rel] = sha256(await readFile(to));
+      into[rel] = sha256(await readFile(to));
     };
-    for (const rel of recordPrintFiles(id, layout)) await put(path.join(built, rel), rel);
+    const files: Record<string, string> = {};
+    for (const rel of recordPrintFiles(id, layout)) await put(path.join(built, rel), rel, files);
     const pressDir = path.join(opts.pressDir ?? path.join(opts.root, 'press'), id);
-    if (existsSync(pressDir)) for (const rel of await sourceFiles(pressDir)) await put(path.join(pressDir, rel), `press/${rel}`);
+    if (existsSync(pressDir)) for (const rel of await sourceFiles(pressDir)) await put(path.join(pressDir, rel), `press/${rel}`, files);
+    // The web edition's copies of the page images and photos, made once here instead of in every clean build.
+    const web: Record<string, string> = {};
+    for (const rel of await webImages(issuesDir, id, layout, path.join(tmp, 'out'), result.issues.find((i) => i.id === id))) await put(path.join(built, rel), rel, web);
     for (const rel of (await sourceFiles(issueDir)).filter(isTextSource)) {
       await mkdir(path.dirname(path.join(staged, 'source', rel)), { recursive: true });
       await copyFile(path.join(issueDir, rel), path.join(staged, 'source', rel));
@@ -128,7 +133,8 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
       banmian,
       browser: layout.browser,
       sources: await sourceDigests(issueDir),
-      files: Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))),
+      files: sorted(files),
+      web: sorted(web),
       history: [...(previous?.history ?? []), { at, banmian, reason: opts.reason?.trim() || 'published' }],
     };
     await writeFile(path.join(staged, RECORD_FILE), JSON.stringify(record, null, 2) + '\n');
@@ -146,6 +152,29 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
     await rm(tmp, { recursive: true, force: true });
     await rm(staged, { recursive: true, force: true });
   }
+}
+
+function sorted(map: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * Makes the web edition's copies of the issue's page images (WebP/AVIF at the page widths)
+ * and photos in `outDir`, as a build would; returns their paths relative to the issue's folder.
+ */
+async function webImages(issuesDir: string, id: string, layout: IssueLayout, outDir: string, parsed: Issue | undefined): Promise<string[]> {
+  const { figureSources, pageImages, processFigure } = await import('../web/assets.js');
+  const issue = parsed ?? (await (await import('../parse/index.js')).loadIssue(path.join(issuesDir, id))).issue;
+  const refs: Array<string | undefined> = [];
+  for (const image of (await pageImages(id, layout, outDir)).values()) {
+    for (const ref of [image.image, image.thumb]) {
+      if (!ref) continue;
+      refs.push(ref.webp, ...(ref.srcset ? [...ref.srcset.webp, ...ref.srcset.avif].map((v) => v.path) : []));
+    }
+  }
+  for (const src of figureSources(issue)) refs.push((await processFigure(issue, src, outDir))?.path);
+  const prefix = `${id}/`;
+  return [...new Set(refs.filter((r): r is string => Boolean(r?.startsWith(prefix) && existsSync(path.join(outDir, r)))))].map((r) => r.slice(prefix.length)).sort();
 }
 
 /** The `published:` value of an issue.yaml, or undefined. */

@@ -12,6 +12,7 @@
  *   01/2026-11-20-01.pdf  01/page.png  01/thumb.png  …
  *   press/20261120-01.pdf …      the press files, when they were made before publishing
  *   source/issue.yaml  source/01-要闻.md  …   the page texts as published (to name the first changed line)
+ *   01/page.<hash>.768.webp …  images/…  the web edition's page-image copies and resized photos
  * ```
  *
  * Sources are the issue folder's files; `issue.yaml` is compared without its `published:`
@@ -44,6 +45,12 @@ export interface RecordManifest {
   sources: Record<string, string>;
   /** Record-relative print file path → sha256 (layout.json, PDFs, page images, press files). */
   files: Record<string, string>;
+  /**
+   * The web edition's copies of the page images (WebP/AVIF) and resized photos, at their
+   * output paths → sha256: a clean build links them instead of encoding 8,000 pages again.
+   * Derived data, frozen with the print output (the web templates are still rendered afresh).
+   */
+  web?: Record<string, string>;
   /** Every (re)publication, oldest first. */
   history: Array<{ at: string; banmian: string; reason: string }>;
 }
@@ -137,10 +144,10 @@ export async function readRecord(archiveDir: string, issueId: string, shown: (fi
     throw new BanmianError('the print record is not valid JSON', { file: shown(file) });
   }
   const isMap = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
-  if (m?.record !== RECORD_VERSION || m.issue !== issueId || !isMap(m.sources) || !isMap(m.files) || !Array.isArray(m.history)) {
+  if (m?.record !== RECORD_VERSION || m.issue !== issueId || !isMap(m.sources) || !isMap(m.files) || (m.web !== undefined && !isMap(m.web)) || !Array.isArray(m.history)) {
     throw new BanmianError(`not a print record of issue ${issueId} (record version ${RECORD_VERSION})`, { file: shown(file) });
   }
-  for (const rel of Object.keys(m.files)) {
+  for (const rel of [...Object.keys(m.files), ...Object.keys(m.web ?? {})]) {
     if (rel.split('/').some((s) => s === '..' || s === '') || path.isAbsolute(rel)) throw new BanmianError(`the print record lists a file outside its folder: ${rel}`, { file: shown(file) });
   }
   return m;
@@ -152,7 +159,7 @@ export async function readRecord(archiveDir: string, issueId: string, shown: (fi
  */
 export async function verifyRecord(archiveDir: string, record: RecordManifest, shown: (file: string) => string): Promise<void> {
   const dir = recordDir(archiveDir, record.issue);
-  for (const [rel, want] of Object.entries(record.files)) {
+  for (const [rel, want] of [...Object.entries(record.files), ...Object.entries(record.web ?? {})]) {
     const file = path.join(dir, rel);
     let got: string;
     try {

@@ -268,7 +268,9 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     if (wantHtml) {
       const t = performance.now();
       const { buildWebEdition } = await import('../web/index.js');
-      web = (await buildWebEdition(issues, layouts, ctx, webOptions)).site;
+      // Published issues' web images come from their records (frozen with the print output).
+      const frozenDir = (i: Issue) => (isPublished(i) && !opts.relayout?.includes(i.id) ? archiveDir : undefined);
+      web = (await buildWebEdition(issues, layouts, ctx, { ...webOptions, frozenDir })).site;
       log.info(`web edition written in ${ms(t)}`);
     }
     const listed = await listOutput(staging, verified);

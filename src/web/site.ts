@@ -33,6 +33,8 @@ export interface WebOptions {
   issues?: ReadonlySet<string>;
   /** Render what depends on every issue: home, archive, feed, sitemap, static pages (default true; false in a shard). */
   siteWide?: boolean;
+  /** Where a published issue's web images were frozen (its print record's archive folder), or undefined. */
+  frozenDir?: (issue: Issue) => string | undefined;
 }
 
 export interface WebBuildResult {
@@ -69,7 +71,8 @@ export class WebSite {
   readonly model: SiteModel;
   readonly warnings: string[] = [];
   private readonly layouts: Map<string, IssueLayout>;
-  private readonly options: Required<Omit<WebOptions, 'templatesDir' | 'issues'>>;
+  private readonly options: Required<Omit<WebOptions, 'templatesDir' | 'issues' | 'frozenDir'>>;
+  private readonly frozenDir: (issue: Issue) => string | undefined;
   private readonly only: ReadonlySet<string> | undefined;
   private readonly figures = new Map<string, Map<string, ImageRef>>();
   private readonly pageImages = new Map<string, Map<number, PageImages>>();
@@ -88,6 +91,7 @@ export class WebSite {
     this.model = buildModel(checkIssues(issues), layouts);
     this.options = { search: options.search ?? true, fonts: options.fonts ?? true, siteWide: options.siteWide ?? true };
     this.only = options.issues;
+    this.frozenDir = options.frozenDir ?? (() => undefined);
   }
 
   /** Writes the whole web edition. */
@@ -296,12 +300,12 @@ export class WebSite {
       this.figures.set(ref.id, figures);
       for (const src of figureSources(ref.issue)) {
         jobs.push(async () => {
-          const img = await processFigure(ref.issue, src, this.outDir, this.ctx.force ? undefined : this.ctx.previousOutDir);
+          const img = await processFigure(ref.issue, src, this.outDir, this.ctx.force ? undefined : this.ctx.previousOutDir, this.frozenDir(ref.issue));
           if (img) figures.set(src, img);
         });
       }
       if (ref.layout)
-        jobs.push(async () => void this.pageImages.set(ref.id, await pageImages(ref.id, ref.layout!, this.outDir, this.ctx.force ? undefined : this.ctx.previousOutDir)));
+        jobs.push(async () => void this.pageImages.set(ref.id, await pageImages(ref.id, ref.layout!, this.outDir, this.ctx.force ? undefined : this.ctx.previousOutDir, this.frozenDir(ref.issue))));
     }
     await runLimited(jobs, 4);
   }
