@@ -202,7 +202,7 @@ export async function printFromRecord(
   issue: Issue,
   archiveDir: string,
   toDir: string,
-  opts: { shown: (file: string) => string; warn: (message: string) => void },
+  opts: { shown: (file: string) => string; warn: (message: string) => void; verified?: Map<string, string> },
 ): Promise<IssueLayout> {
   const record = await readRecord(archiveDir, issue.id, opts.shown);
   await verifyRecord(archiveDir, record, opts.shown);
@@ -222,6 +222,8 @@ export async function printFromRecord(
     // Nothing writes into an output's print files in place (the dev server leaves published issues alone);
     // should anything, the next build finds the record's digest broken and says so.
     await link(path.join(dir, rel), to).catch(() => copyFile(path.join(dir, rel), to));
+    // Checked above: the output's manifest takes the digest instead of reading the file again.
+    opts.verified?.set(`${paths.issueDir(issue.id)}/${rel}`, record.files[rel]);
   }
   return layout;
 }

@@ -222,7 +222,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
         // A published issue is never laid out again: its print output comes from its record.
         if (isPublished(issue) && !opts.relayout?.includes(issue.id)) {
           const { printFromRecord } = await import('../archive/record.js');
-          layouts.set(issue.id, await printFromRecord(issue, archiveDir, staging, { shown: (f) => path.relative(process.cwd(), f) || f, warn: (m) => log.warn(m) }));
+          layouts.set(issue.id, await printFromRecord(issue, archiveDir, staging, { shown: (f) => path.relative(process.cwd(), f) || f, warn: (m) => log.warn(m), verified }));
           manifest.print[issue.id] = 'record';
           frozen++;
           continue;

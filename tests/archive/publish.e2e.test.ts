@@ -60,7 +60,7 @@ describe('publish: the print record of an issue', () => {
 
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  }, 300_000);
 
   it('writes the record: print files with their digests, sources, banmian version, published: in issue.yaml', async () => {
     const r = await record();
@@ -73,7 +73,7 @@ describe('publish: the print record of an issue', () => {
     expect(Object.keys(r.sources)).toEqual(expect.arrayContaining(['issue.yaml', '01-要闻.md', 'images/binhai-budao.jpg']));
     expect(await readFile(path.join(dir, 'issues', ID, 'issue.yaml'), 'utf8')).toMatch(/\npublished: "2026-11-20T18:00:00.000Z"\n$/);
     await expect(publish({ root: dir, config, issuesDir: path.join(dir, 'issues'), id: ID, log })).rejects.toThrow(/issue\.yaml: issue 2026-11-20 was published .*--again/);
-  });
+  }, 300_000);
 
   it('a clean copy, after print styles and print environment changed, builds with no browser: print files byte-identical to the record', async () => {
     await appendFile(path.join(dir, 'styles', 'print.css'), '\n.article p { letter-spacing: 0.1em; }\n');
@@ -87,7 +87,7 @@ describe('publish: the print record of an issue', () => {
     expect(result.layouts.get(ID)).toEqual(JSON.parse(await readFile(path.join(dir, 'archive', ID, 'layout.json'), 'utf8')));
     const pageView = await readFile(path.join(clean, 'dist', ID, '01', 'index.html'), 'utf8');
     expect(pageView).toMatch(/<svg class="hot-areas"[^>]*>.*<a href="\/2026-11-20\/01\/a1\/"[^>]*><title>[^<]+<\/title><rect x="[\d.]+" y="[\d.]+"/s);
-  });
+  }, 300_000);
 
   it('an edited published page is warned about with its file and line; the record is kept', async () => {
     const before = await record();
@@ -104,7 +104,7 @@ describe('publish: the print record of an issue', () => {
     expect(warning).toMatch(new RegExp(`issues/${ID}/02-综合\\.md:${line}: warning: issue ${ID} was published`));
     expect(await record()).toEqual(before);
     for (const [rel, sum] of Object.entries(before.files)) expect(await sha(path.join(clean, 'dist', ID, rel)), rel).toBe(sum);
-  });
+  }, 300_000);
 
   it('a 更正 in issue.yaml shows under its article on the web and leaves the print record alone', async () => {
     const yaml = path.join(dir, 'issues', ID, 'issue.yaml');
@@ -126,7 +126,7 @@ describe('publish: the print record of an issue', () => {
     } finally {
       await writeFile(yaml, original);
     }
-  });
+  }, 300_000);
 
   it('a damaged or missing record stops the build with one line naming the file; the output is untouched', async () => {
     const clean = await cleanCopy('clean-4');
@@ -140,7 +140,7 @@ describe('publish: the print record of an issue', () => {
     await rename(path.join(clean, 'archive'), path.join(clean, 'archive-gone'));
     await expect(buildWithoutBrowser({ ...opts(clean), force: true })).rejects.toThrow(new RegExp(`archive/${ID}/record\\.json: issue ${ID} is published but its print record is missing`));
     expect(await sha(distPdf)).toBe(kept);
-  });
+  }, 300_000);
 
   it('publish --again needs a reason, lays the issue out anew and appends the reason to the history', async () => {
     const cli = spawnSync(process.execPath, ['bin/banmian.js', 'publish', '--again', ID, '--issues', path.join(dir, 'issues')], { cwd: ROOT, encoding: 'utf8' });
@@ -160,5 +160,5 @@ describe('publish: the print record of an issue', () => {
     const clean = await cleanCopy('clean-5');
     await buildWithoutBrowser(opts(clean));
     expect(lines.filter((l) => l.includes('changed since publishing'))).toEqual([]);
-  });
+  }, 900_000);
 });
