@@ -20,7 +20,8 @@ import type { Issue } from '../ast/types.js';
 import type { BanmianConfig } from '../config/types.js';
 import { BanmianError } from '../errors.js';
 import type { IssueLayout } from '../layout/types.js';
-import type { WebSite } from '../web/site.js';
+import type { WebOptions, WebSite } from '../web/site.js';
+import type { Shard } from '../archive/shard.js';
 import {
   browserIdentity,
   changedParts,
@@ -29,6 +30,7 @@ import {
   type Manifest,
   outputKey,
   printEnvironmentKey,
+  readLayout,
   readManifest,
   reuseOutput,
   reusePrintOutput,
@@ -44,6 +46,7 @@ import { BuildSession } from './session.js';
 import { recoverOutDir, stagingPath, swapIn } from './swap.js';
 import { endOrphanBrowsers } from '../print/profiles.js';
 import { PageDiagnostics } from '../report/page-files.js';
+import { archiveDirFor, isPublished } from '../archive/record.js';
 
 export interface BuildOptions {
   root: string;
@@ -70,6 +73,14 @@ export interface BuildOptions {
   printFrom?: string;
   /** Write each issue's proof.json (`banmian proof`; print output is laid out again). */
   proof?: boolean;
+  /** Print records of published issues (default: `archive/` beside the issues folder; src/archive/record.ts). */
+  archiveDir?: string;
+  /** Published issues to lay out again all the same (`banmian publish --again`). */
+  relayout?: string[];
+  /** Build only this share of the issues into a shard folder (`--shard K/N`, src/archive/shard.ts). */
+  shard?: Shard;
+  /** `banmian merge`: assemble these shard folders and render the site-wide files. */
+  mergeFrom?: string[];
   log: Logger;
   /** Where this build records its timings and counters (default: a new one, returned in the result). */
   session?: BuildSession;
@@ -133,7 +144,8 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
   // sha256 of files checked against the manifest this build (not read again for the new manifest).
   const verified = new Map<string, string>();
   // Hashed before anything is parsed: an edit made during the build then makes the key stale, never the output.
-  const inputs = opts.stalePrint ? undefined : await outputKey({ root: opts.root, config, issuesDir, ids: opts.ids, wantHtml, wantPdf });
+  const archiveDir = opts.archiveDir ?? archiveDirFor(issuesDir);
+  const inputs = opts.stalePrint ? undefined : await outputKey({ root: opts.root, config, issuesDir, ids: opts.ids, wantHtml, wantPdf, archiveDir });
   const key = inputs?.key;
   if (inputs && previous.output && previous.output.key !== inputs.key && !opts.force) {
     log.info(`changed since the last build: ${changedParts(previous.output.parts, inputs.parts).join(', ')}`);
@@ -153,7 +165,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     return inOutDir(err, staging, outDir);
   };
 
-  if (key && previous.output?.key === key && !opts.force && !opts.keepSite) {
+  if (key && previous.output?.key === key && !opts.force && !opts.keepSite && !opts.shard && !opts.mergeFrom) {
     try {
       const reused = await reuseOutput(previous.output, previous.digests, outDir, staging, verified);
       if (reused !== undefined) {
@@ -189,18 +201,44 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     const warnings = files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0);
 
     const pages = new PageDiagnostics(files);
-    const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: outDir, force: Boolean(opts.force), proof: opts.proof, log, pages, session };
+    // A merge takes font slices and the like from its first shard instead of the previous output.
+    const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: opts.mergeFrom?.[0] ?? outDir, force: Boolean(opts.force), proof: opts.proof, log, pages, session };
     let layouts = new Map<string, IssueLayout>();
     let web: WebSite | undefined;
     const manifest: Manifest = { version: previous.version, print: {} };
     // Whether the output is exactly what these inputs make (no stale or missing print pages).
     let faithful = true;
+    // Sharding (src/archive/shard.ts): a shard prints and renders its share only; a merge prints nothing and renders the site-wide files.
+    const sharding = opts.shard || opts.mergeFrom ? await import('../archive/shard.js') : undefined;
+    const shardKey = sharding?.shardConfigKey(config, issues.map((i) => i.id));
+    const share = opts.shard ? sharding!.shareOf(issues.map((i) => i.id), opts.shard) : undefined;
+    let printed = share ? issues.filter((i) => share.has(i.id)) : issues;
+    let webOptions: WebOptions | undefined = share ? { issues: share, siteWide: false, search: false } : undefined;
+    if (opts.mergeFrom) {
+      manifest.print = await sharding!.linkShards(opts.mergeFrom, staging, { config: shardKey!, issues: issues.map((i) => i.id) }, (f) => path.relative(process.cwd(), f) || f);
+      for (const issue of issues) {
+        const layout = await readLayout(staging, issue.id);
+        if (layout) layouts.set(issue.id, layout);
+      }
+      printed = [];
+      webOptions = { issues: new Set(), siteWide: true };
+    }
+    if (sharding) faithful = false;
     if (wantPdf) {
       const t = performance.now();
       const envKey = await printEnvironmentKey(opts.root, config, await browserIdentity(config));
       const other = opts.printFrom && !opts.force ? await readManifest(opts.printFrom) : undefined;
       const toRender: Issue[] = [];
-      for (const issue of issues) {
+      let frozen = 0;
+      for (const issue of printed) {
+        // A published issue is never laid out again: its print output comes from its record.
+        if (isPublished(issue) && !opts.relayout?.includes(issue.id)) {
+          const { printFromRecord } = await import('../archive/record.js');
+          layouts.set(issue.id, await printFromRecord(issue, archiveDir, staging, { shown: (f) => path.relative(process.cwd(), f) || f, warn: (m) => log.warn(m), verified }));
+          manifest.print[issue.id] = 'record';
+          frozen++;
+          continue;
+        }
         const printKey = await issuePrintKey(issue, envKey);
         manifest.print[issue.id] = printKey;
         let previousKey = previous.print[issue.id];
@@ -228,8 +266,8 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
         const { buildPrintEdition } = await import('../print/index.js');
         for (const [id, layout] of await buildPrintEdition(toRender, ctx)) layouts.set(id, layout);
       }
-      const reusedCount = issues.length - toRender.length;
-      log.info(`print edition: ${toRender.length} issue(s) laid out, ${reusedCount} reused from the cache, in ${ms(t)}`);
+      const reusedCount = printed.length - toRender.length - frozen;
+      log.info(`print edition: ${toRender.length} issue(s) laid out, ${reusedCount} reused from the cache${frozen ? `, ${frozen} published (from archive/)` : ''}, in ${ms(t)}`);
     }
     // --only html / --only pdf: the other edition's files of the previous output stay.
     if (opts.only) {
@@ -242,13 +280,19 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     if (wantHtml) {
       const t = performance.now();
       const { buildWebEdition } = await import('../web/index.js');
-      web = (await buildWebEdition(issues, layouts, ctx)).site;
+      // Published issues' web images come from their records (frozen with the print output).
+      const frozenDir = (i: Issue) => (isPublished(i) && !opts.relayout?.includes(i.id) ? archiveDir : undefined);
+      web = (await buildWebEdition(issues, layouts, ctx, { ...webOptions, frozenDir })).site;
       log.info(`web edition written in ${ms(t)}`);
     }
     const listed = await listOutput(staging, verified);
     manifest.digests = listed.digests;
     if (inputs && faithful) manifest.output = { key: inputs.key, parts: inputs.parts, issues: issues.map((i) => i.id), warnings, files: listed.files };
     await writeManifest(staging, manifest);
+    if (opts.shard) {
+      const print = Object.fromEntries(printed.map((i) => [i.id, manifest.print[i.id]]).filter(([, k]) => k));
+      await sharding!.writeShardInfo(staging, { shard: opts.shard.index, of: opts.shard.count, config: shardKey!, issues: issues.map((i) => i.id).sort(), share: [...share!], print });
+    }
     swapIn(staging, outDir, log);
     unregister();
     if (web) web.outDir = outDir;

@@ -268,6 +268,8 @@ export interface OutputKeyInput {
   ids?: string[];
   wantHtml: boolean;
   wantPdf: boolean;
+  /** Print records of published issues: their manifests are part of the key. */
+  archiveDir?: string;
 }
 
 /**
@@ -325,6 +327,9 @@ export async function outputKey(input: OutputKeyInput): Promise<{ key: string; p
     ['package:styles', PACKAGE_ROOT, pkg ? listFiles(path.join(PACKAGE_ROOT, 'styles')) : Promise.resolve([])],
     ['package:lock', PACKAGE_ROOT, Promise.resolve([path.join(PACKAGE_ROOT, 'package-lock.json')].filter((f) => existsSync(f)))],
   ];
+  // Print records of published issues (a record.json lists the digest of every file of its record); no part when there are none.
+  const records = input.archiveDir ? folders.map((n) => path.join(input.archiveDir!, n, 'record.json')).filter((f) => existsSync(f)) : [];
+  if (records.length) groups.push(['archive', input.archiveDir!, Promise.resolve(records)]);
   // Each file is digested as soon as it is read, so no more than a few are held at once.
   const digest = async (f: string) => [f, createHash('sha256').update(await readFile(f)).digest('hex')] as const;
   const digests = await Promise.all(groups.map(async ([, , files]) => Promise.all((await files).map(digest))));

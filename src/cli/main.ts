@@ -16,8 +16,10 @@ import { formatDiagnostics, reportFiles } from '../report/diagnostics.js';
 const HELP = `banmian — one text, two editions of a Chinese newspaper (web e-paper and print PDF)
 
 Usage:
-  banmian build [--issues DIR] [--out DIR] [--only html|pdf] [--marks] [--force] [issue-id…]
-                                 build the issues (default issues/ → dist/)
+  banmian build [--issues DIR] [--out DIR] [--only html|pdf] [--marks] [--force] [--shard K/N] [issue-id…]
+                                 build the issues (default issues/ → dist/); --shard: the K-th of N shares only
+  banmian merge --out DIR SHARD-DIR…
+                                 assemble the site from the N shard folders of --shard builds
   banmian parse <page-file|issue-dir> [--json]
                                  show the AST of a page or an issue (--json: the whole tree)
   banmian check [paths…]         parse pages or issues and list what the parser guessed
@@ -25,6 +27,8 @@ Usage:
                                  build, serve on localhost, rebuild on change, reload open tabs
   banmian press [--issues DIR] [--out DIR] [--marks] [issue-id…]
                                  per-page PDF/X-1a files for the printing plant (default → press/)
+  banmian publish [--again --reason TEXT] <issue-id>
+                                 freeze an issue's print output in archive/<issue-id>/ (签发/付印)
   banmian preflight FILE.pdf…    check PDFs as the plant would (exit 1 when a check fails)
   banmian proof [--issues DIR] [--out DIR] [issue-id…]
                                  lay the print pages out (default → proof/) and count their line faults per page (proof.json)
@@ -39,6 +43,7 @@ Options:
   --force        ignore caches
   --json         (parse) print the AST as JSON
   --port N       (dev) port to serve on (default 8080; 0 picks a free one)
+  --again        (publish) lay a published issue out again; --reason says why (kept in its record)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -74,6 +79,9 @@ async function run(argv: string[]): Promise<number> {
         marks: { type: 'boolean' },
         force: { type: 'boolean' },
         port: { type: 'string' },
+        again: { type: 'boolean' },
+        shard: { type: 'string' },
+        reason: { type: 'string' },
       },
     });
   } catch (err) {
@@ -99,6 +107,7 @@ async function run(argv: string[]): Promise<number> {
       if (values.marks) config.print.marks = true;
       const { build } = await import('../build/build.js');
       const { installInterruptHandlers } = await import('../build/interrupt.js');
+      const shard = values.shard === undefined ? undefined : (await import('../archive/shard.js')).parseShard(values.shard);
       // Ctrl-C / kill: browser ended, staging and profile folders removed, one line, exit 130/143.
       installInterruptHandlers('build');
       const log = createLogger();
@@ -111,6 +120,7 @@ async function run(argv: string[]): Promise<number> {
         ids: rest.length ? rest : undefined,
         only: values.only as 'html' | 'pdf' | undefined,
         force: Boolean(values.force),
+        shard,
         log,
       });
       // The editions' warnings about pages, by file (vfile-reporter); the parser's are listed by `banmian check`.
@@ -170,6 +180,25 @@ async function run(argv: string[]): Promise<number> {
       installInterruptHandlers('proof');
       const out = values.out ?? 'proof';
       await proofCommand({ root, config, issuesDir: path.resolve(root, values.issues ?? 'issues'), outDir: path.resolve(root, out), outShown: out, ids: rest.length ? rest : undefined, log: createLogger(), write: (t) => process.stdout.write(t) });
+      return 0;
+    }
+    case 'merge': {
+      if (!values.out) throw new BanmianError('merge needs --out DIR (see banmian --help)');
+      if (!rest.length) throw new BanmianError('merge takes the shard folders to merge (see banmian --help)');
+      const { config } = await loadConfig(root);
+      const { build } = await import('../build/build.js');
+      const { installInterruptHandlers } = await import('../build/interrupt.js');
+      installInterruptHandlers('merge');
+      await build({ root, config, issuesDir: path.resolve(root, values.issues ?? 'issues'), outDir: path.resolve(root, values.out), outShown: values.out, mergeFrom: rest.map((d) => path.resolve(root, d)), log: createLogger() });
+      return 0;
+    }
+    case 'publish': {
+      if (rest.length !== 1) throw new BanmianError('publish takes one issue id (see banmian --help)');
+      const { config } = await loadConfig(root);
+      const { publish } = await import('../archive/publish.js');
+      const { installInterruptHandlers } = await import('../build/interrupt.js');
+      installInterruptHandlers('publish');
+      await publish({ root, config, issuesDir: path.resolve(root, values.issues ?? 'issues'), id: rest[0], again: Boolean(values.again), reason: values.reason, log: createLogger() });
       return 0;
     }
     case 'preflight': {

@@ -16,6 +16,7 @@
  * build lock (src/build/lock.ts), like a build's swap: a `banmian build` into the same
  * folder and the dev server never write it at the same time.
  */
+import { isPublished } from '../archive/record.js';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -294,6 +295,8 @@ export class Rebuilder {
     const web = this.state.web;
     // A newer edit of the same issue queued after this one will print again; skip the stale one.
     if (this.state.issues.find((i) => i.id === issue.id) !== issue || !web) return;
+    // A published issue is never laid out again (its print output is its record: src/archive/record.ts).
+    if (isPublished(issue)) return void this.opts.log.warn(`${issue.id} is published: its print pages stay as published (banmian publish --again ${issue.id} --reason "…" to lay it out again)`);
     const t = performance.now();
     const side = await mkdtemp(path.join(path.dirname(path.resolve(opts.outDir)), '.banmian-dev-print-'));
     try {

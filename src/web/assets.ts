@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Issue } from '../ast/types.js';
@@ -107,7 +107,7 @@ const imageCache = new Map<string, { file: string; width: number; height: number
  * metadata stripped) into `outDir`. Reuses the previous build's copy when it is newer
  * than the source. Returns undefined (the caller warns) when the source is missing.
  */
-export async function processFigure(issue: Issue, src: string, outDir: string, previousOutDir?: string): Promise<ImageRef | undefined> {
+export async function processFigure(issue: Issue, src: string, outDir: string, previousOutDir?: string, frozenDir?: string): Promise<ImageRef | undefined> {
   let rel = figureOutputPath(issue.id, src);
   const use = imageUse(issue, src);
   if (!rel) throw new BanmianError(`image ${src}: is outside the issue folder`, { file: use.file, line: use.line });
@@ -128,8 +128,14 @@ export async function processFigure(issue: Issue, src: string, outDir: string, p
   }
   const previous = previousOutDir ? path.join(previousOutDir, rel) : undefined;
   const prevStat = previous ? await stat(previous).catch(() => undefined) : undefined;
+  // A published issue's web copy kept in its print record (src/archive/record.ts): no resize on a clean checkout.
+  const frozen = frozenDir && existsSync(path.join(frozenDir, rel)) ? path.join(frozenDir, rel) : undefined;
   let size: { width: number; height: number };
-  if (previous && prevStat && prevStat.mtimeMs >= info.mtimeMs) {
+  if (frozen) {
+    await linkOrCopy(frozen, to);
+    const meta = await sharp(to).metadata();
+    size = { width: meta.width ?? 0, height: meta.height ?? 0 };
+  } else if (previous && prevStat && prevStat.mtimeMs >= info.mtimeMs) {
     await copyFile(previous, to);
     const meta = await sharp(to).metadata();
     size = { width: meta.width ?? 0, height: meta.height ?? 0 };
@@ -166,14 +172,14 @@ export interface PageImages {
 /** Widths (px) of the page image's responsive copies: phone, tablet, desktop; the PNG's own width caps them (zoom uses the largest). */
 export const PAGE_IMAGE_WIDTHS = [375, 768, 1280];
 
-export async function pageImages(issueId: string, layout: IssueLayout, outDir: string, previousOutDir?: string): Promise<Map<number, PageImages>> {
+export async function pageImages(issueId: string, layout: IssueLayout, outDir: string, previousOutDir?: string, frozenDir?: string): Promise<Map<number, PageImages>> {
   const out = new Map<number, PageImages>();
   for (const page of layout.pages) {
     const entry: PageImages = {};
     for (const [key, file] of [['image', page.image], ['thumb', page.thumb]] as const) {
       const rel = routes.issueFile(issueId, file);
       try {
-        entry[key] = await webImage(rel, outDir, previousOutDir, key === 'image' ? PAGE_IMAGE_WIDTHS : []);
+        entry[key] = await webImage(rel, outDir, previousOutDir, key === 'image' ? PAGE_IMAGE_WIDTHS : [], frozenDir);
       } catch {
         // Missing or unreadable image: the templates fall back (text label, no <source>).
       }
@@ -192,7 +198,7 @@ const webpCache = new Map<string, { width: number; height: number; files: Map<st
  * `<name>.<hash>.<w>.webp` and `.avif` copies plus a full-width AVIF. Reuses copies made
  * in this process or found in the previous build's folder.
  */
-async function webImage(rel: string, outDir: string, previousOutDir: string | undefined, widths: number[]): Promise<ImageRef> {
+async function webImage(rel: string, outDir: string, previousOutDir: string | undefined, widths: number[], frozenDir?: string): Promise<ImageRef> {
   const png = await readFile(path.join(outDir, rel));
   const hash = createHash('sha256').update(png).digest('hex').slice(0, 10);
   const stem = rel.replace(/\.png$/i, '') + `.${hash}`;
@@ -213,7 +219,9 @@ async function webImage(rel: string, outDir: string, previousOutDir: string | un
     if (existsSync(to)) continue;
     const done = cached.files.get(v.rel);
     const previous = previousOutDir ? path.join(previousOutDir, v.rel) : undefined;
-    if (done && existsSync(done)) await copyFile(done, to);
+    const frozen = frozenDir ? path.join(frozenDir, v.rel) : undefined;
+    if (frozen && existsSync(frozen)) await linkOrCopy(frozen, to);
+    else if (done && existsSync(done)) await copyFile(done, to);
     else if (previous && existsSync(previous)) await copyFile(previous, to);
     else {
       const img = v.w < width ? sharp(png).resize({ width: v.w }) : sharp(png);
@@ -223,4 +231,9 @@ async function webImage(rel: string, outDir: string, previousOutDir: string | un
   }
   const srcset = (format: string) => variants.filter((v) => v.format === format).sort((a, b) => a.w - b.w).map((v) => ({ path: v.rel, w: v.w }));
   return { path: rel, width, height, webp: `${stem}.webp`, srcset: widths.length ? { webp: srcset('webp'), avif: srcset('avif') } : undefined };
+}
+
+/** A hard link (a frozen copy is never written in place), or a copy where links cannot be made. */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  await link(from, to).catch(() => copyFile(from, to));
 }

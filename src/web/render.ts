@@ -3,6 +3,7 @@
  * objects, every optional field an explicit `null` for Handlebars strict mode) and
  * renders it. These are the units an incremental rebuild calls.
  */
+import { articleCorrections } from '../archive/corrections.js';
 import { toString } from 'mdast-util-to-string';
 import type { Article, Banner, BodyBlock } from '../ast/types.js';
 import { issueNumberText, monthText, pageLabel, RUNNING_TEXT_TYPES, staffText } from '../ast/vocabulary.js';
@@ -475,12 +476,14 @@ export function renderArticle(rc: RenderContext, art: ArticleRef): string {
   const images = figureImages(rc, issue.id, art.article);
   const authors = art.parts.bylines.flatMap((b) => b.names);
   const description = excerpt(art.parts.body, 110) || art.title;
+  // 更正 to a published article: on the web only (src/archive/corrections.ts).
+  const corrections = articleCorrections(issue.issue, page.number, art.id);
   const jsonLd = {
     '@context': 'https://schema.org',
     '@type': 'NewsArticle',
     headline: art.title.slice(0, 110),
     datePublished: issue.date,
-    dateModified: issue.date,
+    dateModified: corrections.at(-1)?.date ?? issue.date,
     inLanguage: 'zh-CN',
     mainEntityOfPage: rc.urls.abs(canonicalRel),
     url: rc.urls.abs(canonicalRel),
@@ -531,6 +534,7 @@ export function renderArticle(rc: RenderContext, art: ArticleRef): string {
       },
       pageTitles: boundedTitles(rc, art),
       miniPage: miniPageView(rc, art),
+      corrections,
     },
     nodeEnv(rc, page),
   );

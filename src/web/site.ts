@@ -31,6 +31,12 @@ export interface WebOptions {
   fonts?: boolean;
   /** Templates folder (default `<root>/templates/web`). */
   templatesDir?: string;
+  /** Render the views and search sources of these issues only (default: every issue) — a shard's share. */
+  issues?: ReadonlySet<string>;
+  /** Render what depends on every issue: home, archive, feed, sitemap, static pages (default true; false in a shard). */
+  siteWide?: boolean;
+  /** Where a published issue's web images were frozen (its print record's archive folder), or undefined. */
+  frozenDir?: (issue: Issue) => string | undefined;
 }
 
 export interface WebBuildResult {
@@ -67,7 +73,9 @@ export class WebSite {
   readonly model: SiteModel;
   readonly warnings: string[] = [];
   private readonly layouts: Map<string, IssueLayout>;
-  private readonly options: Required<Omit<WebOptions, 'templatesDir'>>;
+  private readonly options: Required<Omit<WebOptions, 'templatesDir' | 'issues' | 'frozenDir'>>;
+  private readonly frozenDir: (issue: Issue) => string | undefined;
+  private readonly only: ReadonlySet<string> | undefined;
   private readonly figures = new Map<string, Map<string, ImageRef>>();
   private readonly pageImages = new Map<string, Map<number, PageImages>>();
   private assetRefs: { css: string; icon: string; searchScript: string; pageScript: string } | undefined;
@@ -83,7 +91,9 @@ export class WebSite {
     this.templates = loadTemplates(this.templatesDir, true);
     this.layouts = layouts;
     this.model = buildModel(checkIssues(issues), layouts);
-    this.options = { search: options.search ?? true, fonts: options.fonts ?? true };
+    this.options = { search: options.search ?? true, fonts: options.fonts ?? true, siteWide: options.siteWide ?? true };
+    this.only = options.issues;
+    this.frozenDir = options.frozenDir ?? (() => undefined);
   }
 
   /** Writes the whole web edition. */
@@ -109,7 +119,9 @@ export class WebSite {
     styles.done.catch(() => undefined); // awaited below; a render failure must not leave it unhandled
     let outputs: Awaited<ReturnType<typeof this.renderAndWrite>>;
     try {
-      await step('images', () => this.prepareImages(this.model.issues));
+      // A shard or a merge (src/archive/shard.ts): the images of the issues it renders; site-wide views show the latest issue's.
+      const latest = this.model.issues[0];
+      await step('images', () => this.prepareImages(this.model.issues.filter((i) => this.renders(i) || (this.options.siteWide && i === latest))));
       outputs = await step('render+write', () => this.renderAndWrite());
     } catch (err) {
       // The font worker is still writing into the output folder: let it finish before the
@@ -154,16 +166,24 @@ export class WebSite {
       }
     };
     for (const issue of this.model.issues) {
+      if (!this.renders(issue)) continue;
       const out = new Map<string, string>();
       this.renderIssue(rc, issue, out);
       await flush(out);
     }
     const out = new Map<string, string>();
-    this.renderSiteWide(rc, out);
-    this.renderStatic(rc, out);
+    if (this.options.siteWide) {
+      this.renderSiteWide(rc, out);
+      this.renderStatic(rc, out);
+    }
     await flush(out);
     await writer.done();
     return written;
+  }
+
+  /** Whether this build renders the issue's own views (all, unless a shard's share was given). */
+  private renders(issue: IssueRef): boolean {
+    return !this.only || this.only.has(issue.id);
   }
 
   private renderStatic(rc: RenderContext, out: Map<string, string>): void {
@@ -283,12 +303,12 @@ export class WebSite {
       this.figures.set(ref.id, figures);
       for (const src of figureSources(ref.issue)) {
         jobs.push(async () => {
-          const img = await processFigure(ref.issue, src, this.outDir, this.ctx.force ? undefined : this.ctx.previousOutDir);
+          const img = await processFigure(ref.issue, src, this.outDir, this.ctx.force ? undefined : this.ctx.previousOutDir, this.frozenDir(ref.issue));
           if (img) figures.set(src, img);
         });
       }
       if (ref.layout)
-        jobs.push(async () => void this.pageImages.set(ref.id, await pageImages(ref.id, ref.layout!, this.outDir, this.ctx.force ? undefined : this.ctx.previousOutDir)));
+        jobs.push(async () => void this.pageImages.set(ref.id, await pageImages(ref.id, ref.layout!, this.outDir, this.ctx.force ? undefined : this.ctx.previousOutDir, this.frozenDir(ref.issue))));
     }
     await runLimited(jobs, 4);
   }
