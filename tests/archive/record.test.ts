@@ -2,6 +2,7 @@
  * The pure parts of the paper of record: issue.yaml as print sees it, the first changed
  * line of a published source, the shares of a sharded build, and corrections.
  */
+import { setIssueFolder } from '../../src/ast/issue-folder.js';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,15 +75,17 @@ describe('shards', () => {
 
 describe('corrections', () => {
   const issue = (corrections: unknown): Issue =>
-    ({
-      type: 'issue',
-      id: '2026-11-20',
-      date: '2026-11-20',
-      number: 1,
-      dir: '/x/issues/2026-11-20',
-      meta: { corrections },
-      children: [{ type: 'page', number: 1, children: [{ type: 'article', id: 'a1', children: [] }] }],
-    }) as unknown as Issue;
+    setIssueFolder(
+      {
+        type: 'issue',
+        id: '2026-11-20',
+        date: '2026-11-20',
+        number: 1,
+        meta: { corrections },
+        children: [{ type: 'page', number: 1, children: [{ type: 'article', id: 'a1', children: [] }] }],
+      } as unknown as Issue,
+      '/x/issues/2026-11-20',
+    );
 
   it('gives an article its corrections and no other article any', () => {
     const i = issue([{ article: '01/a1', date: '2026-11-22', text: '特此更正。' }]);
