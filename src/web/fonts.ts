@@ -75,6 +75,9 @@ function isCjk(c: number): boolean {
   );
 }
 
+/** An article view with more distinct characters than this weighs more in the split (quadratically). */
+const LONG_VIEW_CHARS = 300;
+
 /** Views whose characters steer the split (newest first): enough for the issues readers open most, bounded for a large archive. */
 const MAX_UNITS = 2048;
 
@@ -153,8 +156,6 @@ export async function siteCharacters(model: SiteModel, templatesDir: string, ext
     addKind('issue', frontUnit);
     for (const page of issue.pages) {
       const pageUnit = newUnit();
-      // A page view is opened about as often as its articles together: it weighs as much as half of them.
-      if (pageUnit) pageUnit.weight = Math.max(1, page.articles.length / 2);
       addKind('page', pageUnit);
       add(toString(page.page));
       walk(page.page);
@@ -176,7 +177,12 @@ export async function siteCharacters(model: SiteModel, templatesDir: string, ext
         for (const other of page.articles.slice(Math.max(0, i - 8), i + 8)) add(other.title, true, unit);
         if (a.prev) add(a.prev.title, true, unit);
         if (a.next) add(a.next.title, true, unit);
+        // Long articles weigh more: the budget is per view, and a view with many characters
+        // is the one a split tuned for the average view pushes over it.
+        unit.weight = Math.max(1, (unit.all.size / LONG_VIEW_CHARS) ** 3);
       });
+      // A page view is opened about as often as its articles together: it weighs as much as half of them, or more when long.
+      if (pageUnit) pageUnit.weight = Math.max(1, page.articles.length / 2, (pageUnit.all.size / LONG_VIEW_CHARS) ** 3);
     }
   }
   return { all, bold, units, everywhere };

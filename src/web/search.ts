@@ -308,7 +308,7 @@ async function writeIndexFiles(target: string, existing: string, files: Map<stri
         // another file system: write it
       }
     }
-    await writeFile(to, files.get(name)!);
+    await writeFile(to, json);
     written++;
   }
   await writeFile(path.join(target, 'manifest.json'), files.get('manifest.json')!);
