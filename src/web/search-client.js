@@ -113,7 +113,8 @@
     return Promise.all(
       m.segments.map(function (seg, s) {
         if (!segmentInRange(seg, p)) return [];
-        var file = seg.shards[shardOf(gram, seg.shards.length)];
+        var n = shardOf(gram, seg.shards.length);
+        var file = 's/' + seg.key + '/' + n + '.' + seg.shards[n] + '.json';
         if (!shardCache[file]) shardCache[file] = getJson(indexBase + file);
         return shardCache[file].then(function (shard) {
           var str = Object.prototype.hasOwnProperty.call(shard, gram) ? shard[gram] : null;
@@ -132,7 +133,8 @@
   /** An article's [page, page name, URL, headline], from its issue's documents file. */
   var docsCache = {};
   function docOf(m, id) {
-    var file = m.docIssue[id][3];
+    var issue = m.docIssue[id];
+    var file = 'd/' + issue[0] + '.' + issue[3] + '.json';
     if (!docsCache[file]) docsCache[file] = getJson(indexBase + file);
     return docsCache[file].then(function (docs) {
       return docs[m.docIndex[id]];

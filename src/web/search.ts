@@ -183,7 +183,7 @@ function buildSegment(key: string, issues: TokenisedIssue[]): SegmentFiles {
   buckets.forEach((bucket, n) => {
     bucket.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const json = JSON.stringify(Object.fromEntries(bucket));
-    const name = `s/${key}/${n}.${createHash('sha256').update(json).digest('hex').slice(0, 10)}.json`;
+    const name = shardFile(key, n, createHash('sha256').update(json).digest('hex').slice(0, 10));
     files.set(name, json);
     names.push(name);
   });
@@ -196,7 +196,7 @@ function buildSegment(key: string, issues: TokenisedIssue[]): SegmentFiles {
  *
  * Layout (version 2): `manifest.json` lists the segments (a month of the newest year, or an
  * earlier year), each with its shard files and its issues (id, date, number of articles,
- * documents file); it holds no headline or URL, so it stays small for any archive. The
+ * documents file, by content hash); it holds no headline or URL, so it stays small. The
  * documents of an issue (page, page name, URL, headline) are in `d/<issue>.<hash>.json`,
  * fetched only for the results shown or checked. Shards `s/<segment>/<n>.<hash>.json`
  * map a gram to ascending article numbers within the segment (base-36 gaps); `#gram` are
@@ -253,11 +253,12 @@ export async function buildSearchIndex(outDir: string, indexDir = outDir): Promi
     for (const [name, json] of built.files) out.set(name, json);
     const issueRows = seg.issues.map((issue) => {
       const json = JSON.stringify(issue.docs.map((d) => [d.page, d.name, d.url, d.title]));
-      const name = `d/${issue.id}.${createHash('sha256').update(json).digest('hex').slice(0, 10)}.json`;
-      out.set(name, json);
-      return [issue.id, issue.date, issue.docs.length, name];
+      const hash = createHash('sha256').update(json).digest('hex').slice(0, 10);
+      out.set(docsFile(issue.id, hash), json);
+      return [issue.id, issue.date, issue.docs.length, hash];
     });
-    manifestSegments.push({ key: seg.key, shards: built.shards, issues: issueRows });
+    // Shards by their content hash only: the file is s/<segment>/<n>.<hash>.json.
+    manifestSegments.push({ key: seg.key, shards: built.shards.map((name) => /\.([0-9a-f]+)\.json$/.exec(name)![1]), issues: issueRows });
   }
   for (const hash of segmentCache.keys()) if (!liveSegments.has(hash)) segmentCache.delete(hash);
   const manifest = JSON.stringify({ version: 2, segments: manifestSegments });
@@ -280,6 +281,14 @@ export async function buildSearchIndex(outDir: string, indexDir = outDir): Promi
   };
 }
 
+/** Where the manifest's hashes point (the search page's script builds the same names). */
+export function shardFile(segment: string, n: number, hash: string): string {
+  return `s/${segment}/${n}.${hash}.json`;
+}
+export function docsFile(issueId: string, hash: string): string {
+  return `d/${issueId}.${hash}.json`;
+}
+
 /** Version of the index layout, part of every segment's cache key. */
 const FORMAT = 'search-index-2';
 
@@ -292,9 +301,9 @@ const FORMAT = 'search-index-2';
  */
 async function writeIndexFiles(target: string, existing: string, files: Map<string, string>): Promise<number> {
   const have = new Set<string>();
-  if (existsSync(target))
-    for (const e of await readdir(target, { recursive: true, withFileTypes: true }))
-      if (e.isFile()) have.add(path.relative(target, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+  await mkdir(target, { recursive: true });
+  for (const e of await readdir(target, { recursive: true, withFileTypes: true }))
+    if (e.isFile()) have.add(path.relative(target, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
   let written = 0;
   for (const [name, json] of files) {
     if (name === 'manifest.json' || have.has(name)) continue;
@@ -366,13 +375,14 @@ export async function querySearchIndexWithFiles(
   const docIssue: Array<[string, string, string, number]> = []; // [issue id, date, docs file, index in issue]
   for (const seg of manifest.segments) {
     segBase.push(docIssue.length);
-    for (const [id, date, count, file] of seg.issues) for (let i = 0; i < count; i++) docIssue.push([id, date, file, i]);
+    for (const [id, date, count, hash] of seg.issues) for (let i = 0; i < count; i++) docIssue.push([id, date, docsFile(id, hash), i]);
   }
   const shardCache = new Map<string, Promise<Record<string, string>>>();
   const postings = async (gram: string) => {
     const lists = await Promise.all(
       manifest.segments.map(async (seg, s) => {
-        const file = seg.shards[gramShard(gram, seg.shards.length)];
+        const n = gramShard(gram, seg.shards.length);
+        const file = shardFile(seg.key, n, seg.shards[n]);
         if (!shardCache.has(file)) shardCache.set(file, readJson(file));
         const shard = await shardCache.get(file)!;
         return Object.hasOwn(shard, gram) ? decodePostings(shard[gram]).map((id) => segBase[s] + id) : [];

@@ -179,7 +179,8 @@ describe('web edition: addresses and files', () => {
     expect(a).toContain('<p class="subtitle">——访青屿街道党工委书记陆启明</p>');
     expect(a).toContain('<strong class="speaker">记者：</strong>');
     expect(a).toContain('<p class="section-label">作风能力提升</p>');
-    expect(a).toContain('<p class="banner-title">奋进新征程 建功新时代 抓落实·促发展·惠民生</p>');
+    // Word joiners (U+2060) around the middle dots: the banner breaks only at its spaces.
+    expect(a).toContain('<p class="banner-title">奋进新征程 建功新时代 抓落实\u2060·\u2060促发展\u2060·\u2060惠民生</p>');
     const lead = await read('2026-11-20/01/a1/index.html');
     expect(lead).toContain('<p class="jump jump-to"><a href="/epaper/2026-11-20/03/a2/">下转第3版</a></p>');
     expect(await read('2026-11-20/03/a2/index.html')).toContain('<a href="/epaper/2026-11-20/01/a1/">上接第1版</a>');
