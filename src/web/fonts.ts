@@ -208,7 +208,7 @@ async function listTemplates(dir: string): Promise<string[]> {
 
 const subsetCache = new Map<string, Buffer>();
 /** Goes into each file's name: a change of the packing (woff2.ts) must not reuse old files. */
-const PACKING = 'woff2-null-q5-trim1';
+const PACKING = 'woff2-null-q5-trim1-from-slice-subset';
 
 export interface FontJob {
   /** The @font-face rules, known before any slice is cut (names come from hashes). */
@@ -233,7 +233,7 @@ export async function writeFonts(outDir: string, chars: SiteCharacters, previous
   const codesByWeight = { 400: sorted(chars.all), 700: sorted(chars.bold) };
   const useByWeight = { 400: useUnits(chars, 'all'), 700: useUnits(chars, 'bold') };
   let css = '';
-  const slices: Array<{ name: string; source: string; text: string }> = [];
+  const slices: Slice[] = [];
   for (const face of FACES) {
     let dir: string;
     try {
@@ -254,7 +254,7 @@ export async function writeFonts(outDir: string, chars: SiteCharacters, previous
         const text = String.fromCodePoint(...group);
         const hash = createHash('sha256').update(PACKING).update(file).update('\0').update(text).digest('hex').slice(0, 10);
         const name = `${face.tag}-${sliceNo}.${hash}.woff2`;
-        slices.push({ name, source: path.join(dir, 'files', file), text });
+        slices.push({ name, source: path.join(dir, 'files', file), sliceText: String.fromCodePoint(...used), text });
         css += `@font-face{font-family:"${FONT_FAMILY}";font-style:normal;font-weight:${face.weight};font-display:swap;src:url(fonts/${name}) format("woff2");unicode-range:${formatUnicodeRange(group)}}\n`;
       }
     }
@@ -295,7 +295,15 @@ function useUnits(chars: SiteCharacters, which: 'all' | 'bold'): UseUnits {
   return { count: weights.length, weights, usersOf: (code) => (chars.everywhere.has(code) ? undefined : (users.get(code) ?? [])) };
 }
 
-async function writeSlices(outDir: string, slices: Array<{ name: string; source: string; text: string }>, previousOutDir?: string) {
+/** One file to cut: from the slice `source`, the characters `text` (a group of `sliceText`, the slice's characters on the site). */
+interface Slice {
+  name: string;
+  source: string;
+  sliceText: string;
+  text: string;
+}
+
+async function writeSlices(outDir: string, slices: Slice[], previousOutDir?: string) {
   let bytes = 0;
   let subset = 0;
   const toCut: typeof slices = [];
@@ -329,7 +337,7 @@ async function writeSlices(outDir: string, slices: Array<{ name: string; source:
         toCut.map(async (slice, id) => {
           const sfnt = await new Promise<Buffer>((resolve, reject) => {
             pending.set(id, { resolve, reject });
-            worker.postMessage({ id, file: slice.source, text: slice.text });
+            worker.postMessage({ id, file: slice.source, sliceText: slice.sliceText, text: slice.text });
           });
           const data = await sfntToWoff2(sfnt);
           await writeFile(path.join(outDir, 'assets', 'fonts', slice.name), data);

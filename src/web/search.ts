@@ -168,9 +168,8 @@ function buildSegment(key: string, issues: TokenisedIssue[]): SegmentFiles {
     });
     first += issue.docs.length;
   }
-  // Ids were pushed issue by issue, so each list is ascending except where an issue's own
-  // list interleaves with the title/page lists of the same issue: sort once.
-  for (const list of postings.values()) list.sort((a, b) => a - b);
+  // Each list is ascending as pushed: text grams issue by issue (ascending within an issue),
+  // `#`/`@` keys (never a text gram) document by document.
   // Shard count: a power of two that keeps a shard near 32 KB (≈ 3 bytes a posting).
   let total = 0;
   for (const [g, list] of postings) total += g.length * 3 + 4 + list.length * 3;
