@@ -285,10 +285,11 @@ export async function benchWeb(): Promise<Record<string, number | string>> {
       'one page changed: files rendered': update.rendered,
       'one page changed: files written': update.written.length,
       'search index: whole (ms)': searchFull.ms,
-      'search index: articles, shards, MB': `${searchFull.indexed}, ${searchFull.shards}, ${(searchFull.bytes / 1e6).toFixed(1)}`,
+      'search index: articles, segments, shards, MB': `${searchFull.indexed}, ${searchFull.segments}, ${searchFull.shards}, ${(searchFull.bytes / 1e6).toFixed(1)}`,
       'search index: manifest (KB)': searchFull.manifestBytes / 1000,
       'search index: after one issue changed (ms)': searchAgain.ms,
       'search index: issues tokenised again': searchAgain.tokenised,
+      'search index: segments merged again, files written': `${searchAgain.segmentsMerged}, ${searchAgain.filesWritten}`,
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -450,7 +450,9 @@ function r(n: number): number {
 }
 
 function bannerTitle(banner: Banner): string {
-  return banner.children.map((c) => toString(c)).join(' ');
+  // A word joiner (U+2060) on each side of a middle dot: the banner breaks at its spaces,
+  // never with · starting a line (browsers allow a break there even with keep-all).
+  return banner.children.map((c) => toString(c).replace(/[·・]/g, '\u2060$&\u2060')).join(' ');
 }
 
 

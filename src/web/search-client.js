@@ -3,6 +3,9 @@
 // digits whole words; every run must be in an article. Runs of 1–2 Han characters and
 // words are answered exactly by the index; longer Han runs by the intersection of their
 // bigrams, then checked in the article's own text (its view's [data-search-body]).
+// The index (version 2, src/web/search.ts): a small manifest of segments and issues, one
+// shard per gram per segment, and each issue's headlines and URLs in a file of its own,
+// fetched only for the articles shown or checked.
 // Results and excerpts are built with textContent only: no article text becomes markup.
 (function () {
   'use strict';
@@ -74,21 +77,67 @@
     });
   }
 
+  /**
+   * The manifest (segments: their shards and issues) and, derived from it, the first
+   * article number of each segment and the issue of each article number.
+   */
   function loadManifest() {
-    if (!manifest) manifest = getJson(indexUrl);
+    if (!manifest)
+      manifest = getJson(indexUrl).then(function (m) {
+        m.segBase = [];
+        m.docIssue = [];
+        m.docIndex = [];
+        m.segments.forEach(function (seg) {
+          m.segBase.push(m.docIssue.length);
+          seg.issues.forEach(function (issue) {
+            for (var i = 0; i < issue[2]; i++) {
+              m.docIssue.push(issue);
+              m.docIndex.push(i);
+            }
+          });
+        });
+        return m;
+      });
     return manifest;
   }
 
-  function postings(m, gram) {
-    var file = m.shards[shardOf(gram, m.shards.length)];
-    if (!shardCache[file]) shardCache[file] = getJson(indexBase + file);
-    return shardCache[file].then(function (shard) {
-      var s = Object.prototype.hasOwnProperty.call(shard, gram) ? shard[gram] : null;
-      if (!s) return [];
-      var prev = 0;
-      return s.split(',').map(function (g) {
-        return (prev += parseInt(g, 36));
-      });
+  /** Does a segment hold any issue in the date range? (Its shards are then not fetched.) */
+  function segmentInRange(seg, p) {
+    return seg.issues.some(function (issue) {
+      return (!p.from || issue[1] >= p.from) && (!p.to || issue[1] <= p.to);
+    });
+  }
+
+  /** Ascending article numbers with `gram`: one shard per segment in the date range. */
+  function postings(m, gram, p) {
+    return Promise.all(
+      m.segments.map(function (seg, s) {
+        if (!segmentInRange(seg, p)) return [];
+        var n = shardOf(gram, seg.shards.length);
+        var file = 's/' + seg.key + '/' + n + '.' + seg.shards[n] + '.json';
+        if (!shardCache[file]) shardCache[file] = getJson(indexBase + file);
+        return shardCache[file].then(function (shard) {
+          var str = Object.prototype.hasOwnProperty.call(shard, gram) ? shard[gram] : null;
+          if (!str) return [];
+          var prev = 0;
+          return str.split(',').map(function (g) {
+            return m.segBase[s] + (prev += parseInt(g, 36));
+          });
+        });
+      }),
+    ).then(function (lists) {
+      return [].concat.apply([], lists);
+    });
+  }
+
+  /** An article's [page, page name, URL, headline], from its issue's documents file. */
+  var docsCache = {};
+  function docOf(m, id) {
+    var issue = m.docIssue[id];
+    var file = 'd/' + issue[0] + '.' + issue[3] + '.json';
+    if (!docsCache[file]) docsCache[file] = getJson(indexBase + file);
+    return docsCache[file].then(function (docs) {
+      return docs[m.docIndex[id]];
     });
   }
 
@@ -101,7 +150,7 @@
 
   /** The article view's text (what the reader sees), normalised. */
   function articleText(doc) {
-    var url = base + doc[3];
+    var url = base + doc[2];
     if (!textCache[url])
       textCache[url] = fetch(url)
         .then(function (r) {
@@ -169,24 +218,37 @@
     }
     say('正在检索……');
     var m = await loadManifest();
+    var qGrams = qRuns.flatMap(gramsOf);
     var lists = await Promise.all(
-      qRuns.flatMap(function (r) {
-        return gramsOf(r).map(function (g) {
-          return postings(m, g);
-        });
+      qGrams.concat(p.ban ? ['@' + p.ban] : []).map(function (g) {
+        return postings(m, g, p);
       }),
     );
+    // Headline grams (#…), for relevance: a run counts as in the headline when all its grams are.
+    var titleLists = p.sort === 'relevance'
+      ? await Promise.all(
+          qRuns.map(function (r) {
+            return Promise.all(
+              gramsOf(r).map(function (g) {
+                return postings(m, '#' + g, p);
+              }),
+            ).then(function (ls) {
+              return ls.reduce(function (acc, l) {
+                return acc === null ? l : intersect(acc, l);
+              }, null);
+            });
+          }),
+        )
+      : [];
     if (mine !== run) return;
     var ids = lists.reduce(function (acc, l) {
       return acc === null ? l : intersect(acc, l);
     }, null);
-    var nameIdx = p.ban ? m.pageNames.indexOf(p.ban) : -1;
     ids = ids.filter(function (id) {
-      var doc = m.docs[id];
-      var date = m.issues[doc[0]][1];
-      return (!p.from || date >= p.from) && (!p.to || date <= p.to) && (!p.ban || doc[2] === nameIdx);
+      var date = m.docIssue[id][1];
+      return (!p.from || date >= p.from) && (!p.to || date <= p.to);
     });
-    // Newest first: document numbers grow with the issue date.
+    // Newest first: article numbers grow with the issue date.
     ids.sort(function (a, b) {
       return b - a;
     });
@@ -195,7 +257,7 @@
     });
     var capped = false;
     var hits = ids.map(function (id) {
-      return { id: id, doc: m.docs[id], text: null, score: 0 };
+      return { id: id, doc: null, text: null, score: 0 };
     });
     if (needsCheck) {
       if (hits.length > MAX_VERIFY) {
@@ -203,6 +265,7 @@
         capped = true;
       }
       await limited(hits, 6, async function (h) {
+        h.doc = await docOf(m, h.id);
         h.text = normalize(await articleText(h.doc));
       });
       if (mine !== run) return;
@@ -212,10 +275,12 @@
         });
       });
     }
+    var titleSets = titleLists.map(function (l) {
+      return new Set(l);
+    });
     hits.forEach(function (h) {
-      var title = normalize(h.doc[4]);
-      var inTitle = qRuns.filter(function (r) {
-        return title.indexOf(r.text) >= 0;
+      var inTitle = titleSets.filter(function (set) {
+        return set.has(h.id);
       }).length;
       var inText = h.text
         ? qRuns.reduce(function (n, r) {
@@ -238,6 +303,7 @@
   async function showMore(mine) {
     var batch = current.hits.slice(shown.length, shown.length + BATCH);
     await limited(batch, 6, async function (h) {
+      if (!h.doc) h.doc = await docOf(current.m, h.id);
       if (h.text === null) h.text = normalize(await articleText(h.doc));
     });
     if (mine !== run) return;
@@ -323,13 +389,13 @@
   function resultItem(h) {
     var m = current.m;
     var doc = h.doc;
-    var issue = m.issues[doc[0]];
+    var issue = m.docIssue[h.id];
     var li = document.createElement('li');
     li.className = 'search-hit';
     var h2 = document.createElement('h2');
     var a = document.createElement('a');
-    a.href = base + doc[3];
-    marked(a, doc[4]);
+    a.href = base + doc[2];
+    marked(a, doc[3]);
     h2.appendChild(a);
     li.appendChild(h2);
     var meta = document.createElement('p');
@@ -339,12 +405,12 @@
     time.dateTime = issue[1];
     time.textContent = Number(d[0]) + '年' + Number(d[1]) + '月' + Number(d[2]) + '日';
     meta.appendChild(time);
-    var name = m.pageNames[doc[2]];
-    meta.appendChild(document.createTextNode(' 第' + String(doc[1]).padStart(2, '0') + '版' + (name ? '：' + name : '')));
+    var name = doc[1];
+    meta.appendChild(document.createTextNode(' 第' + String(doc[0]).padStart(2, '0') + '版' + (name ? '：' + name : '')));
     li.appendChild(meta);
     var ex = document.createElement('p');
     ex.className = 'hit-excerpt';
-    textCache[base + doc[3]].then(function (raw) {
+    textCache[base + doc[2]].then(function (raw) {
       marked(ex, excerptOf(raw));
     });
     li.appendChild(ex);

@@ -19,6 +19,42 @@ const KNOWN_TAGS = [
   'gvar', 'hsty', 'just', 'lcar', 'mort', 'morx', 'opbd', 'prop', 'trak', 'Zapf', 'Silf', 'Glat', 'Gloc', 'Feat', 'Sill',
 ];
 
+/**
+ * Tables a subset for horizontal body text on the web does without: BASE (baseline
+ * alignment across scripts, which browsers do not read) and STAT (style attributes for
+ * font menus). With the name table trimmed below, a file's fixed cost drops from about
+ * 1,020 to about 750 bytes — an article view loads 80–150 of these files.
+ */
+const DROPPED_TABLES = new Set(['BASE', 'STAT']);
+/** Name records kept: copyright (the OFL asks for it), family, subfamily. */
+const KEPT_NAME_IDS = new Set([0, 1, 2]);
+
+/** The name table with only the Windows records of KEPT_NAME_IDS (format 0). */
+function trimNameTable(name: Buffer): Buffer {
+  const count = name.readUInt16BE(2);
+  const storage = name.readUInt16BE(4);
+  const kept: Array<{ rec: Buffer; str: Buffer }> = [];
+  for (let i = 0; i < count; i++) {
+    const rec = name.subarray(6 + 12 * i, 18 + 12 * i);
+    if (rec.readUInt16BE(0) !== 3 || !KEPT_NAME_IDS.has(rec.readUInt16BE(6))) continue;
+    const len = rec.readUInt16BE(8);
+    const off = rec.readUInt16BE(10);
+    kept.push({ rec: Buffer.from(rec), str: name.subarray(storage + off, storage + off + len) });
+  }
+  if (name.readUInt16BE(0) !== 0 || !kept.length) return name;
+  const header = Buffer.alloc(6 + 12 * kept.length);
+  header.writeUInt16BE(0, 0);
+  header.writeUInt16BE(kept.length, 2);
+  header.writeUInt16BE(header.length, 4);
+  let off = 0;
+  kept.forEach(({ rec, str }, i) => {
+    rec.writeUInt16BE(off, 10);
+    rec.copy(header, 6 + 12 * i);
+    off += str.length;
+  });
+  return Buffer.concat([header, ...kept.map((k) => k.str)]);
+}
+
 function base128(n: number): number[] {
   const out = [n & 0x7f];
   for (n = Math.floor(n / 128); n > 0; n = Math.floor(n / 128)) out.unshift((n & 0x7f) | 0x80);
@@ -28,16 +64,19 @@ function base128(n: number): number[] {
 /** Packs an SFNT as WOFF2 (Brotli runs on libuv's thread pool, off the main thread). */
 export async function sfntToWoff2(sfnt: Buffer): Promise<Buffer> {
   const flavor = sfnt.readUInt32BE(0);
-  const numTables = sfnt.readUInt16BE(4);
+  const inputTables = sfnt.readUInt16BE(4);
   const tables: Array<{ tag: string; data: Buffer }> = [];
-  for (let i = 0; i < numTables; i++) {
+  for (let i = 0; i < inputTables; i++) {
     const rec = 12 + 16 * i;
     const tag = sfnt.toString('latin1', rec, rec + 4);
     const offset = sfnt.readUInt32BE(rec + 8);
     const length = sfnt.readUInt32BE(rec + 12);
-    tables.push({ tag, data: sfnt.subarray(offset, offset + length) });
+    if (DROPPED_TABLES.has(tag)) continue;
+    const data = sfnt.subarray(offset, offset + length);
+    tables.push({ tag, data: tag === 'name' ? trimNameTable(data) : data });
   }
   tables.sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  const numTables = tables.length;
   const directory: number[] = [];
   for (const { tag, data } of tables) {
     const known = KNOWN_TAGS.indexOf(tag);

@@ -6,7 +6,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSearchIndex, decodePostings, encodePostings, querySearchIndex, SEARCH_SOURCE_DIR, searchGrams, type SearchSource } from '../../src/web/search.js';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { buildSearchIndex, decodePostings, encodePostings, querySearchIndex, querySearchIndexWithFiles, SEARCH_INDEX_DIR, SEARCH_SOURCE_DIR, searchGrams, segmentKey, type SearchSource } from '../../src/web/search.js';
 
 let dir: string;
 const urls = async (q: string) => (await querySearchIndex(dir, q)).map((r) => r.url);
@@ -74,5 +75,86 @@ describe('search index', () => {
   it('postings round-trip; grams are characters, bigrams and words', () => {
     expect(decodePostings(encodePostings([0, 3, 4, 40, 1000]))).toEqual([0, 3, 4, 40, 1000]);
     expect([...searchGrams('城市 5G')].sort()).toEqual(['5g', '城', '城市', '市'].sort());
+  });
+});
+
+describe('search index layout: small manifest, per-issue documents, segments rewritten per issue', () => {
+  let arch: string;
+  /** A synthetic archive: 2025 (one segment) and four months of 2026 (a segment each), 3 articles an issue. */
+  const sources: SearchSource[] = [];
+  for (const date of ['2025-03-01', '2025-07-01', '2026-01-05', '2026-02-05', '2026-03-05', '2026-03-06', '2026-04-01'])
+    sources.push({
+      id: date,
+      date,
+      docs: [1, 2, 3].map((n) => ({ page: n, name: n === 1 ? '要闻' : '综合', url: `${date}/0${n}/a1/`, title: `第${n}篇标题${date}`, text: `海岸新区${n === 2 ? '蓝碳交易' : '城市更新'}工作，日期${date}。` })),
+    });
+  const write = (s: SearchSource) => writeFile(path.join(arch, SEARCH_SOURCE_DIR, `${s.id}.json`), JSON.stringify(s));
+  const listIndex = async () => {
+    const out = new Map<string, number>();
+    const root = path.join(arch, SEARCH_INDEX_DIR);
+    for (const e of await readdir(root, { recursive: true, withFileTypes: true }))
+      if (e.isFile()) {
+        const full = path.join(e.parentPath, e.name);
+        out.set(path.relative(root, full), (await stat(full)).ino);
+      }
+    return out;
+  };
+
+  beforeAll(async () => {
+    arch = await mkdtemp(path.join(os.tmpdir(), 'banmian-search-arch-'));
+    await mkdir(path.join(arch, SEARCH_SOURCE_DIR), { recursive: true });
+    for (const s of sources) await write(s);
+  });
+  afterAll(async () => {
+    if (arch) await rm(arch, { recursive: true, force: true });
+  });
+
+  it('segments: months of the newest year, whole earlier years', () => {
+    expect(segmentKey('2026-03-05', '2026')).toBe('2026-03');
+    expect(segmentKey('2025-07-01', '2026')).toBe('2025');
+  });
+
+  it('the manifest names segments and issues only; a query reads the manifest, one shard per gram per segment and the documents of its hits', async () => {
+    const result = await buildSearchIndex(arch);
+    expect(result.indexed).toBe(21);
+    expect(result.segments).toBe(5); // 2025, 2026-01 … 2026-04
+    const manifest = await readFile(path.join(arch, SEARCH_INDEX_DIR, 'manifest.json'), 'utf8');
+    expect(result.manifestBytes).toBe(Buffer.byteLength(manifest));
+    // No headline or URL in the manifest: its size grows with issues, not articles.
+    expect(manifest).not.toContain('标题');
+    expect(manifest).not.toContain('/01/a1/');
+    const { results, filesRead } = await querySearchIndexWithFiles(arch, '蓝碳');
+    expect(results.map((r) => r.url)).toEqual(sources.map((s) => `${s.id}/02/a1/`).reverse());
+    expect(results[0].title).toBe('第2篇标题2026-04-01');
+    const shards = filesRead.filter((f) => f.startsWith('s/'));
+    expect(shards.length).toBe(5); // one bigram, five segments
+    expect(filesRead.filter((f) => f.startsWith('d/')).length).toBe(7); // the hits' issues
+  });
+
+  it('the 版面 filter keeps articles of that page name', async () => {
+    expect((await querySearchIndex(arch, '海岸', { ban: '要闻' })).map((r) => r.url)).toEqual(sources.map((s) => `${s.id}/01/a1/`).reverse());
+    expect(await querySearchIndex(arch, '蓝碳', { ban: '要闻' })).toEqual([]);
+  });
+
+  it('after one issue changed, only its segment and its documents are written again; the other files stay as they were', async () => {
+    await buildSearchIndex(arch);
+    const before = await listIndex();
+    const edited = structuredClone(sources[4]); // 2026-03-05
+    edited.docs[0].text += '新增段落：海洋牧场扩容。';
+    await write(edited);
+    const again = await buildSearchIndex(arch);
+    expect(again.tokenised).toBe(1);
+    expect(again.segmentsMerged).toBe(1);
+    const after = await listIndex();
+    const changed = [...after.keys()].filter((f) => before.get(f) !== after.get(f));
+    // The manifest, the 2026-03 segment's shards and the edited issue's documents; nothing of the other segments.
+    expect(changed.every((f) => f === 'manifest.json' || f.startsWith('s/2026-03/') || f.startsWith('d/2026-03-05.'))).toBe(true);
+    expect(changed.filter((f) => f.startsWith('s/2026-03/')).length).toBeGreaterThan(0);
+    expect([...after.keys()].filter((f) => f.startsWith('s/2025/')).sort()).toEqual([...before.keys()].filter((f) => f.startsWith('s/2025/')).sort());
+    // Written: the new shards and the manifest (rewritten in place, same inode).
+    expect(again.filesWritten).toBe(changed.filter((f) => f !== 'manifest.json').length + 1);
+    expect((await querySearchIndex(arch, '海洋牧场')).map((r) => r.url)).toEqual(['2026-03-05/01/a1/']);
+    // Files of the segment's previous version are gone.
+    expect([...after.keys()].filter((f) => f.startsWith('s/')).length).toBe(again.shards);
   });
 });

@@ -179,7 +179,8 @@ describe('web edition: addresses and files', () => {
     expect(a).toContain('<p class="subtitle">——访青屿街道党工委书记陆启明</p>');
     expect(a).toContain('<strong class="speaker">记者：</strong>');
     expect(a).toContain('<p class="section-label">作风能力提升</p>');
-    expect(a).toContain('<p class="banner-title">奋进新征程 建功新时代 抓落实·促发展·惠民生</p>');
+    // Word joiners (U+2060) around the middle dots: the banner breaks only at its spaces.
+    expect(a).toContain('<p class="banner-title">奋进新征程 建功新时代 抓落实\u2060·\u2060促发展\u2060·\u2060惠民生</p>');
     // The banner belongs to the article right after it only (bannerOwners), as in print.
     expect(await read('2026-11-20/03/a2/index.html')).not.toContain('banner-title');
     const lead = await read('2026-11-20/01/a1/index.html');
@@ -332,3 +333,28 @@ function isSubsequence(needle: string, hay: string): boolean {
   for (const ch of hay) if (ch === needle[i]) i++;
   return i === needle.length;
 }
+
+describe('web edition: a site with no issue yet', () => {
+  it('the home page (renderSiteView) says there is no paper yet, validates, and every link resolves', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'banmian-web-empty-'));
+    try {
+      const emptyOut = path.join(dir, 'dist');
+      const built = await buildWebEdition([], new Map(), fixtureContext(emptyOut), { fonts: false });
+      expect(built.counts.issues).toBe(0);
+      const home = await readFile(path.join(emptyOut, 'index.html'), 'utf8');
+      expect(home).toContain('还没有出版的报纸。');
+      expect(home).toContain('<h1 class="view-title">');
+      // No issue: no page image, no issue bar, no 版面导航 entries.
+      expect(home).not.toMatch(/class="issue-bar/);
+      expect(home).not.toMatch(/第\d\d版/);
+      const validator = new HtmlValidate({ extends: ['html-validate:recommended'] });
+      const report = await validator.validateString(home, 'index.html');
+      expect(report.results.flatMap((r) => r.messages.filter((m) => m.severity === 2).map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`))).toEqual([]);
+      const { broken, checked } = await checkLinks(emptyOut, '/epaper/', 'https://epaper.example.cn');
+      expect(broken).toEqual([]);
+      expect(checked).toBeGreaterThan(5);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
