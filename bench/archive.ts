@@ -115,7 +115,7 @@ export async function benchArchive(): Promise<Record<string, number | string>> {
     await rm(path.join(dir, 'merged'), { recursive: true, force: true });
 
     // One new issue, not published: laid out with the real browser, everything else from records.
-    const newId = issueDates(1, dates[dates.length - 1])[0].replace(/\d\d$/, (d) => String(Number(d) + 1).padStart(2, '0'));
+    const newId = issueDates(2, dates[dates.length - 1])[1];
     await copyPublished(path.join(scratch, 'issues'), path.join(scratch, 'archive'), BASE_ID, [newId], { firstNumber: count + 1, published: false });
     await rename(path.join(scratch, 'issues', newId), path.join(issues, newId));
     const added = await banmian(['build', '--issues', issues, '--out', path.join(dir, 'dist')]);
