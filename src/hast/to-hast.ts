@@ -18,6 +18,8 @@ import type { Banner, BodyBlock, Figure, Inline, Link } from '../ast/types.js';
 import type { CutMarks } from '../ast/data.js';
 import { isInlineType } from '../ast/vocabulary.js';
 import { lineTextPieces } from '../layout/lines.js';
+import { printedJump } from '../layout/jumps.js';
+import { toString } from 'mdast-util-to-string';
 
 /** An image as an edition places it. */
 export interface PlacedImage {
@@ -57,6 +59,8 @@ export interface HastOptions {
    * column measurer reads paragraphs: src/print/index.ts).
    */
   printColumns?: boolean;
+  /** Print: a typed jump line in the generated style, `（下转第N版）` (src/layout/jumps.ts). */
+  normaliseJumps?: boolean;
   /** Link target of a jump line (web). */
   jumpHref?(direction: 'to' | 'from', page: number): string | undefined;
   /**
@@ -254,7 +258,7 @@ function handlers(o: HastOptions): Handlers {
       const n = node as AnyNode;
       const direction = n.direction as 'to' | 'from';
       const href = o.jumpHref?.(direction, Number(n.page));
-      const children = kids(state, n);
+      const children = o.normaliseJumps ? [{ type: 'text' as const, value: printedJump(toString(n as never), direction, Number(n.page)) }] : kids(state, n);
       return el('p', { className: ['jump', `jump-${direction}`] }, href ? [el('a', { href }, children)] : children);
     },
     blockquote: (state, node) => el('blockquote', tracked(node as AnyNode), kids(state, node as AnyNode)),

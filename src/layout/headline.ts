@@ -1,15 +1,17 @@
 /** Headline sizes: the base size of a module's headline at its width and the steps it grows by. Pure. */
 import type { LayoutPolicy } from './policy.js';
+import type { Rank } from './rank.js';
 
 /**
- * Headline sizes in pt for an article at `w` columns: the base size and growth steps.
- * A page short of text takes its spare lines first as bigger headlines (the way a
- * makeup editor opens up a feature page), so the steps reach well above the base.
+ * Headline sizes in pt for an article of rank `rank` (`front`: on the front page) at `w`
+ * columns: step 0 and the growth steps, all inside the rank's band. A page short of text
+ * takes its spare lines first as bigger headlines (the way a makeup editor opens up a
+ * feature page), but never past the band: an ordinary story never outgrows its page's lead.
  */
-export function headlineSizes(policy: LayoutPolicy, lead: boolean, w: number): number[] {
-  const h = lead ? policy.headline.lead : policy.headline.other;
-  const base = Math.min(h.max, h.base + h.perColumn * w);
-  return policy.headline.steps.map((k) => Math.round(Math.min(h.cap, base * k) * 2) / 2);
+export function headlineSizes(policy: LayoutPolicy, rank: Rank, front: boolean, w: number): number[] {
+  const h = rank === 'lead' && front ? policy.headline.front : policy.headline.ranks[rank];
+  const base = Math.max(h.min, Math.min(h.max, h.base + h.perColumn * w));
+  return policy.headline.steps.map((k) => Math.round(Math.min(h.max, base * k) * 2) / 2);
 }
 
 /** Headline sizes in pt of a continuation (上接) module: small, growing a little on a page short of text. */

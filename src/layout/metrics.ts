@@ -4,6 +4,7 @@
  * (tests/fixtures/layout). All heights in grid lines unless named in pt.
  */
 import type { BodyBlock } from '../ast/types.js';
+import type { Rank } from './rank.js';
 
 /** A header's height in lines per width w (columns) and size step s; null or absent: not measured. */
 export type HeaderTable = Array<Array<number | null> | null>;
@@ -13,6 +14,8 @@ export interface ArticleMetrics {
   page: number;
   id: string;
   lead: boolean;
+  /** Its news value on its page (rank.ts): the band its headline sizes come from. */
+  rank: Rank;
   /** The editor asked for this many columns. */
   columns?: number;
   /** Header (banner, labels, kicker, headline, subtitle, bylines): [w][s]. Step 0 at every module width. */
@@ -33,6 +36,8 @@ export interface ArticleMetrics {
 
 export interface PageMetrics {
   number: number;
+  /** Continuations may land here (jumps.ts acceptsContinuations); absent: yes. */
+  takesContinuations?: boolean;
   /** In reading order. */
   articles: ArticleMetrics[];
 }

@@ -60,7 +60,7 @@ export interface ModulePlan {
   jumps: boolean;
   /** Spare lines given to the module (bigger headline, photo, space). */
   grow: number;
-  /** Has a rule below it (another module follows in its stack). */
+  /** Has a rule below it (another module follows in its stack, or stacks follow under the lead). */
   ruleBelow: boolean;
 }
 
@@ -83,6 +83,8 @@ export interface PackInput {
   lastPage?: boolean;
   /** Limits and cost weights (default: DEFAULT_POLICY.pack). */
   policy?: PackPolicy;
+  /** Most articles that may jump from this page (the front page's limit); the rest are held to fewer. */
+  maxJumps?: number;
 }
 
 /**
@@ -110,6 +112,12 @@ interface Stack {
   line: number;
   height: number;
   articles: ArticleMeasure[];
+  /**
+   * Another module sits right below the stack's last one (the lead's stack when stacks
+   * follow under it): that module gets a rule below too, its line reserved like the
+   * rules between the modules of a stack, so no headline ever sits under its last line.
+   */
+  ruledFoot?: boolean;
 }
 
 /**
@@ -140,7 +148,16 @@ export function packPage(input: PackInput): PagePlan {
   const { take, later } = candidates(input);
   const pick = { ...input, articles: take };
   let plan = realise(search(pick, 'fit'), jumpLines, policy);
-  if (plan.overflow.length > 0 && !input.lastPage) plan = realise(search(pick, 'full'), jumpLines, policy);
+  if (plan.overflow.length > 0 && !input.lastPage) {
+    plan = realise(search(pick, 'full'), jumpLines, policy);
+    // Over the page's jump limit: jumps made dearer until the plan keeps to it (an article
+    // then moves on whole, or the one above it gives up its rows instead).
+    const jumpCount = (p: PagePlan) => p.modules.filter((m) => m.jumps).length;
+    for (let k = 4; input.maxJumps !== undefined && jumpCount(plan) > input.maxJumps && k <= 4 ** 4; k *= 4) {
+      const dearer = { ...policy, cost: { ...policy.cost, jump: policy.cost.jump * k } };
+      plan = realise(search({ ...pick, policy: dearer }, 'full'), jumpLines, dearer);
+    }
+  }
   // The articles the search did not look at move on whole, in reading order.
   for (const a of later) plan.overflow.push({ id: a.id, from: 0, fromLine: 0 });
   return plan;
@@ -201,7 +218,7 @@ function search(input: PackInput, mode: Mode): Stack[] {
     if (!table) memo.set(w * 100_000 + h, (table = new Float64Array(size * size).fill(NaN)));
     const at = (i + 1) * size + (j + 1);
     let c = table[at];
-    if (Number.isNaN(c)) table[at] = c = stackCost({ column: 0, width: w, line: 0, height: h, articles: i < 0 ? [lead] : rest.slice(i, j) }, mode, jumpLines, policy);
+    if (Number.isNaN(c)) table[at] = c = stackCost({ column: 0, width: w, line: 0, height: h, articles: i < 0 ? [lead] : rest.slice(i, j), ruledFoot: i < 0 && h < R }, mode, jumpLines, policy);
     return c;
   };
   const railWidths = rest.length >= 3 ? policy.railWidths : [0];
@@ -220,7 +237,8 @@ function search(input: PackInput, mode: Mode): Stack[] {
       }
       // The lead at its natural depth; a lead longer than most of the page may also be
       // held to part of it (it then jumps), so that the other articles find room below.
-      const natural = moduleNeed(lead, M);
+      // Its natural depth includes the line of the rule under it.
+      const natural = moduleNeed(lead, M) + 1;
       const depths = new Set<number>();
       if (R - natural >= policy.minBelow) depths.add(natural);
       if (natural > R / 2) for (const share of policy.leadShares) if (Math.floor(R * share) < natural && R - Math.floor(R * share) >= policy.minBelow) depths.add(Math.floor(R * share));
@@ -246,7 +264,7 @@ function search(input: PackInput, mode: Mode): Stack[] {
           const total = leadCost + after[0][0] + railCost;
           consider(total, () => {
             // The first split (smallest first stacks) within rounding of the least cost.
-            const stacks: Stack[] = [{ column: 0, width: M, line: 0, height: leadH, articles: [lead] }];
+            const stacks: Stack[] = [{ column: 0, width: M, line: 0, height: leadH, articles: [lead], ruledFoot: leadH < R }];
             let k = 0;
             let col = 0;
             for (let s = 0; s < p; s++) {
@@ -339,7 +357,7 @@ function fillStack(stack: Stack, jumpLines: number, policy: PackPolicy): StackFi
   // Arrays shrink from the end (pop) and the total need is kept as a running sum, so a
   // stack of n articles is fitted in O(n) steps (each a bisection), however many move on.
   const arts = stack.articles.slice();
-  const rules = () => arts.length - 1;
+  const rules = () => arts.length - 1 + (stack.ruledFoot ? 1 : 0);
   const needs = arts.map((a) => moduleNeed(a, stack.width));
   const blocks = arts.map((a) => a.blockLines.length);
   const parts = arts.map(() => 0);
@@ -421,7 +439,7 @@ function stackCost(s: Stack, mode: Mode, jumpLines: number, policy: PackPolicy):
   const f = fillStack(s, jumpLines, policy);
   const jumps = f.jumps.filter(Boolean).length;
   if (mode === 'fit') cost += f.overflowLines * w.overflowLine;
-  else cost += w.jump * jumps + f.overflowLines * w.carriedLine;
+  else cost += w.jump * jumps + f.overflowLines * w.carriedLine + f.free * s.width * w.fullSpareCell;
   cost += f.movedOwn * w.movedOwn + f.movedCont * w.movedCont + f.stubs * w.stub;
   // Spare lines become growth; a little per module is fine, much is a hole in disguise.
   const perModule = f.free / Math.max(1, f.arts.length);
@@ -449,8 +467,9 @@ function realise(stacks: Stack[], jumpLines: number, policy: PackPolicy): PagePl
     for (let i = 0; i < remainder; i++) grow[i]++;
     let line = stack.line;
     arts.forEach((a, i) => {
-      const lines = needs[i] + grow[i] + (i < n - 1 ? 1 : 0);
-      modules.push({ id: a.id, column: stack.column, columns: stack.width, line, lines, need: needs[i], blocks: blocks[i], partLines: parts[i], jumps: jumps[i], grow: grow[i], ruleBelow: i < n - 1 });
+      const ruleBelow = i < n - 1 || stack.ruledFoot === true;
+      const lines = needs[i] + grow[i] + (ruleBelow ? 1 : 0);
+      modules.push({ id: a.id, column: stack.column, columns: stack.width, line, lines, need: needs[i], blocks: blocks[i], partLines: parts[i], jumps: jumps[i], grow: grow[i], ruleBelow });
       line += lines;
     });
     spare += free * stack.width;

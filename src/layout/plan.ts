@@ -80,17 +80,23 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
   const byArticle = new Map<string, ArticleMetrics>();
   for (const p of metrics.pages) for (const a of p.articles) byArticle.set(articleKey({ page: a.page, article: a.id }), a);
   const info = (r: ArticleRef) => byArticle.get(articleKey(r))!;
+  // Each article's headline size where it starts: its continuations' stay below it.
+  const startPt = new Map<string, number>();
   let carried: PieceRef[] = [];
   const pages = [...metrics.pages].sort((a, b) => a.number - b.number);
   for (const [pi, page] of pages.entries()) {
     const masthead = pi === 0;
     const lines = grid.lines - (masthead ? grid.mastheadLines : 0);
-    const pieces: PieceRef[] = [...page.articles.map((a) => ({ page: a.page, article: a.id, from: 0, fromLine: 0 })), ...carried];
+    // Continuations land on the next page that takes them (a themed or special page does
+    // not), or, when no later page does, on the next page all the same: never lost.
+    const takes = page.takesContinuations !== false || !pages.slice(pi + 1).some((p) => p.takesContinuations !== false);
+    const pieces: PieceRef[] = [...page.articles.map((a) => ({ page: a.page, article: a.id, from: 0, fromLine: 0 })), ...(takes ? carried : [])];
+    const held = takes ? [] : carried;
     carried = [];
     // The packer's ids are opaque keys of this page's pieces.
     const byId = new Map(pieces.map((p, i) => [`p${i}`, p]));
     const idOf = new Map(pieces.map((p, i) => [p, `p${i}`]));
-    const pack = packPage({ columns: grid.columns, lines, articles: pieces.map((p) => measureOf(p, info(p), idOf.get(p)!, grid, policy)), lastPage: pi === pages.length - 1, jumpLines: policy.jumpLines, policy: policy.pack });
+    const pack = packPage({ columns: grid.columns, lines, articles: pieces.map((p) => measureOf(p, info(p), idOf.get(p)!, grid, policy)), lastPage: pi === pages.length - 1, jumpLines: policy.jumpLines, policy: policy.pack, ...(masthead ? { maxJumps: policy.maxFrontJumps } : {}) });
     const modules: PlannedModule[] = [];
     for (const m of pack.modules) {
       const piece = byId.get(m.id)!;
@@ -102,7 +108,9 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
       const heads = (isCont ? a.contHeader[w] : a.header[w]) ?? [];
       if (m.grow > 0 && heads.length < sizeSteps(policy, isCont)) wanted.set(`${articleKey(piece)} ${w} ${isCont}`, { article: { page: piece.page, article: piece.article }, w, cont: isCont });
       const base = heads[0] ?? 0;
-      const size = headlineStep(heads, m.grow);
+      const sizes = isCont ? policy.headline.continuation : headlineSizes(policy, a.rank, masthead, w);
+      const below = isCont ? startPt.get(articleKey(piece)) : undefined;
+      const size = below === undefined ? headlineStep(heads, m.grow) : smallerStep(heads, m.grow, sizes, below);
       const headLines = heads[size] ?? base;
       let grow = m.grow - (headLines - base);
       const fig = isCont ? { lines: 0, heights: [] } : figureLines(grid, policy, a.photoAspects, a.captionPt[w] ?? [], w, grow);
@@ -127,6 +135,7 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
       const headerLines = headLines + grow;
       const rows = m.lines - (m.ruleBelow ? 1 : 0) - headerLines - fig.lines;
       const gapsBefore = a.extra > 0 || loose.rows > 0 ? [] : columnGaps(kinds, w * rows - textLines);
+      if (!isCont) startPt.set(articleKey(piece), sizes[size]);
       modules.push({
         piece,
         blocks: parts,
@@ -136,7 +145,7 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
         line: m.line,
         lines: m.lines,
         headerLines,
-        headlinePt: isCont ? policy.headline.continuation[size] : headlineSizes(policy, a.lead, w)[size],
+        headlinePt: sizes[size],
         figureLines: fig.lines,
         ...(loose.rows > 0 ? { bodyLeading: loose.leading } : {}),
         ruleBelow: m.ruleBelow,
@@ -164,6 +173,7 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
         else out.overset.push({ article: { page: piece.page, article: piece.article }, lines });
       } else carried.push(next);
     }
+    carried = [...held, ...carried];
     out.pages.push({ number: page.number, masthead, modules });
   }
   // A jump line names the page its continuation really landed on. A continuation that
@@ -217,4 +227,13 @@ function blockKind(a: ArticleMetrics, p: BlockPart): Pick<BodyBlock, 'type'> & {
   const whole = p.fromLine === 0 && p.toLine === undefined;
   const start = whole ? 0 : (a.lineStarts[p.block][p.fromLine] ?? 0);
   return { type, data: { cutStart: (type === 'paragraph' || type === 'lead') && start > 0 } };
+}
+
+/**
+ * A continuation's size step: the biggest its spare rows allow whose size is below its
+ * original's `below` pt (step 0 when none is, policy's smallest continuation size).
+ */
+function smallerStep(heads: ReadonlyArray<number | null | undefined>, spare: number, sizes: number[], below: number): number {
+  for (let s = headlineStep(heads, spare); s > 0; s--) if (heads[s] != null && sizes[s] < below) return s;
+  return 0;
 }

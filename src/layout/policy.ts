@@ -4,6 +4,8 @@
  * The planner (plan.ts), the packer (pack.ts), headline and photo sizing read it; the
  * print renderer only passes it through.
  */
+import type { Rank } from './rank.js';
+
 export interface PackPolicy {
   /** Narrowest module: stacks and rails are at least this many columns wide. */
   minColumns: number;
@@ -29,6 +31,8 @@ export interface PackPolicy {
     /** `full` mode: per jump, and per column line carried on. */
     jump: number;
     carriedLine: number;
+    /** `full` mode: per grid cell left spare (text is there to fill it). */
+    fullSpareCell: number;
     /** An article moved off its own page whole; a continuation moved on; a start of fewer than minStartRows. */
     movedOwn: number;
     movedCont: number;
@@ -44,6 +48,14 @@ export interface PackPolicy {
   };
 }
 
+/** A rank's headline sizes (pt). */
+export interface HeadlineBand {
+  base: number;
+  perColumn: number;
+  min: number;
+  max: number;
+}
+
 export interface LayoutPolicy {
   /** A made-up page covers at least this share of its body grid with text, headlines and photos. */
   fillTarget: number;
@@ -55,16 +67,27 @@ export interface LayoutPolicy {
   fitPasses: number;
   /** Lines a jump line (下转第N版) takes. */
   jumpLines: number;
+  /** Most articles whose text jumps from the front page to a later one. */
+  maxFrontJumps: number;
+  /** Names of pages that take no continuations unless their front matter says `continuations: true`. */
+  specialPageNames: string[];
   /** Looser body leading on a page short of copy: at most `maxLoose` × the grid's, once the header has `headerRows` spare rows. */
   leading: { maxLoose: number; headerRows: number };
   headline: {
-    /** Base size in pt at w columns: min(max, base + perColumn·w), for the lead and the others. */
-    lead: { base: number; perColumn: number; max: number; cap: number };
-    other: { base: number; perColumn: number; max: number; cap: number };
-    /** Growth steps as factors of the base size (the first is 1), capped at `cap`, rounded to 0.5 pt. */
+    /**
+     * One band of sizes per rank (rank.ts), the bands apart so that size follows rank
+     * first: step 0 at w columns is base + perColumn·w held to [min, max]; the growth
+     * steps multiply it, never past max (rounded to 0.5 pt). `front` is the front page's
+     * lead (the issue's biggest headline), `ranks.lead` any other page's lead.
+     */
+    front: HeadlineBand;
+    ranks: Record<Rank, HeadlineBand>;
+    /** Growth steps as factors of step 0 (the first is 1). */
     steps: number[];
-    /** Sizes in pt of a continuation (上接) module's headline. */
+    /** Sizes in pt of a continuation (上接) module's headline; always below its original's. */
     continuation: number[];
+    /** A text without photos of at most this many characters is a brief (简讯). */
+    briefChars: number;
   };
   pack: PackPolicy;
 }
@@ -75,12 +98,20 @@ export const DEFAULT_POLICY: LayoutPolicy = {
   photoPadPt: 3,
   fitPasses: 5,
   jumpLines: 1,
+  maxFrontJumps: 3,
+  specialPageNames: ['专题', '特刊', '副刊', '广告'],
   leading: { maxLoose: 1.2, headerRows: 2 },
   headline: {
-    lead: { base: 9, perColumn: 4.5, max: 44, cap: 66 },
-    other: { base: 9, perColumn: 3, max: 30, cap: 48 },
+    front: { base: 12, perColumn: 4.5, min: 42, max: 60 },
+    ranks: {
+      lead: { base: 9, perColumn: 4.5, min: 30, max: 40 },
+      second: { base: 9, perColumn: 3, min: 22, max: 28 },
+      ordinary: { base: 9, perColumn: 3, min: 15, max: 21.5 },
+      brief: { base: 12, perColumn: 0.5, min: 13.5, max: 14.5 },
+    },
     steps: [1, 1.18, 1.36, 1.6, 1.9],
-    continuation: [12, 15, 18],
+    continuation: [12, 12.5, 13],
+    briefChars: 150,
   },
   pack: {
     minColumns: 2,
@@ -96,6 +127,7 @@ export const DEFAULT_POLICY: LayoutPolicy = {
       overflowLine: 100,
       jump: 40,
       carriedLine: 0.05,
+      fullSpareCell: 2,
       movedOwn: 500,
       movedCont: 5,
       stub: 300,

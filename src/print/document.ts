@@ -8,6 +8,7 @@ import type { BanmianConfig } from '../config/types.js';
 import { issueDateText, issueNumberText, issueTotalText, jumpText, pageLabel, staffText } from '../ast/vocabulary.js';
 import { columnX, type Grid, spanWidth } from '../layout/grid.js';
 import { continuationSizes, headlineSizes, minModuleColumns, sizeSteps } from '../layout/headline.js';
+import type { Rank } from '../layout/rank.js';
 import type { LayoutPolicy } from '../layout/policy.js';
 import { fontFaceCss, ORIGIN } from './assets.js';
 import { blockHtml, esc, figureHtml, headerHtml } from './html.js';
@@ -23,6 +24,9 @@ function head(grid: Grid, extra = ''): string {
 export interface MeasureItem {
   key: string;
   article: Article;
+  /** Its headline's size band: rank on its page, and whether that page is the front page. */
+  rank: Rank;
+  front: boolean;
   banner?: Banner;
   blocks: BodyBlock[];
   photos: Figure[];
@@ -54,15 +58,17 @@ export function measureDocument(grid: Grid, policy: LayoutPolicy, items: Measure
 }
 
 /** A header (`cont`: of a continuation module) at width w and size step s, to be measured. */
-function headerProbe(policy: LayoutPolicy, it: Pick<MeasureItem, 'article' | 'banner'>, w: number, s: number, cont: boolean, width: number): string {
+function headerProbe(policy: LayoutPolicy, it: Pick<MeasureItem, 'article' | 'banner' | 'rank' | 'front'>, w: number, s: number, cont: boolean, width: number): string {
   if (cont) return `<div class="mh" data-kind="c" data-w="${w}" data-s="${s}" style="width:${width}pt">${headerHtml(it.article, { headlinePt: continuationSizes(policy)[s], continuedFrom: 1 })}</div>`;
-  const pt = headlineSizes(policy, it.article.lead, w)[s];
+  const pt = headlineSizes(policy, it.rank, it.front, w)[s];
   return `<div class="mh${it.article.lead ? ' lead-module' : ''}" data-kind="h" data-w="${w}" data-s="${s}" style="width:${width}pt">${headerHtml(it.article, { headlinePt: pt, banner: it.banner })}</div>`;
 }
 
 export interface SizeProbe {
   key: string;
   article: Article;
+  rank: Rank;
+  front: boolean;
   banner?: Banner;
   w: number;
   cont: boolean;

@@ -35,6 +35,9 @@ import { measureProof } from '../proof/measure.js';
 import { proofJson } from '../proof/report.js';
 import { fitTracking } from './tracking.js';
 import { clearTracking, setTracking } from '../layout/lines.js';
+import { rankArticles } from '../layout/rank.js';
+import { acceptsContinuations } from '../layout/jumps.js';
+import { toString } from 'mdast-util-to-string';
 
 const PRINT_CSS = path.resolve(import.meta.dirname, '../../styles/print.css');
 /** Page images for the web page view: this many px wide; thumbnails for the page lists. */
@@ -47,6 +50,8 @@ const POLICY: LayoutPolicy = DEFAULT_POLICY;
 interface ArticleInfo {
   article: Article;
   page: Page;
+  /** The issue's first page (the front page). */
+  first: Page;
   banner?: Banner;
   /** Its body blocks set in columns, and its photos. */
   blocks: BodyBlock[];
@@ -96,7 +101,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
     const infos: ArticleInfo[] = [];
     const metrics: IssueMetrics = { pages: [] };
     for (const page of issue.children) {
-      const pageMetrics: IssueMetrics['pages'][number] = { number: page.number, articles: [] };
+      const pageMetrics: IssueMetrics['pages'][number] = { number: page.number, articles: [], takesContinuations: acceptsContinuations(page, POLICY.specialPageNames) };
       metrics.pages.push(pageMetrics);
       const banners = bannerOwners(page);
       for (const article of page.children.filter((c): c is Article => c.type === 'article')) {
@@ -124,10 +129,19 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
           photoAspects.push(aspect || 4 / 3);
         }
         const blocks = columnBlocks(article);
-        const m: ArticleMetrics = { page: page.number, id: article.id, lead: !!article.lead, columns: article.data?.columns, header: [], contHeader: [], photoAspects, captionPt: [], blockTypes: blocks.map((b) => b.type), blockLines: [], lineStarts: [], extra: 0 };
-        infos.push({ article, page, banner: banners.get(article.id), blocks, photos, metrics: m });
+        const m: ArticleMetrics = { page: page.number, id: article.id, lead: !!article.lead, rank: 'ordinary', columns: article.data?.columns, header: [], contHeader: [], photoAspects, captionPt: [], blockTypes: blocks.map((b) => b.type), blockLines: [], lineStarts: [], extra: 0 };
+        infos.push({ article, page, first: issue.children[0], banner: banners.get(article.id), blocks, photos, metrics: m });
         pageMetrics.articles.push(m);
       }
+      // News value from the page order and the markup: each headline's size band.
+      const own = infos.filter((i) => i.page === page);
+      const ranks = rankArticles(
+        own.map((i) => ({ lead: i.article.lead, headline: i.article.children.some((c) => c.type === 'headline'), bodyChars: textChars(i.blocks), photos: i.photos.length })),
+        POLICY.headline.briefChars,
+      );
+      own.forEach((i, k) => {
+        i.metrics.rank = ranks[k];
+      });
     }
     photosDone();
     // 2. Measure.
@@ -187,7 +201,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
 const MEASURE_BATCH = 40;
 
 async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: ArticleInfo[], progress?: (done: number) => void): Promise<void> {
-  const items: MeasureItem[] = infos.map((i) => ({ key: key(i), article: i.article, banner: i.banner, blocks: i.blocks, photos: i.photos.map((p) => p.figure) }));
+  const items: MeasureItem[] = infos.map((i) => ({ key: key(i), article: i.article, rank: i.metrics.rank, front: i.page === i.first, banner: i.banner, blocks: i.blocks, photos: i.photos.map((p) => p.figure) }));
   if (infos.length > MEASURE_BATCH) progress?.(0);
   // Tracking is chosen afresh (the same AST measured again, as by the dev server, gives the same pages).
   for (const info of infos) for (const b of info.blocks) clearTracking(b);
@@ -308,7 +322,7 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
 async function measureSizes(tab: BrowserPage, grid: Grid, table: AssetTable, byKey: Map<string, ArticleInfo>, wanted: SizeWanted[]): Promise<void> {
   const probes = wanted.map((x) => {
     const info = byKey.get(articleKey(x.article))!;
-    return { key: key(info), article: info.article, banner: info.banner, w: x.w, cont: x.cont };
+    return { key: key(info), article: info.article, rank: info.metrics.rank, front: info.page === info.first, banner: info.banner, w: x.w, cont: x.cont };
   });
   await showDocument(tab, table, '/sizes.html', sizesDocument(grid, POLICY, probes));
   const raw: Array<[string, string, number, number, number]> = await tab.evaluate(() =>
@@ -590,4 +604,11 @@ function percentDown(share: number): string {
 function round(n: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
+}
+
+/** Han characters, digits and letters of some body blocks (what makes a text a brief). */
+function textChars(blocks: BodyBlock[]): number {
+  let n = 0;
+  for (const b of blocks) n += (toString(b).match(/[\p{Script=Han}\p{L}\p{N}]/gu) ?? []).length;
+  return n;
 }

@@ -13,6 +13,7 @@ import type { ArticleMetrics, IssueMetrics } from '../../src/layout/metrics.js';
 import { sameArticle } from '../../src/layout/pieces.js';
 import { type IssuePlan, type PlannedModule, planIssue } from '../../src/layout/plan.js';
 import { DEFAULT_POLICY, type LayoutPolicy } from '../../src/layout/policy.js';
+import { rankArticles } from '../../src/layout/rank.js';
 
 interface Fixture {
   grid: Grid;
@@ -58,6 +59,20 @@ function jumps(metrics: IssueMetrics, m: PlannedModule): boolean {
   return last.block < a.blockLines.length - 1 || (last.toLine !== undefined && last.toLine < a.blockLines[last.block]);
 }
 
+/** On every page its lead's headline is bigger than any other; ranks come in order of size (lead > second > ordinary > brief). */
+function checkRanks(metrics: IssueMetrics, p: IssuePlan['pages'][number], front: boolean): void {
+  const own = p.modules.filter((m) => m.piece.continuedFrom === undefined && m.piece.from === 0 && m.piece.fromLine === 0);
+  const order = ['lead', 'second', 'ordinary', 'brief'];
+  for (const m of own) {
+    for (const z of p.modules) {
+      if (z === m) continue;
+      const cont = z.piece.continuedFrom !== undefined || z.piece.from > 0 || z.piece.fromLine > 0;
+      const [rm, rz] = [articleOf(metrics, m).rank, articleOf(metrics, z).rank];
+      if (cont || order.indexOf(rm) < order.indexOf(rz)) expect(m.headlinePt, `${p.number} ${m.domId} (${rm}) vs ${z.domId} (${cont ? 'cont' : rz})${front ? ' front' : ''}`).toBeGreaterThan(z.headlinePt);
+    }
+  }
+}
+
 /**
  * Invariants of any plan: modules inside their page's grid and not overlapping; every
  * article's text set once, in order, across its pages (or counted as overset); a jump
@@ -80,7 +95,7 @@ function checkPlan(metrics: IssueMetrics, g: Grid, policy: LayoutPolicy, plan: I
       const cont = m.piece.from > 0 || m.piece.continuedFrom !== undefined;
       const heads = (cont ? a.contHeader : a.header)[m.columns] ?? [];
       expect(m.headerLines).toBeGreaterThanOrEqual(heads[0] ?? 0);
-      expect(cont ? policy.headline.continuation : headlineSizes(policy, a.lead, m.columns)).toContain(m.headlinePt);
+      expect(cont ? policy.headline.continuation : headlineSizes(policy, a.rank, pi === 0, m.columns)).toContain(m.headlinePt);
       // At the body's leading (the grid's, or opened up on a page short of copy) every column holds its share.
       const rowsAtLeading = m.bodyLeading === undefined ? bodyRows : Math.floor((bodyRows * g.line) / m.bodyLeading + 1e-9);
       // Known limit of the packer: a stack lower than one article's header and photos
@@ -103,6 +118,28 @@ function checkPlan(metrics: IssueMetrics, g: Grid, policy: LayoutPolicy, plan: I
     }
     // Modules never overlap (the packer tiles the grid, pack.test.ts).
     expect([...cells].every((x) => x <= 1)).toBe(true);
+    // Separation: a module with another right below it (sharing a column) has a rule
+    // below, its line reserved inside the module; side by side, the lower one's column rule.
+    for (const m of p.modules) {
+      const under = p.modules.filter((z) => z.line === m.line + m.lines && z.column < m.column + m.columns && m.column < z.column + z.columns);
+      if (under.length) expect(m.ruleBelow, `${p.number} ${m.domId} above ${under.map((z) => z.domId)}`).toBe(true);
+    }
+    checkRanks(metrics, p, pi === 0);
+    // Continuations land only on pages that take them, unless no later page does.
+    const src = [...metrics.pages].sort((a, b) => a.number - b.number);
+    const takes = src[pi].takesContinuations !== false || !src.slice(pi + 1).some((x) => x.takesContinuations !== false);
+    if (!takes) expect(p.modules.filter((m) => m.piece.continuedFrom !== undefined)).toEqual([]);
+  }
+  // At most maxFrontJumps articles jump from the front page.
+  expect(plan.pages[0]?.modules.filter((m) => jumps(metrics, m)).length ?? 0).toBeLessThanOrEqual(policy.maxFrontJumps);
+  // The front page's lead headline is the biggest of the issue; a continuation's is below its original's.
+  const first = plan.pages[0]?.modules.find((m) => m.lead);
+  if (first) for (const q of plan.pages) for (const m of q.modules) if (m !== first) expect(m.headlinePt, `${q.number} ${m.domId}`).toBeLessThan(first.headlinePt);
+  for (const q of plan.pages) {
+    for (const m of q.modules.filter((x) => x.piece.continuedFrom !== undefined)) {
+      const orig = plan.pages.flatMap((x) => x.modules).find((y) => sameArticle(y.piece, m.piece) && y.piece.from === 0 && y.piece.fromLine === 0 && y.piece.continuedFrom === undefined);
+      if (orig) expect(m.headlinePt, `${q.number} ${m.domId}`).toBeLessThan(orig.headlinePt);
+    }
   }
   // Every article's text once, in order: its parts, page after page, pick up where the last ended.
   for (const a of metrics.pages.flatMap((p) => p.articles)) {
@@ -206,8 +243,14 @@ type MadeUp = { headline: number; photos: number[]; blocks: Array<{ kind: Articl
 
 function toMetrics(pages: MadeUp[][], g: Grid): IssueMetrics {
   return {
-    pages: pages.map((articles, pi) => ({
+    pages: pages.map((articles, pi) => {
+      const ranks = rankArticles(
+        articles.map((x, i) => ({ lead: i === 0, headline: x.headline > 0, bodyChars: x.blocks.reduce((s, b) => s + b.lines, 0) * g.charsPerColumn, photos: x.photos.length })),
+        DEFAULT_POLICY.headline.briefChars,
+      );
+      return {
       number: pi + 1,
+      ...(pi === 2 ? { takesContinuations: false } : {}),
       articles: articles.map((x, i): ArticleMetrics => {
         const header: ArticleMetrics['header'] = [];
         const contHeader: ArticleMetrics['contHeader'] = [];
@@ -225,6 +268,7 @@ function toMetrics(pages: MadeUp[][], g: Grid): IssueMetrics {
           page: pi + 1,
           id: `a${i + 1}`,
           lead: i === 0,
+          rank: ranks[i],
           ...(x.columns ? { columns: Math.min(x.columns, g.columns) } : {}),
           header,
           contHeader,
@@ -236,7 +280,8 @@ function toMetrics(pages: MadeUp[][], g: Grid): IssueMetrics {
           extra: x.extra,
         };
       }),
-    })),
+      };
+    }),
   };
 }
 

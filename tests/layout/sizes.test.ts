@@ -8,12 +8,20 @@ import { articleKey, isContinuation, pieceDomId } from '../../src/layout/pieces.
 const grid = { lines: 98, line: 13.5, columnW: 117, gutter: 9 };
 
 describe('headlineSizes', () => {
-  it('grows with the width to the cap, in the policy steps, rounded to half points', () => {
-    expect(headlineSizes(DEFAULT_POLICY, false, 2)).toEqual([15, 17.5, 20.5, 24, 28.5]);
-    expect(headlineSizes(DEFAULT_POLICY, true, 8)[0]).toBe(44);
-    for (const s of headlineSizes(DEFAULT_POLICY, true, 8)) expect(s).toBeLessThanOrEqual(66);
+  it('grows with the width inside its rank band, in the policy steps, rounded to half points', () => {
+    expect(headlineSizes(DEFAULT_POLICY, 'ordinary', false, 2)).toEqual([15, 17.5, 20.5, 21.5, 21.5]);
+    expect(headlineSizes(DEFAULT_POLICY, 'lead', true, 8)[0]).toBe(48);
+    for (const s of headlineSizes(DEFAULT_POLICY, 'lead', true, 8)) expect(s).toBeLessThanOrEqual(60);
     const bigger = { ...DEFAULT_POLICY, headline: { ...DEFAULT_POLICY.headline, steps: [1, 2] } };
-    expect(headlineSizes(bigger, false, 2)).toEqual([15, 30]);
+    expect(headlineSizes(bigger, 'ordinary', false, 2)).toEqual([15, 21.5]);
+  });
+
+  it('keeps the rank bands apart at every width: front lead > page lead > second > ordinary > brief', () => {
+    const order = [(w: number) => headlineSizes(DEFAULT_POLICY, 'lead', true, w), ...(['lead', 'second', 'ordinary', 'brief'] as const).map((r) => (w: number) => headlineSizes(DEFAULT_POLICY, r, false, w))];
+    for (let k = 0; k + 1 < order.length; k++) {
+      for (let w = 1; w <= 8; w++) for (let v = 1; v <= 8; v++) expect(Math.min(...order[k](w))).toBeGreaterThan(Math.max(...order[k + 1](v)));
+    }
+    expect(Math.max(...DEFAULT_POLICY.headline.continuation)).toBeLessThan(Math.min(...headlineSizes(DEFAULT_POLICY, 'brief', false, 1)));
   });
 
   it('takes the biggest measured step that fits the spare rows', () => {

@@ -283,7 +283,10 @@ afterAll(async () => {
 // 0.9694 (a subhead at a column foot unbalances a module's columns): 0.965 until the
 // layout move packs with them. The build still warns below 0.97.
 checkIssue('sample issue (broadsheet)', () => sample, 0.965);
-checkIssue('corpus pages (tabloid)', () => corpus, 0.72, !HAS_CORPUS);
+// Headline sizes follow news value first (issue 13: a page's lead within its rank's band,
+// src/layout/policy.ts headline.ranks), so corpus page 4, short of text, can no longer be
+// opened up with a lead headline past the band: 67.4 % (was 76 %); the floor follows.
+checkIssue('corpus pages (tabloid)', () => corpus, 0.67, !HAS_CORPUS);
 
 describe('print renderer safety', () => {
   it('requests nothing outside the build', () => {

@@ -107,6 +107,12 @@ function checkProof(name: string, skip = false) {
       expect(faults).toEqual([]);
     });
 
+    it('separates every pair of neighbouring modules by a rule or a line of white', () => {
+      const { proof } = built.get(name)!;
+      expect(proof.pages.flatMap((p) => p.examples.separation.map((e) => `p${p.page} ${e.module}: ${e.text}`))).toEqual([]);
+      for (const p of proof.pages) expect(p.counts.separation, `page ${p.page}`).toBe(0);
+    });
+
     it('every Han character, digit and letter of the pages is in the issue PDF', async () => {
       const { issue, out } = built.get(name)!;
       const { pages } = await pageItems(path.join(out, issue.id, `${issue.id}.pdf`));

@@ -1,0 +1,29 @@
+/** News value ranks (src/layout/rank.ts): from the page order and the markup. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { rankArticles } from '../../src/layout/rank.js';
+
+const text = (bodyChars: number, o: Partial<{ lead: boolean; headline: boolean; photos: number }> = {}) => ({ lead: false, headline: true, photos: 0, bodyChars, ...o });
+
+describe('rankArticles', () => {
+  it('marks the lead, the next headline in page order second, short texts without photos briefs', () => {
+    expect(rankArticles([text(900, { lead: true }), text(600), text(700), text(80), text(90, { photos: 1 })], 150)).toEqual(['lead', 'second', 'ordinary', 'brief', 'ordinary']);
+    // The article marked lead leads wherever it stands; a text without headline is never second.
+    expect(rankArticles([text(400, { headline: false }), text(900, { lead: true }), text(600)], 150)).toEqual(['ordinary', 'lead', 'second']);
+    // No article marked: the first with a headline leads.
+    expect(rankArticles([text(300, { headline: false }), text(500)], 150)).toEqual(['ordinary', 'lead']);
+  });
+
+  it('gives one lead and at most one second on any page (property)', () => {
+    const arb = fc.array(fc.record({ lead: fc.boolean(), headline: fc.boolean(), bodyChars: fc.nat(2000), photos: fc.nat(2) }), { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(arb, (page) => {
+        const ranks = rankArticles(page, 150);
+        expect(ranks.filter((r) => r === 'second').length).toBeLessThanOrEqual(1);
+        const leads = ranks.filter((r) => r === 'lead').length;
+        expect(leads).toBe(page.some((a) => a.lead || a.headline) ? 1 : 0);
+      }),
+      { numRuns: 200, seed: 20261129 },
+    );
+  });
+});
