@@ -15,7 +15,6 @@ import { markdownChunks } from '../src/parse/blocks.js';
 import { parsePage } from '../src/parse/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-import { existsSync } from 'node:fs';
 // ../shared/corpus beside the project, or where BANMIAN_CORPUS points
 const CORPUS = process.env.BANMIAN_CORPUS ? path.resolve(process.env.BANMIAN_CORPUS) : path.resolve(ROOT, '../shared/corpus');
 const FILES = ['000_4c27dc6f5b443fbc.txt', '002_6d4dff7fc7251387.txt', '004_bb79a988b909a362.txt'];

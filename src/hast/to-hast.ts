@@ -33,11 +33,6 @@ export interface PlacedImage {
 export interface HastOptions {
   /** Rank of the headline's heading element (web article view: h1; print modules: h2); a subhead is one below. */
   headlineRank: 1 | 2;
-  /**
-   * Print: keep `——` and `……` whole and glued to the character before them (clreq, strict;
-   * Chromium's `line-break: strict` allows a break before them).
-   */
-  keepDashesWhole?: boolean;
   /** Print: headline size in pt; kicker and subtitle sizes follow from it. */
   headlinePt?: number;
   /**
@@ -66,7 +61,7 @@ export interface HastOptions {
   /**
    * Print: the line rules of src/layout/lines.ts in the markup (numbers kept with their
    * units, `——`/`……` whole, a block's last two characters together, adjacent full-width
-   * marks squeezed). Implies `keepDashesWhole`.
+   * marks squeezed).
    */
   lineRules?: boolean;
   /** Print: the letter-spacing (em) a block or paragraph is set with (chosen in the measuring sheet). */
@@ -95,22 +90,6 @@ function cutClasses(node: AnyNode, base?: string): Properties {
   const d = (node.data ?? {}) as CutMarks;
   const classes = [base, d.cutStart ? 'cut-start' : '', d.cutEnd ? 'cut-end' : ''].filter((c): c is string => !!c);
   return classes.length ? { className: classes } : {};
-}
-
-/** `——`/`……` runs, with the character before them. */
-const DASH_RUN = /[^\s]?(?:——|……)+/gu;
-
-function textNodes(value: string, keepDashesWhole: boolean | undefined): ElementContent[] {
-  if (!keepDashesWhole) return [txt(value)];
-  const out: ElementContent[] = [];
-  let last = 0;
-  for (const m of value.matchAll(DASH_RUN)) {
-    if (m.index > last) out.push(txt(value.slice(last, m.index)));
-    out.push(el('span', { className: ['nb'] }, [txt(m[0])]));
-    last = m.index + m[0].length;
-  }
-  if (last < value.length || !out.length) out.push(txt(value.slice(last)));
-  return out;
 }
 
 /** Text with the print line rules as spans: `span.nb` around unbreakable runs, `span.sq` on squeezed marks. */
@@ -185,6 +164,8 @@ function handlers(o: HastOptions): Handlers {
   // Print's line rules: texts that end their block, and each block's inline content prepared for them.
   const tails = new WeakSet<object>();
   const runs = (node: AnyNode, tail: boolean): AnyNode => (o.lineRules ? lineRuleRuns(node, tail, tails) : node);
+  /** Text as set: with the line rules' spans in print, as it is on the web. */
+  const textOf = (value: string, tail: boolean): ElementContent[] => (o.lineRules ? lineRuleNodes(value, tail) : [txt(value)]);
   /** Content that ends its block (headings, captions; a paragraph unless cut before its end). */
   const ending = (tag: string, props: (node: AnyNode) => Properties = () => ({})): Handler => (state, node) => el(tag, props(node as AnyNode), kids(state, runs(node as AnyNode, true)));
   const ends = (node: AnyNode) => !((node.data ?? {}) as CutMarks).cutEnd;
@@ -200,12 +181,12 @@ function handlers(o: HastOptions): Handlers {
     fragment: (state, node) => kids(state, node as AnyNode),
 
     // Inline
-    text: (_state, node) => (o.lineRules ? lineRuleNodes(String((node as AnyNode).value), tails.has(node)) : textNodes(String((node as AnyNode).value), o.keepDashesWhole)),
+    text: (_state, node) => textOf(String((node as AnyNode).value), tails.has(node)),
     break: () => el('br', {}, []),
     strong: wrap('strong'),
     emphasis: wrap('em'),
     speaker: wrap('strong', { className: ['speaker'] }),
-    inlineCode: (_state, node) => el('code', {}, o.lineRules ? lineRuleNodes(String((node as AnyNode).value), false) : textNodes(String((node as AnyNode).value), o.keepDashesWhole)),
+    inlineCode: (_state, node) => el('code', {}, textOf(String((node as AnyNode).value), false)),
     link: (state, node) => {
       const link = node as unknown as Link;
       const children = kids(state, node as AnyNode);
@@ -221,7 +202,7 @@ function handlers(o: HastOptions): Handlers {
       const value = String((node as AnyNode).value ?? '');
       if (!o.sanitizeHtml) {
         // Print runs no HTML from pages: raw markup is printed as the text it is (a block as a paragraph).
-        const text = o.lineRules ? lineRuleNodes(value, false) : textNodes(value, o.keepDashesWhole);
+        const text = textOf(value, false);
         return parent && BLOCK_PARENTS.has(parent.type) ? el('p', {}, text) : text;
       }
       const { html, removed } = o.sanitizeHtml(value);

@@ -8,6 +8,7 @@ import type { BanmianConfig } from '../config/types.js';
 import { issueDateText, issueNumberText, issueTotalText, jumpText, pageLabel, staffText } from '../ast/vocabulary.js';
 import { columnX, type Grid, spanWidth } from '../layout/grid.js';
 import { continuationSizes, headlineSizes, minModuleColumns, sizeSteps } from '../layout/headline.js';
+import type { PlannedModule } from '../layout/plan.js';
 import type { Rank } from '../layout/rank.js';
 import type { LayoutPolicy } from '../layout/policy.js';
 import { fontFaceCss, ORIGIN } from './assets.js';
@@ -86,25 +87,15 @@ export function sizesDocument(grid: Grid, policy: LayoutPolicy, probes: SizeProb
   return `${head(grid)}</head><body>${body}</body></html>`;
 }
 
-export interface ModuleRender {
+/** A planned module (src/layout/plan.ts: its place and sizes) with the AST content it sets. */
+export interface ModuleRender
+  extends Pick<PlannedModule, 'column' | 'columns' | 'line' | 'lines' | 'headerLines' | 'headlinePt' | 'figureLines' | 'bodyLeading' | 'ruleBelow' | 'jumpTo' | 'lead'> {
   article: Article;
   /** Which body blocks are set here. */
   blocks: BodyBlock[];
   photos: Array<{ figure: Figure; src: string; heightPt: number }>;
   banner?: Banner;
-  column: number;
-  columns: number;
-  line: number;
-  lines: number;
-  headerLines: number;
-  headlinePt: number;
-  figureLines: number;
-  /** The body's leading in pt when it is opened up on a page short of copy (else the grid's). */
-  bodyLeading?: number;
-  ruleBelow: boolean;
   continuedFrom?: number;
-  jumpTo?: number;
-  lead: boolean;
   /** Stable id for the DOM: `<articleId>` or `<articleId>-<part>`. */
   domId: string;
   /** Blocks (by index in `blocks`) preceded by a blank line, so the columns end full. */

@@ -15,7 +15,7 @@ export function esc(s: string): string {
 
 /** The print edition's options for the shared AST → HTML table (src/hast). */
 export function printMarkup(extra: Partial<HastOptions> = {}): HastOptions {
-  return { headlineRank: 2, keepDashesWhole: true, lineRules: true, tracking: trackingOf, printColumns: true, normaliseJumps: true, ...extra };
+  return { headlineRank: 2, lineRules: true, tracking: trackingOf, printColumns: true, normaliseJumps: true, ...extra };
 }
 
 export function inlineHtml(nodes: Inline[]): string {

@@ -6,8 +6,7 @@
  * that is incomplete or from another config is refused in one line, the output untouched.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,24 +14,14 @@ import { copyPublished, issueDates } from '../../bench/archive-fixture.js';
 import { publish } from '../../src/archive/publish.js';
 import { SHARD_FILE } from '../../src/archive/shard.js';
 import { MANIFEST } from '../../src/build/cache.js';
+import { snapshot } from '../reliability/helpers.js';
 import { loadConfig } from '../../src/config/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ID = '2026-11-20';
 
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (d: string, rel: string) => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (r === path.dirname(MANIFEST)) continue;
-      if (e.isDirectory()) await walk(path.join(d, e.name), r);
-      else out[r] = createHash('sha256').update(await readFile(path.join(d, e.name))).digest('hex');
-    }
-  };
-  await walk(dir, '');
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
-}
+/** Every file of an output folder but its manifest folder → sha256 (tests/reliability/helpers.ts). */
+const outputSnapshot = (dir: string) => snapshot(dir, { skip: [path.dirname(MANIFEST)] });
 
 /** `banmian …` as a child process (a browser that cannot start: nothing may be laid out). */
 function banmian(args: string[], dir: string): Promise<{ status: number | null; out: string; err: string }> {
@@ -75,12 +64,12 @@ describe('build --shard K/N and merge', () => {
     for (const out of shards) {
       const info = JSON.parse(await readFile(path.join(out, SHARD_FILE), 'utf8'));
       expect(info.share).toHaveLength(2);
-      expect((await snapshot(out))['index.html']).toBeUndefined();
+      expect((await outputSnapshot(out))['index.html']).toBeUndefined();
     }
     const merged = await banmian(['merge', '--issues', issues, '--out', path.join(dir, 'merged'), ...shards], dir);
     expect(merged.status, merged.err).toBe(0);
-    const a = await snapshot(path.join(dir, 'single'));
-    const b = await snapshot(path.join(dir, 'merged'));
+    const a = await outputSnapshot(path.join(dir, 'single'));
+    const b = await outputSnapshot(path.join(dir, 'merged'));
     expect(Object.keys(b)).toEqual(Object.keys(a));
     expect(b).toEqual(a);
     expect(Object.keys(a)).toEqual(expect.arrayContaining(['index.html', 'archive/index.html', 'feed.xml', 'sitemap.xml', `${ID}/${ID}.pdf`, '2026-10-01/01/page.png']));
@@ -88,7 +77,7 @@ describe('build --shard K/N and merge', () => {
 
   it('an incomplete shard set or a shard of another config is refused in one line; the output is untouched', async () => {
     const out = path.join(dir, 'merged');
-    const before = await snapshot(out);
+    const before = await outputSnapshot(out);
     const shards = [1, 2, 3, 4].map((k) => path.join(dir, `shard-${k}`));
     const three = await banmian(['merge', '--issues', issues, '--out', out, ...shards.slice(0, 3)], dir);
     expect(three.status).toBe(1);
@@ -100,7 +89,7 @@ describe('build --shard K/N and merge', () => {
     const other = await banmian(['merge', '--issues', issues, '--out', out, ...shards], dir);
     expect(other.status).toBe(1);
     expect(other.err).toMatch(/shard-2\/\.banmian\/shard\.json: shard 2\/4 was built from another config/);
-    expect(await snapshot(out)).toEqual(before);
+    expect(await outputSnapshot(out)).toEqual(before);
     const bad = spawnSync(process.execPath, ['bin/banmian.js', 'build', '--shard', '5/4', '--issues', issues, '--out', path.join(dir, 'x')], { cwd: ROOT, encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe('banmian: --shard takes K/N with 1 ≤ K ≤ N (like 2/4), not "5/4"\n');

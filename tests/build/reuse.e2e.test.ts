@@ -5,33 +5,21 @@
  * previous output makes it build again. A failed build leaves the output untouched.
  * (HTML only, so no browser is needed; the print half is tests/build/cache.test.ts.)
  */
-import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildOptions } from '../../src/build/build.js';
 import { MANIFEST } from '../../src/build/cache.js';
+import { snapshot } from '../reliability/helpers.js';
 import { loadConfig } from '../../src/config/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SAMPLE = path.join(ROOT, 'issues', '2026-11-20');
 const ID = '2026-11-20';
 
-/** Every file of an output folder but the manifest → sha256 (sorted by path). */
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (d: string, rel: string) => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (r === path.dirname(MANIFEST)) continue;
-      if (e.isDirectory()) await walk(path.join(d, e.name), r);
-      else out[r] = createHash('sha256').update(await readFile(path.join(d, e.name))).digest('hex');
-    }
-  };
-  await walk(dir, '');
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
-}
+/** Every file of an output folder but its manifest folder → sha256 (tests/reliability/helpers.ts). */
+const outputSnapshot = (dir: string) => snapshot(dir, { skip: [path.dirname(MANIFEST)] });
 
 describe('whole-output reuse', () => {
   let dir: string;
@@ -62,7 +50,7 @@ describe('whole-output reuse', () => {
     const first = await build(opts);
     expect(first.reused).toBe(false);
     expect(first.warnings).toBeGreaterThan(0);
-    const before = await snapshot(out);
+    const before = await outputSnapshot(out);
     expect(Object.keys(before)).toContain(`${ID}/01/a1/index.html`);
     expect(Object.keys(before).some((f) => f.startsWith('search-index/'))).toBe(true);
     const inode = async (rel: string) => (await stat(path.join(out, rel))).ino;
@@ -80,14 +68,14 @@ describe('whole-output reuse', () => {
     expect(lines.some((l) => l.startsWith('search index'))).toBe(false);
     // The very same files (hard links: not written again), with the same bytes.
     expect(await Promise.all(['index.html', `${ID}/01/a1/index.html`, 'feed.xml'].map(inode))).toEqual(inodes);
-    expect(await snapshot(out)).toEqual(before);
+    expect(await outputSnapshot(out)).toEqual(before);
     // No staging or old folders are left next to the output.
     expect((await readdir(dir)).filter((f) => f.startsWith('dist'))).toEqual(['dist']);
 
     // A forced build renders everything again and makes the same bytes (determinism).
     const forced = await build({ ...opts, force: true });
     expect(forced.reused).toBe(false);
-    const again = await snapshot(out);
+    const again = await outputSnapshot(out);
     for (const [file, sha] of Object.entries(before)) if (/\.(html|xml|txt|css)$/.test(file)) expect([file, again[file]]).toEqual([file, sha]);
     expect(reusedOrWhy(await build(opts))).toBe(true);
   });
@@ -148,12 +136,12 @@ describe('whole-output reuse', () => {
 
   it('a failed build leaves the previous output untouched', async () => {
     expect(reusedOrWhy(await build(opts))).toBe(true);
-    const before = await snapshot(out);
+    const before = await outputSnapshot(out);
     const manifest = await readFile(path.join(out, MANIFEST), 'utf8');
     const original = await readFile(pageFile);
     await writeFile(pageFile, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 3]));
     await expect(build(opts)).rejects.toThrow();
-    expect(await snapshot(out)).toEqual(before);
+    expect(await outputSnapshot(out)).toEqual(before);
     expect(await readFile(path.join(out, MANIFEST), 'utf8')).toBe(manifest);
     expect((await readdir(dir)).filter((f) => f.startsWith('dist'))).toEqual(['dist']);
     await writeFile(pageFile, original);

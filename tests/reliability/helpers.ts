@@ -86,14 +86,19 @@ export function expectOneLineError(r: Run, ...parts: RegExp[]): string {
   return lines[0];
 }
 
-/** Every entry under `dir` (dot-files too) → sha256 of its bytes, a link's target, or 'dir'. */
-export async function snapshot(dir: string): Promise<Record<string, string>> {
+/**
+ * Every entry under `dir` (dot-files too) → sha256 of its bytes, a link's target, or 'dir';
+ * `skip`: relative paths left out with everything under them (e.g. an output's `.banmian`).
+ */
+export async function snapshot(dir: string, options: { skip?: string[] } = {}): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   if (!existsSync(dir)) return out;
+  const skip = new Set(options.skip ?? []);
   const walk = async (d: string, rel: string) => {
     for (const name of (await readdir(d)).sort()) {
       const p = path.join(d, name);
       const r = rel ? `${rel}/${name}` : name;
+      if (skip.has(r)) continue;
       const st = await lstat(p);
       if (st.isSymbolicLink()) out[r] = `link:${await readlink(p)}`;
       else if (st.isDirectory()) {

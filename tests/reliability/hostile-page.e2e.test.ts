@@ -5,10 +5,9 @@
  * markup and no script: the parser cleaned the text once, so every edition reads it clean.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFiles, parseHtml, textOf, walk } from '../web/helpers.js';
 import { pageItems } from '../print/helpers.js';
