@@ -37,7 +37,7 @@ interface Source {
 }
 
 /** The pages to repeat: the parsed sample issue and corpus pages, or the test fixture. */
-async function sourcePages(tmp: string): Promise<Source> {
+export async function sourcePages(tmp: string): Promise<Source> {
   const parseEntry = path.join(ROOT, 'src', 'parse', 'index.ts');
   const sample = path.join(ROOT, 'issues', '2026-11-20');
   if (existsSync(parseEntry) && existsSync(sample)) {
@@ -79,7 +79,7 @@ async function sourcePages(tmp: string): Promise<Source> {
   return { pages: issue.children, dir: issueFolder(issue), from: `test fixture issue (${issue.children.length} pages)` };
 }
 
-function synthesize(source: Source): Issue[] {
+export function synthesize(source: Source): Issue[] {
   const issues: Issue[] = [];
   let pages = 0;
   const start = Date.UTC(2026, 10, 20);
@@ -215,9 +215,11 @@ export async function benchWeb(): Promise<Record<string, number | string>> {
     const ctx: BuildContext = { root: ROOT, config, outDir, previousOutDir: path.join(tmp, 'none'), force: false, log: quiet, session: new BuildSession() };
 
     // Banmian, HTML only (the search index measured on its own below).
+    const cpuBanmian0 = process.cpuUsage();
     const t0 = performance.now();
     const result = await buildWebEdition(issues, new Map(), ctx, { search: false });
     const banmianMs = performance.now() - t0;
+    const banmianCpu = cpuMs(process.cpuUsage(cpuBanmian0));
     const banmianHtml = await countHtml(outDir);
     // The search index, whole (every issue tokenised), measured apart from the HTML build.
     const searchFull = await buildSearchIndex(outDir);
@@ -251,9 +253,12 @@ export async function benchWeb(): Promise<Record<string, number | string>> {
     const elevOut = path.join(tmp, 'eleventy-out');
     let eleventyMs = NaN;
     let eleventyHtml = NaN;
+    let eleventyCpu = NaN;
     if (!quick) {
       await writeEleventyInput(input, issues);
+      const cpu0 = process.cpuUsage();
       eleventyMs = await buildWithEleventy(input, elevOut);
+      eleventyCpu = cpuMs(process.cpuUsage(cpu0));
       eleventyHtml = await countHtml(elevOut);
     }
 
@@ -270,10 +275,14 @@ export async function benchWeb(): Promise<Record<string, number | string>> {
       'banmian: font slices, wait after render (ms)': result.timings['fonts (after render)'] ?? 0,
       'banmian: font slices cut, KB': `${result.styles.fontsSubset}, ${Math.round(result.styles.fontBytes / 1000)}`,
       'banmian: pages/s': banmianRate,
+      'banmian: CPU (ms), CPU per page (ms)': `${Math.round(banmianCpu)}, ${(banmianCpu / banmianHtml).toFixed(2)}`,
       'eleventy 3: HTML files': eleventyHtml,
       'eleventy 3: build (ms)': eleventyMs,
       'eleventy 3: pages/s': eleventyRate,
+      'eleventy 3: CPU (ms), CPU per page (ms)': `${Math.round(eleventyCpu)}, ${(eleventyCpu / eleventyHtml).toFixed(2)}`,
       'ratio banmian/eleventy (pages/s)': banmianRate / eleventyRate,
+      'ratio banmian/eleventy (CPU per page)': eleventyCpu / eleventyHtml / (banmianCpu / banmianHtml),
+      'load average (1 min) at end': os.loadavg()[0],
       'one page changed: rebuild, first (ms)': edits[0].wall,
       'one page changed: rebuild, median of 5 (ms)': median(edits.map((e) => e.wall)),
       'one page changed: CPU, median of 5 (ms)': median(edits.map((e) => e.cpu)),
@@ -294,6 +303,11 @@ export async function benchWeb(): Promise<Record<string, number | string>> {
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** User + system time of the whole process (every thread: the font worker counts), in ms. */
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
 }
 
 function appendParagraph(page: Page, text: string): Page {

@@ -40,7 +40,7 @@ export interface SearchIndexResult {
   indexed: number;
   /** Issue sources tokenised in this call (the others came from the cache). */
   tokenised: number;
-  /** Segments (a month of the newest year, or an earlier year), and how many were merged again in this call. */
+  /** Segments (`segmentKey`), and how many were merged again in this call. */
   segments: number;
   segmentsMerged: number;
   shards: number;
@@ -132,12 +132,23 @@ function tokenise(source: SearchSource): TokenisedIssue {
 }
 
 /**
- * The issues of a segment: every month of the newest issue's year is a segment of its own,
- * every earlier year one. An edit or a new issue touches one (small) segment; a query
- * fetches one shard per gram per segment — about 12 + the number of earlier years.
+ * The issues of a segment, tiered by age so that a query over a long archive reads few
+ * segments (one shard per gram per segment) while an edit or a new issue still touches a
+ * small one: the newest issue's month is a segment of its own; the rest of its year goes
+ * by quarter (`2026-Q3`); earlier years by fixed five-year blocks (`2020-2024`, aligned so
+ * a block's key never changes). Twenty years of issues: at most 1 + 4 + 5 segments (was
+ * 12 months + 19 years). A month moves into its quarter when the next month's first issue
+ * comes, a year into its block when the next year's does: those segments are merged
+ * again once then.
  */
-export function segmentKey(date: string, latestYear: string): string {
-  return date.slice(0, 4) < latestYear ? date.slice(0, 4) : date.slice(0, 7);
+export function segmentKey(date: string, latestDate: string): string {
+  const year = date.slice(0, 4);
+  if (year < latestDate.slice(0, 4)) {
+    const start = Number(year) - (Number(year) % 5);
+    return `${start}-${start + 4}`;
+  }
+  if (date.slice(0, 7) === latestDate.slice(0, 7)) return date.slice(0, 7);
+  return `${year}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
 }
 
 /** A written segment: file name → JSON, and its shard names in order. */
@@ -193,8 +204,8 @@ function buildSegment(key: string, issues: TokenisedIssue[]): SegmentFiles {
  * Builds the index from the sources in `outDir` and writes it to `<indexDir>/search-index`
  * (by default the site itself; the dev server writes a side folder and swaps it in).
  *
- * Layout (version 2): `manifest.json` lists the segments (a month of the newest year, or an
- * earlier year), each with its shard files and its issues (id, date, number of articles,
+ * Layout (version 2): `manifest.json` lists the segments (`segmentKey`: the newest month, the
+ * newest year's other quarters, five-year blocks before it), each with its shard files and its issues (id, date, number of articles,
  * documents file, by content hash); it holds no headline or URL, so it stays small. The
  * documents of an issue (page, page name, URL, headline) are in `d/<issue>.<hash>.json`,
  * fetched only for the results shown or checked. Shards `s/<segment>/<n>.<hash>.json`
@@ -227,10 +238,10 @@ export async function buildSearchIndex(outDir: string, indexDir = outDir): Promi
   const liveHashes = new Set(issues.map((i) => i.hash));
   for (const hash of tokenCache.keys()) if (!liveHashes.has(hash)) tokenCache.delete(hash);
 
-  const latestYear = issues.length ? issues[issues.length - 1].date.slice(0, 4) : '';
+  const latestDate = issues.length ? issues[issues.length - 1].date : '';
   const segments: Array<{ key: string; issues: typeof issues }> = [];
   for (const issue of issues) {
-    const key = segmentKey(issue.date, latestYear);
+    const key = segmentKey(issue.date, latestDate);
     const last = segments[segments.length - 1];
     if (last?.key === key) last.issues.push(issue);
     else segments.push({ key, issues: [issue] });

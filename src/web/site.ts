@@ -5,8 +5,8 @@
  * page, the feed and the sitemap are rendered again (`updatePage`) — the dev server's
  * fast path.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Issue, Page } from '../ast/types.js';
 import type { BuildContext } from '../build/context.js';
@@ -157,7 +157,7 @@ export class WebSite {
    */
   private async renderAndWrite(): Promise<Set<string>> {
     const rc = this.renderContext();
-    const writer = new FileWriter(this.outDir, 64);
+    const writer = new FileWriter(this.outDir);
     const written = new Set<string>();
     const flush = async (out: Map<string, string>) => {
       for (const [rel, content] of out) {
@@ -232,13 +232,15 @@ export class WebSite {
     }
     const tRender = performance.now();
     const written: string[] = [];
+    // Synchronous: a few dozen small files, each compared with what is there; awaiting
+    // the thread pool once per file costs more than the reads (the dev server's edit loop).
     for (const [rel, content] of out) {
       oldFiles.delete(rel);
       const file = path.join(this.outDir, rel);
-      const old = existsSync(file) ? await readFile(file, 'utf8') : undefined;
+      const old = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
       if (old === content) continue;
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, content);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, content);
       written.push(rel);
     }
     const removed: string[] = [];
@@ -319,40 +321,28 @@ function searchSourceFile(issueId: string): string {
   return `${SEARCH_SOURCE_DIR}/${issueId}.json`;
 }
 
-/** Writes files with a bounded number in flight, making each folder once. */
+/**
+ * Writes files, making each folder once. Synchronous: a site is thousands of small files,
+ * and a promise-based write costs about twice the CPU of a plain one (thread-pool round
+ * trips and buffers kept alive until the write lands: 9,000 files of 24 KB, 4.1 s against
+ * 1.7 s user+sys); the main thread is rendering the whole time anyway.
+ */
 class FileWriter {
-  private readonly dirs = new Map<string, Promise<unknown>>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private failure: unknown;
+  private readonly dirs = new Set<string>();
 
-  constructor(
-    private readonly root: string,
-    private readonly limit: number,
-  ) {}
+  constructor(private readonly root: string) {}
 
   async write(rel: string, content: string): Promise<void> {
-    if (this.failure) throw this.failure;
-    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
     const file = path.join(this.root, rel);
     const dir = path.dirname(file);
-    let made = this.dirs.get(dir);
-    if (!made) {
-      made = mkdir(dir, { recursive: true });
-      this.dirs.set(dir, made);
+    if (!this.dirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.dirs.add(dir);
     }
-    const job: Promise<void> = made
-      .then(() => writeFile(file, content))
-      .catch((err: unknown) => {
-        this.failure ??= err;
-      })
-      .finally(() => this.inFlight.delete(job));
-    this.inFlight.add(job);
+    writeFileSync(file, content);
   }
 
-  async done(): Promise<void> {
-    await Promise.all(this.inFlight);
-    if (this.failure) throw this.failure;
-  }
+  async done(): Promise<void> {}
 }
 
 async function runLimited(jobs: Array<() => Promise<unknown>>, limit: number): Promise<void> {

@@ -97,6 +97,9 @@ export class Templates {
   /** Renders an AST node or a list of AST nodes (block or inline) for the page being rendered. */
   renderNodes(nodes: readonly AnyNode[] | AnyNode): string {
     const env = this.requireEnv();
+    // Plain text (most kickers, subtitles, bylines): the table maps a text node to itself
+    // and the stringifier escapes only < and &, so skip building a handler table and a tree.
+    if (Array.isArray(nodes) && nodes.every((n) => n.type === 'text')) return escapeText(nodes.map((n) => n.value).join(''));
     try {
       return toHtml(nodes as never, webMarkup(env));
     } catch (err) {
@@ -171,6 +174,11 @@ export function webMarkup(env: NodeEnv): HastOptions {
     jumpHref: env.jumpHref,
     warn: env.warn,
   };
+}
+
+/** Text as hast-util-to-html writes it with named references (src/hast/to-hast.ts STRINGIFY). */
+function escapeText(text: string): string {
+  return /[<&]/.test(text) ? text.replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;')) : text;
 }
 
 function hbsFiles(dir: string): string[] {

@@ -80,7 +80,7 @@ describe('search index', () => {
 
 describe('search index layout: small manifest, per-issue documents, segments rewritten per issue', () => {
   let arch: string;
-  /** A synthetic archive: 2025 (one segment) and four months of 2026 (a segment each), 3 articles an issue. */
+  /** A synthetic archive: 2025 (block 2025-2029), 2026's first quarter and April (the newest month), 3 articles an issue. */
   const sources: SearchSource[] = [];
   for (const date of ['2025-03-01', '2025-07-01', '2026-01-05', '2026-02-05', '2026-03-05', '2026-03-06', '2026-04-01'])
     sources.push({
@@ -109,15 +109,23 @@ describe('search index layout: small manifest, per-issue documents, segments rew
     if (arch) await rm(arch, { recursive: true, force: true });
   });
 
-  it('segments: months of the newest year, whole earlier years', () => {
-    expect(segmentKey('2026-03-05', '2026')).toBe('2026-03');
-    expect(segmentKey('2025-07-01', '2026')).toBe('2025');
+  it('segments: the newest month, quarters of the newest year, five-year blocks before it', () => {
+    expect(segmentKey('2026-04-01', '2026-04-20')).toBe('2026-04');
+    expect(segmentKey('2026-03-05', '2026-04-20')).toBe('2026-Q1');
+    expect(segmentKey('2026-12-31', '2026-12-31')).toBe('2026-12');
+    expect(segmentKey('2026-10-01', '2026-12-31')).toBe('2026-Q4');
+    expect(segmentKey('2025-07-01', '2026-04-20')).toBe('2025-2029');
+    expect(segmentKey('2024-12-31', '2026-04-20')).toBe('2020-2024');
+    // Twenty years of issues, every tenth day: 1 + 3 + 5 segments (was 12 months + 19 years).
+    const keys = new Set<string>();
+    for (let t = Date.UTC(2007, 0, 1); t <= Date.UTC(2026, 9, 15); t += 10 * 86_400_000) keys.add(segmentKey(new Date(t).toISOString().slice(0, 10), '2026-10-15'));
+    expect([...keys]).toEqual(['2005-2009', '2010-2014', '2015-2019', '2020-2024', '2025-2029', '2026-Q1', '2026-Q2', '2026-Q3', '2026-10']);
   });
 
   it('the manifest names segments and issues only; a query reads the manifest, one shard per gram per segment and the documents of its hits', async () => {
     const result = await buildSearchIndex(arch);
     expect(result.indexed).toBe(21);
-    expect(result.segments).toBe(5); // 2025, 2026-01 … 2026-04
+    expect(result.segments).toBe(3); // 2025-2029, 2026-Q1, 2026-04
     const manifest = await readFile(path.join(arch, SEARCH_INDEX_DIR, 'manifest.json'), 'utf8');
     expect(result.manifestBytes).toBe(Buffer.byteLength(manifest));
     // No headline or URL in the manifest: its size grows with issues, not articles.
@@ -127,7 +135,7 @@ describe('search index layout: small manifest, per-issue documents, segments rew
     expect(results.map((r) => r.url)).toEqual(sources.map((s) => `${s.id}/02/a1/`).reverse());
     expect(results[0].title).toBe('第2篇标题2026-04-01');
     const shards = filesRead.filter((f) => f.startsWith('s/'));
-    expect(shards.length).toBe(5); // one bigram, five segments
+    expect(shards.length).toBe(3); // one bigram, three segments
     expect(filesRead.filter((f) => f.startsWith('d/')).length).toBe(7); // the hits' issues
   });
 
@@ -147,10 +155,14 @@ describe('search index layout: small manifest, per-issue documents, segments rew
     expect(again.segmentsMerged).toBe(1);
     const after = await listIndex();
     const changed = [...after.keys()].filter((f) => before.get(f) !== after.get(f));
-    // The manifest, the 2026-03 segment's shards and the edited issue's documents; nothing of the other segments.
-    expect(changed.every((f) => f === 'manifest.json' || f.startsWith('s/2026-03/') || f.startsWith('d/2026-03-05.'))).toBe(true);
-    expect(changed.filter((f) => f.startsWith('s/2026-03/')).length).toBeGreaterThan(0);
-    expect([...after.keys()].filter((f) => f.startsWith('s/2025/')).sort()).toEqual([...before.keys()].filter((f) => f.startsWith('s/2025/')).sort());
+    // The manifest, the 2026-Q1 segment's shards and the edited issue's documents; nothing of the other segments.
+    expect(changed.every((f) => f === 'manifest.json' || f.startsWith('s/2026-Q1/') || f.startsWith('d/2026-03-05.'))).toBe(true);
+    expect(changed.filter((f) => f.startsWith('s/2026-Q1/')).length).toBeGreaterThan(0);
+    for (const other of ['s/2025-2029/', 's/2026-04/']) {
+      const files = (m: Map<string, number>) => [...m].filter(([f]) => f.startsWith(other)).sort();
+      expect(files(after).length).toBeGreaterThan(0);
+      expect(files(after)).toEqual(files(before)); // same names, same inodes
+    }
     // Written: the new shards and the manifest (rewritten in place, same inode).
     expect(again.filesWritten).toBe(changed.filter((f) => f !== 'manifest.json').length + 1);
     expect((await querySearchIndex(arch, '海洋牧场')).map((r) => r.url)).toEqual(['2026-03-05/01/a1/']);
