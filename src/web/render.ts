@@ -11,8 +11,8 @@ import type { BanmianConfig } from '../config/types.js';
 import type { Position } from 'unist';
 import { continuationOf, originOf, type ArticleRef, type IssueRef, type PageRef, type SiteModel } from './model.js';
 import type { NodeEnv, Templates } from './templates.js';
-import { routes, type SiteUrls } from './urls.js';
-import { SEARCH_INDEX_DIR, type SearchSource } from './search.js';
+import { routeFile, routes, type SiteUrls } from './urls.js';
+import { SEARCH_INDEX_DIR, SEARCH_SOURCE_DIR, type SearchSource } from './search.js';
 import { issueFolder } from '../ast/issue-folder.js';
 import type { PageWarning } from '../report/page-files.js';
 
@@ -51,6 +51,29 @@ export interface RenderContext {
    * when the build has one, else a log line `file:line: message` (src/report/page-files.ts).
    */
   warn(message: string, where: PageWarning): void;
+}
+
+// ---------------------------------------------------------------------------
+// One issue at a time
+
+/** Where an issue's search source goes (site-relative). */
+export function searchSourceFile(issueId: string): string {
+  return `${SEARCH_SOURCE_DIR}/${issueId}.json`;
+}
+
+/**
+ * Every file of one issue — its front, page views, article views and search source — into
+ * `out` (site-relative path → content). The unit a build renders (and hands to the writer)
+ * before the next issue, so an archive of any size is rendered issue by issue.
+ */
+export function renderIssueViews(rc: RenderContext, issue: IssueRef, out: Map<string, string> = new Map()): Map<string, string> {
+  out.set(routeFile(issue.url), renderIssueFront(rc, issue));
+  out.set(searchSourceFile(issue.id), renderSearchSource(issue));
+  for (const page of issue.pages) {
+    out.set(routeFile(page.url), renderPageView(rc, page));
+    for (const article of page.articles) out.set(routeFile(article.url), renderArticle(rc, article));
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------

@@ -16,8 +16,8 @@ import { figureSources, processFigure, pageImages, writeStaticAssets, writeStyle
 import { renderFeed } from './feed.js';
 import { siteCharacters } from './fonts.js';
 import { buildModel, replaceIssue, type IssueRef, type SiteModel } from './model.js';
-import { renderArchive, renderArticle, renderHome, renderSubscribe, renderIssueFront, renderNotFound, renderPageView, renderSearch, renderSearchSource, type Assets, type ImageRef, type RenderContext } from './render.js';
-import { buildSearchIndex, SEARCH_SOURCE_DIR, type SearchIndexResult } from './search.js';
+import { renderArchive, renderHome, renderIssueViews, renderSubscribe, renderNotFound, renderSearch, searchSourceFile, type Assets, type ImageRef, type RenderContext } from './render.js';
+import { buildSearchIndex, type SearchIndexResult } from './search.js';
 import { renderRobots, renderSitemap } from './sitemap.js';
 import { loadTemplates, type Templates } from './templates.js';
 import { routeFile, routes, SiteUrls } from './urls.js';
@@ -258,12 +258,7 @@ export class WebSite {
   }
 
   private renderIssue(rc: RenderContext, issue: IssueRef, out: Map<string, string>): void {
-    out.set(routeFile(issue.url), renderIssueFront(rc, issue));
-    out.set(searchSourceFile(issue.id), renderSearchSource(issue));
-    for (const page of issue.pages) {
-      out.set(routeFile(page.url), renderPageView(rc, page));
-      for (const article of page.articles) out.set(routeFile(article.url), renderArticle(rc, article));
-    }
+    renderIssueViews(rc, issue, out);
   }
 
   /** What depends on every issue: the home page (latest issue's first page), archive, feed, sitemap. */
@@ -315,10 +310,6 @@ export class WebSite {
     await runLimited(jobs, 4);
   }
 
-}
-
-function searchSourceFile(issueId: string): string {
-  return `${SEARCH_SOURCE_DIR}/${issueId}.json`;
 }
 
 /**

@@ -13,7 +13,7 @@ import { significantChars } from '../../src/ast/text.js';
 import type { Issue } from '../../src/ast/types.js';
 import { BanmianError } from '../../src/errors.js';
 import { parseUnicodeRange } from '../../src/web/fonts.js';
-import { buildWebEdition, type WebBuildResult } from '../../src/web/index.js';
+import { buildWebEdition, renderIssueViews, type WebBuildResult } from '../../src/web/index.js';
 import { fixtureContext, fixtureIssues, fixtureLayouts, REPO_ROOT, writeIssueFiles, writePrintOutputs } from './fixtures.js';
 import { articleText, checkLinks, listFiles } from './helpers.js';
 
@@ -42,6 +42,15 @@ afterAll(async () => {
 const read = (rel: string) => readFile(path.join(out, rel), 'utf8');
 
 describe('web edition: addresses and files', () => {
+  it('renders one issue at a time: renderIssueViews gives exactly that issue\'s files, with the bytes the build wrote', async () => {
+    const site = result.site;
+    const issue = site.model.issues[1];
+    const views = renderIssueViews(site.renderContext(), issue);
+    const expected = [`${issue.id}/index.html`, `search/source/${issue.id}.json`, ...issue.pages.map((p) => `${p.url}index.html`), ...issue.articles.map((a) => `${a.url}index.html`)].sort();
+    expect([...views.keys()].sort()).toEqual(expected);
+    for (const [rel, content] of views) expect(content, rel).toBe(await read(rel));
+  });
+
   it('writes the date-based URL map', async () => {
     const files = await listFiles(out);
     for (const f of [
