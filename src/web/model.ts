@@ -151,3 +151,16 @@ export function originOf(issue: IssueRef, toPage: number, fromPage: number): Art
   return source?.articles.find((a) => a.article.children.some((c) => c.type === 'jump' && c.direction === 'to' && c.page === toPage));
 }
 
+
+/**
+ * What the views of an issue's other pages and its front show of `page`: its name, its
+ * articles' ids and titles (版面导航, 标题导航, 上一篇/下一篇 across pages, hot areas of
+ * modules placed elsewhere), and its jump lines (their links). After an edit that leaves
+ * this unchanged only the page's own views (and the issue's search source) can differ.
+ */
+export function pageFootprint(page: PageRef): string {
+  return JSON.stringify([
+    page.name,
+    page.articles.map((a) => [a.id, a.title, a.article.children.flatMap((c) => (c.type === 'jump' ? [[c.direction, c.page]] : []))]),
+  ]);
+}

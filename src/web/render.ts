@@ -69,10 +69,14 @@ export function searchSourceFile(issueId: string): string {
 export function renderIssueViews(rc: RenderContext, issue: IssueRef, out: Map<string, string> = new Map()): Map<string, string> {
   out.set(routeFile(issue.url), renderIssueFront(rc, issue));
   out.set(searchSourceFile(issue.id), renderSearchSource(issue));
-  for (const page of issue.pages) {
-    out.set(routeFile(page.url), renderPageView(rc, page));
-    for (const article of page.articles) out.set(routeFile(article.url), renderArticle(rc, article));
-  }
+  for (const page of issue.pages) renderPageFiles(rc, page, out);
+  return out;
+}
+
+/** A page's own views: its page view and the views of its articles. */
+export function renderPageFiles(rc: RenderContext, page: PageRef, out: Map<string, string> = new Map()): Map<string, string> {
+  out.set(routeFile(page.url), renderPageView(rc, page));
+  for (const article of page.articles) out.set(routeFile(article.url), renderArticle(rc, article));
   return out;
 }
 

@@ -15,8 +15,8 @@ import type { IssueLayout } from '../layout/types.js';
 import { figureSources, processFigure, pageImages, writeStaticAssets, writeStyles, type PageImages, type StyleResult } from './assets.js';
 import { renderFeed } from './feed.js';
 import { siteCharacters } from './fonts.js';
-import { buildModel, replaceIssue, type IssueRef, type SiteModel } from './model.js';
-import { renderArchive, renderHome, renderIssueViews, renderSubscribe, renderNotFound, renderSearch, searchSourceFile, type Assets, type ImageRef, type RenderContext } from './render.js';
+import { buildModel, pageFootprint, replaceIssue, type IssueRef, type SiteModel } from './model.js';
+import { renderArchive, renderHome, renderIssueViews, renderPageFiles, renderSubscribe, renderNotFound, renderSearch, renderSearchSource, searchSourceFile, type Assets, type ImageRef, type RenderContext } from './render.js';
 import { buildSearchIndex, type SearchIndexResult } from './search.js';
 import { renderRobots, renderSitemap } from './sitemap.js';
 import { loadTemplates, type Templates } from './templates.js';
@@ -204,23 +204,39 @@ export class WebSite {
     const current = this.model.byId.get(issueId);
     if (!current) throw new BanmianError(`web edition: no issue ${issueId} to update`);
     const pages = current.issue.children.filter((p) => p.number !== page.number).concat(page).sort((a, b) => a.number - b.number);
-    return this.updateIssue(copyIssue(current.issue, { children: pages }), this.layouts.get(issueId));
+    const before = current.pages.find((p) => p.number === page.number);
+    return this.update(copyIssue(current.issue, { children: pages }), this.layouts.get(issueId), before && { number: page.number, footprint: pageFootprint(before) });
   }
 
   /** Like `updatePage`, for a whole issue (new, or with several pages changed). */
   async updateIssue(issue: Issue, layout?: IssueLayout): Promise<UpdateResult> {
+    return this.update(issue, layout);
+  }
+
+  /**
+   * `onePage`: only that page changed, and what other views show of it was `footprint`
+   * before; when it still is, only the page's own views are rendered (not the issue's
+   * other pages and articles), besides the search source and the site-wide files.
+   */
+  private async update(issue: Issue, layout: IssueLayout | undefined, onePage?: { number: number; footprint: string }): Promise<UpdateResult> {
     const started = performance.now();
     if (!this.assetRefs) throw new BanmianError('web edition: updateIssue before build');
     if (layout) this.layouts.set(issue.id, layout);
     const before = this.model.byId.get(issue.id);
-    const oldFiles = new Set(before ? this.issueFiles(before) : []);
     const ref = replaceIssue(this.model, checkIssues([issue])[0], layout ?? this.layouts.get(issue.id));
+    const changedPage = onePage && ref.pages.find((p) => p.number === onePage.number);
+    const narrow = changedPage && pageFootprint(changedPage) === onePage.footprint ? changedPage : undefined;
+    const oldPage = narrow && before?.pages.find((p) => p.number === narrow.number);
+    const oldFiles = new Set(oldPage ? [routeFile(oldPage.url), ...oldPage.articles.map((a) => routeFile(a.url))] : before ? this.issueFiles(before) : []);
     const tModel = performance.now();
     await this.prepareImages([ref]);
     const tImages = performance.now();
     const rc = this.renderContext();
     const out = new Map<string, string>();
-    this.renderIssue(rc, ref, out);
+    if (narrow) {
+      out.set(searchSourceFile(ref.id), renderSearchSource(ref));
+      renderPageFiles(rc, narrow, out);
+    } else this.renderIssue(rc, ref, out);
     this.renderSiteWide(rc, out);
     // A new issue: every view of its neighbours (上一期 / 下一期) and of the issues of its
     // month (the date picker's calendar) links to it.

@@ -335,6 +335,35 @@ describe('web edition: templates and incremental rebuild', () => {
     const again = await site.updatePage('2026-11-20', page);
     expect(again.written).toEqual([]);
   });
+
+  it('updatePage after a text edit renders that page\'s views only; after a title edit the whole issue; the files are what a full render gives', async () => {
+    const site = result.site;
+    const pageRef = () => site.model.byId.get('2026-11-20')!.pages[1];
+    const sameAsFullRender = async () => {
+      for (const [rel, content] of renderIssueViews(site.renderContext(), site.model.byId.get('2026-11-20')!)) expect(await read(rel), rel).toBe(content);
+    };
+    const page = structuredClone(issues[1].children[1]);
+    const a = page.children[0];
+    if (a.type !== 'article') throw new Error('fixture changed');
+    a.children.push({ type: 'paragraph', children: [{ type: 'text', value: '只改正文的一段。' }] });
+    const text = await site.updatePage('2026-11-20', page);
+    // The search source, the page view and its articles' views, and home, archive, feed, sitemap.
+    expect(text.rendered).toBe(1 + 1 + pageRef().articles.length + 4);
+    expect(text.written).toContain('2026-11-20/02/a1/index.html');
+    await sameAsFullRender();
+    // A new headline shows on other views (版面导航 of the front, 上一篇/下一篇, 标题导航): the whole issue again.
+    const retitled = structuredClone(page);
+    const head = retitled.children[0];
+    if (head.type !== 'article') throw new Error('fixture changed');
+    const headline = head.children.find((c) => c.type === 'headline');
+    if (!headline) throw new Error('fixture changed');
+    headline.children = [{ type: 'text', value: '改过的标题' }];
+    const whole = await site.updatePage('2026-11-20', retitled);
+    const ref = site.model.byId.get('2026-11-20')!;
+    expect(whole.rendered).toBe(2 + ref.pages.length + ref.articles.length + 4);
+    expect(whole.written).toContain('2026-11-20/index.html');
+    await sameAsFullRender();
+  });
 });
 
 function isSubsequence(needle: string, hay: string): boolean {
