@@ -19,7 +19,7 @@ import type { Issue, Page } from '../src/ast/types.js';
 import type { BuildContext } from '../src/build/context.js';
 import { BuildSession } from '../src/build/session.js';
 import { loadConfig } from '../src/config/index.js';
-import { buildSearchIndex } from '../src/web/search.js';
+import { buildSearchIndex, querySearchIndexWithFiles, SEARCH_INDEX_DIR, SEARCH_SOURCE_DIR, type SearchSource } from '../src/web/search.js';
 import { buildWebEdition } from '../src/web/index.js';
 import { importPeer } from './peer.js';
 import { issueFolder, setIssueFolder } from '../src/ast/issue-folder.js';
@@ -248,6 +248,8 @@ export async function benchWeb(): Promise<Record<string, number | string>> {
     // After the edits: only the edited issue's source is tokenised again, the rest merged.
     const searchAgain = await buildSearchIndex(outDir);
 
+    const longArchive = await searchOverTwentyYears(outDir, path.join(tmp, 'search-20y'));
+
     // Eleventy 3, same pages from Markdown.
     const input = path.join(tmp, 'eleventy-src');
     const elevOut = path.join(tmp, 'eleventy-out');
@@ -299,10 +301,45 @@ export async function benchWeb(): Promise<Record<string, number | string>> {
       'search index: after one issue changed (ms)': searchAgain.ms,
       'search index: issues tokenised again': searchAgain.tokenised,
       'search index: segments merged again, files written': `${searchAgain.segmentsMerged}, ${searchAgain.filesWritten}`,
+      ...longArchive,
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * Search over a long archive: 20 years of issues (every third day, three articles each,
+ * texts taken in turn from the bench's own search sources), the whole index built from
+ * nothing, then what a query reads: shard files (one per gram per segment) and bytes.
+ */
+async function searchOverTwentyYears(siteDir: string, dir: string): Promise<Record<string, string>> {
+  const pool: SearchSource['docs'] = [];
+  const sourceDir = path.join(siteDir, SEARCH_SOURCE_DIR);
+  for (const f of (await readdir(sourceDir)).sort().slice(0, 4)) pool.push(...(JSON.parse(await readFile(path.join(sourceDir, f), 'utf8')) as SearchSource).docs);
+  await mkdir(path.join(dir, SEARCH_SOURCE_DIR), { recursive: true });
+  let k = 0;
+  for (let t = Date.UTC(2007, 0, 1); t <= Date.UTC(2026, 10, 20); t += 3 * 86_400_000, k++) {
+    const date = new Date(t).toISOString().slice(0, 10);
+    const docs = [0, 1, 2].map((i) => ({ ...pool[(k * 3 + i) % pool.length], url: `${date}/0${i + 1}/a${i}/`, text: `${pool[(k * 3 + i) % pool.length].text}\n第${k}期` }));
+    await writeFile(path.join(dir, SEARCH_SOURCE_DIR, `${date}.json`), JSON.stringify({ id: date, date, docs }));
+  }
+  const cpu0 = process.cpuUsage();
+  const built = await buildSearchIndex(dir);
+  const cpu = cpuMs(process.cpuUsage(cpu0));
+  const out: Record<string, string> = {
+    '20 years: issues, articles, segments, MB': `${k}, ${built.indexed}, ${built.segments}, ${(built.bytes / 1e6).toFixed(1)}`,
+    '20 years: whole index, wall / CPU (ms)': `${Math.round(built.ms)} / ${Math.round(cpu)}`,
+    '20 years: manifest (KB)': (built.manifestBytes / 1000).toFixed(1),
+  };
+  for (const q of ['海洋', '海洋牧场', '疫情']) {
+    const { results, filesRead } = await querySearchIndexWithFiles(dir, q);
+    const shards = filesRead.filter((f) => f.startsWith('s/'));
+    let bytes = 0;
+    for (const f of shards) bytes += (await readFile(path.join(dir, SEARCH_INDEX_DIR, f))).length;
+    out[`20 years: query ${q}: hits, shard files, shard KB`] = `${results.length}, ${shards.length}, ${Math.round(bytes / 1000)}`;
+  }
+  return out;
 }
 
 /** User + system time of the whole process (every thread: the font worker counts), in ms. */
