@@ -21,7 +21,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { VFile } from 'vfile';
-import type { Issue } from '../ast/types.js';
+import type { Issue, Page } from '../ast/types.js';
 import { build } from '../build/build.js';
 import { browserIdentity, issuePrintKey, printEnvironmentKey, updateManifest } from '../build/cache.js';
 import type { BuildContext, Logger } from '../build/context.js';
@@ -227,6 +227,8 @@ export class Rebuilder {
       return;
     }
     const touched = new Map<string, Issue>();
+    /** The pages parsed again, by issue: one page alone takes `updatePage`'s narrower path. */
+    const pagesOf = new Map<string, Page[]>();
     const files: VFile[] = [];
     for (const c of changed) {
       const issue = touched.get(c.issueId) ?? this.state.issues.find((i) => i.id === c.issueId);
@@ -243,12 +245,14 @@ export class Rebuilder {
       files.push(file);
       const children = issue.children.filter((p) => p.file !== page.file && p.number !== page.number).concat(page).sort((a, b) => a.number - b.number);
       touched.set(c.issueId, copyIssue(issue, { children }));
+      pagesOf.set(c.issueId, [...(pagesOf.get(c.issueId) ?? []).filter((p) => p.number !== page.number), page]);
     }
     const t = performance.now();
     let written = 0;
     await this.locked(async () => {
       for (const issue of touched.values()) {
-        written += (await web.updateIssue(issue)).written.length;
+        const pages = pagesOf.get(issue.id) ?? [];
+        written += (pages.length === 1 ? await web.updatePage(issue.id, pages[0]) : await web.updateIssue(issue)).written.length;
         this.state.issues = this.state.issues.map((i) => (i.id === issue.id ? issue : i));
       }
       // The output no longer is what a full build of these inputs makes.
