@@ -153,7 +153,7 @@ export class WebSite {
 
   /**
    * Renders issue by issue and hands each issue's files to the writer before rendering
-   * the next, so the disk works while the CPU renders. Returns the paths written.
+   * the next, so memory holds one issue's files at a time. Returns the paths written.
    */
   private async renderAndWrite(): Promise<Set<string>> {
     const rc = this.renderContext();
