@@ -40,8 +40,12 @@ import { acceptsContinuations } from '../layout/jumps.js';
 import { toString } from 'mdast-util-to-string';
 
 const PRINT_CSS = path.resolve(import.meta.dirname, '../../styles/print.css');
-/** Page images for the web page view: this many px wide; thumbnails for the page lists. */
-const IMAGE_WIDTH = 1100;
+/**
+ * Page images for the web page view: this many px wide (a 2× copy of the page at the
+ * 1100 px it was shown at: sharp text when zoomed and on 2× screens; the web makes its
+ * smaller copies from it, src/web/assets.ts); thumbnails for the page lists.
+ */
+const IMAGE_WIDTH = 2200;
 const THUMB_WIDTH = 200;
 /** The layout's weights and limits (src/layout/policy.ts); not configurable yet. */
 const POLICY: LayoutPolicy = DEFAULT_POLICY;
