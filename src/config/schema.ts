@@ -128,16 +128,23 @@ const print = v.pipe(
     concurrency: v.optional(whole(), 2),
     /** A browser to use instead of the bundled one (PUPPETEER_EXECUTABLE_PATH wins over it). */
     browserPath: v.optional(text()),
+    /**
+     * Width in px of the page images the print edition captures for the e-paper's page view
+     * (its zoom and srcset copies are made from it). 2200 gives a true 2× zoom but costs
+     * about 1.1–1.4 s more CPU a page in the print stage (docs/web.md), so it is opt-in.
+     */
+    pageImageWidth: v.optional(whole(), 1100),
     /** The press files (`banmian press`, docs/press.md). */
     press: v.optional(press, {}),
   }),
   // The preset's geometry under whatever the user gave.
-  v.transform(({ preset, marks, concurrency, browserPath, press, ...given }) => ({
+  v.transform(({ preset, marks, concurrency, browserPath, pageImageWidth, press, ...given }) => ({
     preset,
     ...PRESETS[preset],
     ...withoutUndefined(given),
     marks,
     concurrency,
+    pageImageWidth,
     ...(browserPath === undefined ? {} : { browserPath }),
     press,
   })),

@@ -40,12 +40,7 @@ import { acceptsContinuations } from '../layout/jumps.js';
 import { toString } from 'mdast-util-to-string';
 
 const PRINT_CSS = path.resolve(import.meta.dirname, '../../styles/print.css');
-/**
- * Page images for the web page view: this many px wide (a 2× copy of the page at the
- * 1100 px it was shown at: sharp text when zoomed and on 2× screens; the web makes its
- * smaller copies from it, src/web/assets.ts); thumbnails for the page lists.
- */
-const IMAGE_WIDTH = 2200;
+/** Thumbnails for the page lists, px wide (the page image's width is `print.pageImageWidth`). */
 const THUMB_WIDTH = 200;
 /** The layout's weights and limits (src/layout/policy.ts); not configurable yet. */
 const POLICY: LayoutPolicy = DEFAULT_POLICY;
@@ -513,7 +508,7 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
   const issuePdf = await printIssuePdf(tab, { file: out(paths.issuePdf(issue.id)), meta }, timer);
   const pagePdfs = splitPagePdfs(issuePdf, pageJobs, timer);
   pagePdfs.catch(() => undefined);
-  const images = await pageImages(tab, renders.map((r) => ({ image: out(paths.pageImage(issue.id, r.page.number)), thumb: out(paths.pageThumb(issue.id, r.page.number)) })), IMAGE_WIDTH, THUMB_WIDTH, timer);
+  const images = await pageImages(tab, renders.map((r) => ({ image: out(paths.pageImage(issue.id, r.page.number)), thumb: out(paths.pageThumb(issue.id, r.page.number)) })), ctx.config.print.pageImageWidth, THUMB_WIDTH, timer);
   await pagePdfs;
   const pagesOut: PageLayout[] = [];
   for (const [i, r] of renders.entries()) {
