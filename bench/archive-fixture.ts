@@ -54,17 +54,21 @@ export async function copyPublished(issuesDir: string, archiveDir: string, baseI
     const ownLayout: IssueLayout = { ...layout, issue: id, pdf: rename(layout.pdf), pages: layout.pages.map((p) => ({ ...p, pdf: rename(p.pdf) })) };
     const layoutText = JSON.stringify(ownLayout, null, 1) + '\n';
     const ownFiles: Record<string, string> = {};
+    const ownSizes: Record<string, number> = {};
     for (const [rel, sum] of Object.entries(record.files)) {
       const to = path.join(recDir, rename(rel));
       await mkdir(path.dirname(to), { recursive: true });
       if (rel === 'layout.json') {
         await writeFile(to, layoutText);
         ownFiles[rel] = sha256(layoutText);
+        ownSizes[rel] = Buffer.byteLength(layoutText);
       } else {
         await link(path.join(baseRecordDir, rel), to);
         ownFiles[rename(rel)] = sum;
+        if (record.sizes?.[rel] !== undefined) ownSizes[rename(rel)] = record.sizes[rel];
       }
     }
+    for (const rel of Object.keys(record.web ?? {})) if (record.sizes?.[rel] !== undefined) ownSizes[rel] = record.sizes[rel];
     for (const rel of Object.keys(record.web ?? {})) {
       await mkdir(path.dirname(path.join(recDir, rel)), { recursive: true });
       await link(path.join(baseRecordDir, rel), path.join(recDir, rel));
@@ -76,6 +80,7 @@ export async function copyPublished(issuesDir: string, archiveDir: string, baseI
       await link(path.join(baseRecordDir, 'source', rel), path.join(recDir, 'source', rel));
     }
     const own: RecordManifest = { ...record, issue: id, sources: await sourceDigests(issueDir), files: Object.fromEntries(Object.entries(ownFiles).sort(([a], [b]) => (a < b ? -1 : 1))) };
+    if (record.sizes) own.sizes = Object.fromEntries(Object.entries(ownSizes).sort(([a], [b]) => (a < b ? -1 : 1)));
     await writeFile(path.join(recDir, RECORD_FILE), JSON.stringify(own, null, 2) + '\n');
   }
 }

@@ -107,11 +107,14 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
     // The record, staged beside its final place.
     await rm(staged, { recursive: true, force: true });
     await mkdir(staged, { recursive: true });
+    const sizes: Record<string, number> = {};
     const put = async (from: string, rel: string, into: Record<string, string>) => {
       const to = path.join(staged, rel);
       await mkdir(path.dirname(to), { recursive: true });
       await copyFile(from, to);
-      into[rel] = sha256(await readFile(to));
+      const bytes = await readFile(to);
+      into[rel] = sha256(bytes);
+      sizes[rel] = bytes.length;
     };
     const files: Record<string, string> = {};
     for (const rel of recordPrintFiles(id, layout)) await put(path.join(built, rel), rel, files);
@@ -135,6 +138,7 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
       sources: await sourceDigests(issueDir),
       files: sorted(files),
       web: sorted(web),
+      sizes: Object.fromEntries(Object.entries(sizes).sort(([a], [b]) => (a < b ? -1 : 1))),
       history: [...(previous?.history ?? []), { at, banmian, reason: opts.reason?.trim() || 'published' }],
     };
     await writeFile(path.join(staged, RECORD_FILE), JSON.stringify(record, null, 2) + '\n');

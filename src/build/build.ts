@@ -75,6 +75,8 @@ export interface BuildOptions {
   proof?: boolean;
   /** Print records of published issues (default: `archive/` beside the issues folder; src/archive/record.ts). */
   archiveDir?: string;
+  /** Check every print record file by its sha256, not only by its size (`build --verify-records`; src/archive/record.ts). */
+  verifyRecords?: boolean;
   /** Published issues to lay out again all the same (`banmian publish --again`). */
   relayout?: string[];
   /** Build only this share of the issues into a shard folder (`--shard K/N`, src/archive/shard.ts). */
@@ -234,7 +236,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
         // A published issue is never laid out again: its print output comes from its record.
         if (isPublished(issue) && !opts.relayout?.includes(issue.id)) {
           const { printFromRecord } = await import('../archive/record.js');
-          layouts.set(issue.id, await printFromRecord(issue, archiveDir, staging, { shown: (f) => path.relative(process.cwd(), f) || f, warn: (m) => log.warn(m), verified }));
+          layouts.set(issue.id, await printFromRecord(issue, archiveDir, staging, { shown: (f) => path.relative(process.cwd(), f) || f, warn: (m) => log.warn(m), verified, fullCheck: opts.verifyRecords }));
           manifest.print[issue.id] = 'record';
           frozen++;
           continue;
@@ -283,6 +285,8 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
       // Published issues' web images come from their records (frozen with the print output).
       const frozenDir = (i: Issue) => (isPublished(i) && !opts.relayout?.includes(i.id) ? archiveDir : undefined);
       web = (await buildWebEdition(issues, layouts, ctx, { ...webOptions, frozenDir })).site;
+      // The pages were hashed as they were written: listOutput need not read them back.
+      for (const [rel, sum] of web.writtenDigests) verified.set(rel, sum);
       log.info(`web edition written in ${ms(t)}`);
     }
     const listed = await listOutput(staging, verified);
