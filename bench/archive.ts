@@ -18,7 +18,9 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import type { RecordManifest } from '../src/archive/record.js';
+import { PAGES_FILE, type RecordManifest, sha256 } from '../src/archive/record.js';
+import { pagesFile } from '../src/archive/page-cache.js';
+import { loadIssue } from '../src/parse/issue.js';
 import os from 'node:os';
 import path from 'node:path';
 import { publish } from '../src/archive/publish.js';
@@ -68,13 +70,25 @@ export async function baseRecord(): Promise<string> {
   const base = path.join(ROOT, '.banmian-cache', 'bench-archive');
   const recordFile = path.join(base, 'archive', BASE_ID, 'record.json');
   if (existsSync(recordFile) && !process.env.BANMIAN_BENCH_RELAYOUT) {
-    // A base published before records carried file sizes: add them (the files are the record's own).
+    // A base published before records carried file sizes and parsed pages: add them (as publish would now).
     const record = JSON.parse(await readFile(recordFile, 'utf8')) as RecordManifest;
+    const recDir = path.join(base, 'archive', BASE_ID);
+    if (!record.files[PAGES_FILE]) {
+      const issueDir = path.join(base, 'issues', BASE_ID);
+      const parsed = await loadIssue(issueDir, { root: ROOT });
+      const pages = await Promise.all(
+        parsed.issue.children.map(async (page) => ({ rel: path.basename(page.file), bytes: await readFile(path.join(issueDir, path.basename(page.file))), page, file: parsed.files.find((f) => f.path === page.file)! })),
+      );
+      const text = await pagesFile(pages);
+      await writeFile(path.join(recDir, PAGES_FILE), text);
+      record.files = Object.fromEntries([...Object.entries(record.files), [PAGES_FILE, sha256(text)] as [string, string]].sort(([a], [b]) => (a < b ? -1 : 1)));
+      delete record.sizes;
+    }
     if (!record.sizes) {
       record.sizes = {};
-      for (const rel of [...Object.keys(record.files), ...Object.keys(record.web ?? {})].sort()) record.sizes[rel] = (await stat(path.join(base, 'archive', BASE_ID, rel))).size;
-      await writeFile(recordFile, JSON.stringify(record, null, 2) + '\n');
+      for (const rel of [...Object.keys(record.files), ...Object.keys(record.web ?? {})].sort()) record.sizes[rel] = (await stat(path.join(recDir, rel))).size;
     }
+    await writeFile(recordFile, JSON.stringify(record, null, 2) + '\n');
     return base;
   }
   await rm(base, { recursive: true, force: true });

@@ -18,9 +18,12 @@ import type { Logger } from '../build/context.js';
 import type { IssueLayout } from '../layout/types.js';
 import type { BanmianConfig } from '../config/types.js';
 import { BanmianError } from '../errors.js';
+import { loadIssue } from '../parse/issue.js';
+import { pagesFile } from './page-cache.js';
 import {
   archiveDirFor,
   isTextSource,
+  PAGES_FILE,
   RECORD_FILE,
   RECORD_VERSION,
   type RecordManifest,
@@ -123,6 +126,18 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
     // The web edition's copies of the page images and photos, made once here instead of in every clean build.
     const web: Record<string, string> = {};
     for (const rel of await webImages(issuesDir, id, layout, path.join(tmp, 'out'), result.issues.find((i) => i.id === id))) await put(path.join(built, rel), rel, web);
+    // The pages as parsed now, for clean builds to read back instead of parsing (src/archive/page-cache.ts).
+    const parsed = await loadIssue(issueDir, { root: opts.root });
+    const pageFiles = await Promise.all(
+      parsed.issue.children.map(async (page) => {
+        const rel = path.basename(page.file);
+        return { rel, bytes: await readFile(path.join(issueDir, rel)), page, file: parsed.files.find((f) => f.path === page.file)! };
+      }),
+    );
+    const pagesText = await pagesFile(pageFiles);
+    await writeFile(path.join(staged, PAGES_FILE), pagesText);
+    files[PAGES_FILE] = sha256(pagesText);
+    sizes[PAGES_FILE] = Buffer.byteLength(pagesText);
     for (const rel of (await sourceFiles(issueDir)).filter(isTextSource)) {
       await mkdir(path.dirname(path.join(staged, 'source', rel)), { recursive: true });
       await copyFile(path.join(issueDir, rel), path.join(staged, 'source', rel));

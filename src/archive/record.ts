@@ -19,8 +19,8 @@
  * and `corrections:` keys (publishing and a later 更正 do not change what was printed).
  *
  * What a build checks (hashing 16 GB of print files every build does not scale): every
- * listed file is there with the byte size `record.json` gives it, and `layout.json` (read
- * anyway) matches its sha256. A file whose bytes changed but not its size passes here; the
+ * listed file is there with the byte size `record.json` gives it, and `layout.json` and
+ * `pages.json` (read anyway) match their sha256. A file whose bytes changed but not its size passes here; the
  * full check (`banmian build --verify-records`, and any record without sizes) hashes every
  * file. Either way a mismatch is one line naming the file.
  */
@@ -35,6 +35,8 @@ import { BanmianError } from '../errors.js';
 import type { IssueLayout } from '../layout/types.js';
 
 export const RECORD_FILE = 'record.json';
+/** Parsed pages of the issue (src/archive/page-cache.ts). */
+export const PAGES_FILE = 'pages.json';
 export const RECORD_VERSION = 1;
 /** `issue.yaml` keys that are not part of what was printed. */
 const UNPRINTED_KEYS = ['published', 'corrections'];
@@ -166,7 +168,7 @@ export async function readRecord(archiveDir: string, issueId: string, shown: (fi
 /**
  * Checks the files of a record against its manifest, the first that is missing or differs
  * being a one-line error naming it. `full`: every file's sha256; otherwise each file's size
- * (sha256 for `layout.json`, and for any file the record gives no size).
+ * (sha256 for `layout.json`, `pages.json`, and any file the record gives no size).
  */
 export async function verifyRecord(archiveDir: string, record: RecordManifest, shown: (file: string) => string, full = false): Promise<void> {
   const dir = recordDir(archiveDir, record.issue);
@@ -175,7 +177,7 @@ export async function verifyRecord(archiveDir: string, record: RecordManifest, s
   await inBatches(entries, 32, async ([rel, want]) => {
     const file = path.join(dir, rel);
     const size = record.sizes?.[rel];
-    if (!full && size !== undefined && rel !== 'layout.json') {
+    if (!full && size !== undefined && rel !== 'layout.json' && rel !== PAGES_FILE) {
       const got = await stat(file).then((s) => (s.isFile() ? s.size : -1), () => -1);
       if (got < 0) throw new BanmianError(`file of the print record is missing (record.json lists it)`, { file: shown(file) });
       if (got !== size) throw new BanmianError(`file of the print record does not match its digest in record.json (its size is ${got} bytes, recorded ${size}: changed after publishing)`, { file: shown(file) });

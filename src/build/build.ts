@@ -196,10 +196,12 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
 
   try {
     const { loadIssues } = await import('../parse/index.js');
-    const { issues, files } = await loadIssues(issuesDir, { ids: opts.ids, root: opts.root });
+    // Pages parsed when their issue was published are read back from the record where their bytes and the parser are the same.
+    const pageCache = existsSync(archiveDir) ? (await import('../archive/page-cache.js')).recordPageCache(archiveDir) : undefined;
+    const { issues, files } = await loadIssues(issuesDir, { ids: opts.ids, root: opts.root, pageCache });
     if (issues.length === 0) throw new BanmianError(`no issue found (a folder with issue.yaml)`, { file: path.relative(opts.root, issuesDir) || issuesDir });
     const pageCount = issues.reduce((n: number, i: Issue) => n + i.children.length, 0);
-    log.info(`parsed ${issues.length} issue(s), ${pageCount} page(s) in ${ms(started)}`);
+    log.info(`parsed ${issues.length} issue(s), ${pageCount} page(s)${pageCache?.hits ? ` (${pageCache.hits} as parsed when published)` : ''} in ${ms(started)}`);
     const warnings = files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0);
 
     const pages = new PageDiagnostics(files);
