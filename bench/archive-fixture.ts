@@ -9,7 +9,7 @@
  */
 import { link, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RECORD_FILE, type RecordManifest, sha256, sourceDigests } from '../src/archive/record.js';
+import { PAGES_FILE, RECORD_FILE, type RecordManifest, sha256, sourceDigests } from '../src/archive/record.js';
 import type { IssueLayout } from '../src/layout/types.js';
 
 /** `count` dates, one a day from `start` (YYYY-MM-DD), oldest first. */
@@ -69,6 +69,11 @@ export async function copyPublished(issuesDir: string, archiveDir: string, baseI
       }
     }
     for (const rel of Object.keys(record.web ?? {})) if (record.sizes?.[rel] !== undefined) ownSizes[rel] = record.sizes[rel];
+    // The pages as parsed: the copy's page files are the original's bytes, so its entries hold.
+    if (record.parsed) {
+      await link(path.join(baseRecordDir, PAGES_FILE), path.join(recDir, PAGES_FILE));
+      if (record.sizes?.[PAGES_FILE] !== undefined) ownSizes[PAGES_FILE] = record.sizes[PAGES_FILE];
+    }
     for (const rel of Object.keys(record.web ?? {})) {
       await mkdir(path.dirname(path.join(recDir, rel)), { recursive: true });
       await link(path.join(baseRecordDir, rel), path.join(recDir, rel));

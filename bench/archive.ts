@@ -73,7 +73,7 @@ export async function baseRecord(): Promise<string> {
     // A base published before records carried file sizes and parsed pages: add them (as publish would now).
     const record = JSON.parse(await readFile(recordFile, 'utf8')) as RecordManifest;
     const recDir = path.join(base, 'archive', BASE_ID);
-    if (!record.files[PAGES_FILE]) {
+    if (!record.parsed) {
       const issueDir = path.join(base, 'issues', BASE_ID);
       const parsed = await loadIssue(issueDir, { root: ROOT });
       const pages = await Promise.all(
@@ -81,12 +81,13 @@ export async function baseRecord(): Promise<string> {
       );
       const text = await pagesFile(pages);
       await writeFile(path.join(recDir, PAGES_FILE), text);
-      record.files = Object.fromEntries([...Object.entries(record.files), [PAGES_FILE, sha256(text)] as [string, string]].sort(([a], [b]) => (a < b ? -1 : 1)));
+      if (record.files[PAGES_FILE]) delete record.files[PAGES_FILE];
+      record.parsed = sha256(text);
       delete record.sizes;
     }
     if (!record.sizes) {
       record.sizes = {};
-      for (const rel of [...Object.keys(record.files), ...Object.keys(record.web ?? {})].sort()) record.sizes[rel] = (await stat(path.join(recDir, rel))).size;
+      for (const rel of [...Object.keys(record.files), ...Object.keys(record.web ?? {}), PAGES_FILE].sort()) record.sizes[rel] = (await stat(path.join(recDir, rel))).size;
     }
     await writeFile(recordFile, JSON.stringify(record, null, 2) + '\n');
     return base;

@@ -8,8 +8,8 @@
  * bytes have the sha256 it was parsed from, its number from the file name is the same,
  * and the parser's code (src/parse, src/ast, the locked dependency versions: `PARSER_KEY`)
  * is the one that made it. Anything else — an edited page, an upgraded parser, a missing
- * or malformed pages.json — parses the page as usual. pages.json is listed in
- * record.json and checked by its sha256 before use, like the record's other files.
+ * or malformed pages.json — parses the page as usual. Its sha256 is record.json's
+ * `parsed`; it is checked before use, and by the build's record check.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -108,13 +108,13 @@ async function readPages(archiveDir: string, id: string): Promise<PagesFile | un
   let record: RecordManifest;
   try {
     record = JSON.parse(await readFile(path.join(dir, RECORD_FILE), 'utf8')) as RecordManifest;
-    if (!record?.files?.[PAGES_FILE]) return undefined;
+    if (typeof record?.parsed !== 'string') return undefined;
     text = await readFile(path.join(dir, PAGES_FILE));
   } catch {
     return undefined;
   }
   // A changed pages.json is never used; the build's record check names it (src/archive/record.ts).
-  if (sha256(text) !== record.files[PAGES_FILE]) return undefined;
+  if (sha256(text) !== record.parsed) return undefined;
   let pages: PagesFile;
   try {
     pages = JSON.parse(text.toString('utf8')) as PagesFile;

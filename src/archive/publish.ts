@@ -136,7 +136,6 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
     );
     const pagesText = await pagesFile(pageFiles);
     await writeFile(path.join(staged, PAGES_FILE), pagesText);
-    files[PAGES_FILE] = sha256(pagesText);
     sizes[PAGES_FILE] = Buffer.byteLength(pagesText);
     for (const rel of (await sourceFiles(issueDir)).filter(isTextSource)) {
       await mkdir(path.dirname(path.join(staged, 'source', rel)), { recursive: true });
@@ -153,6 +152,7 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
       sources: await sourceDigests(issueDir),
       files: sorted(files),
       web: sorted(web),
+      parsed: sha256(pagesText),
       sizes: Object.fromEntries(Object.entries(sizes).sort(([a], [b]) => (a < b ? -1 : 1))),
       history: [...(previous?.history ?? []), { at, banmian, reason: opts.reason?.trim() || 'published' }],
     };

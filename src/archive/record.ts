@@ -60,7 +60,9 @@ export interface RecordManifest {
    * Derived data, frozen with the print output (the web templates are still rendered afresh).
    */
   web?: Record<string, string>;
-  /** Byte size of every file of `files` and `web` (records without it are checked by full digests). */
+  /** sha256 of `pages.json`, the pages as parsed when published (src/archive/page-cache.ts); not a print file. */
+  parsed?: string;
+  /** Byte size of every file of `files`, `web` and `pages.json` (records without it are checked by full digests). */
   sizes?: Record<string, number>;
   /** Every (re)publication, oldest first. */
   history: Array<{ at: string; banmian: string; reason: string }>;
@@ -156,7 +158,7 @@ export async function readRecord(archiveDir: string, issueId: string, shown: (fi
   }
   const isMap = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
   const isSizes = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => Number.isInteger(x) && (x as number) >= 0);
-  if (m?.record !== RECORD_VERSION || m.issue !== issueId || !isMap(m.sources) || !isMap(m.files) || (m.web !== undefined && !isMap(m.web)) || (m.sizes !== undefined && !isSizes(m.sizes)) || !Array.isArray(m.history)) {
+  if (m?.record !== RECORD_VERSION || m.issue !== issueId || !isMap(m.sources) || !isMap(m.files) || (m.web !== undefined && !isMap(m.web)) || (m.sizes !== undefined && !isSizes(m.sizes)) || (m.parsed !== undefined && typeof m.parsed !== 'string') || !Array.isArray(m.history)) {
     throw new BanmianError(`not a print record of issue ${issueId} (record version ${RECORD_VERSION})`, { file: shown(file) });
   }
   for (const rel of [...Object.keys(m.files), ...Object.keys(m.web ?? {})]) {
@@ -172,7 +174,7 @@ export async function readRecord(archiveDir: string, issueId: string, shown: (fi
  */
 export async function verifyRecord(archiveDir: string, record: RecordManifest, shown: (file: string) => string, full = false): Promise<void> {
   const dir = recordDir(archiveDir, record.issue);
-  const entries = [...Object.entries(record.files), ...Object.entries(record.web ?? {})];
+  const entries = [...Object.entries(record.files), ...Object.entries(record.web ?? {}), ...(record.parsed ? [[PAGES_FILE, record.parsed] as [string, string]] : [])];
   // Stats (or reads) a few files at once: 8,000 pages are ~100,000 record files.
   await inBatches(entries, 32, async ([rel, want]) => {
     const file = path.join(dir, rel);

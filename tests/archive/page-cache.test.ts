@@ -34,7 +34,7 @@ async function writeRecord(): Promise<string> {
   );
   await mkdir(path.join(archive, ID), { recursive: true });
   await writeFile(path.join(archive, ID, PAGES_FILE), text);
-  await writeFile(path.join(archive, ID, RECORD_FILE), JSON.stringify({ files: { [PAGES_FILE]: sha256(text) } }));
+  await writeFile(path.join(archive, ID, RECORD_FILE), JSON.stringify({ parsed: sha256(text) }));
   return text;
 }
 
@@ -91,7 +91,7 @@ describe('pages kept in a print record', () => {
       // Consistent, but made by other parser code.
       const other = JSON.stringify({ ...JSON.parse(text), parser: 'f'.repeat(64) });
       await writeFile(file, other);
-      await writeFile(path.join(archive, ID, RECORD_FILE), JSON.stringify({ files: { [PAGES_FILE]: sha256(other) } }));
+      await writeFile(path.join(archive, ID, RECORD_FILE), JSON.stringify({ parsed: sha256(other) }));
       cache = recordPageCache(archive);
       await loadIssues(issues, { root: dir, pageCache: cache });
       expect(cache.hits).toBe(0);
