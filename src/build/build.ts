@@ -219,7 +219,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     let printed = share ? issues.filter((i) => share.has(i.id)) : issues;
     let webOptions: WebOptions | undefined = share ? { issues: share, siteWide: false, search: false } : undefined;
     if (opts.mergeFrom) {
-      manifest.print = await sharding!.linkShards(opts.mergeFrom, staging, { config: shardKey!, issues: issues.map((i) => i.id) }, (f) => path.relative(process.cwd(), f) || f);
+      manifest.print = await sharding!.linkShards(opts.mergeFrom, staging, { config: shardKey!, issues: issues.map((i) => i.id) }, (f) => path.relative(process.cwd(), f) || f, verified);
       for (const issue of issues) {
         const layout = await readLayout(staging, issue.id);
         if (layout) layouts.set(issue.id, layout);
