@@ -9,7 +9,7 @@
  */
 import { link, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RECORD_FILE, type RecordManifest, sha256, sourceDigests } from '../src/archive/record.js';
+import { PAGES_FILE, RECORD_FILE, type RecordManifest, sha256, sourceDigests } from '../src/archive/record.js';
 import type { IssueLayout } from '../src/layout/types.js';
 
 /** `count` dates, one a day from `start` (YYYY-MM-DD), oldest first. */
@@ -54,16 +54,25 @@ export async function copyPublished(issuesDir: string, archiveDir: string, baseI
     const ownLayout: IssueLayout = { ...layout, issue: id, pdf: rename(layout.pdf), pages: layout.pages.map((p) => ({ ...p, pdf: rename(p.pdf) })) };
     const layoutText = JSON.stringify(ownLayout, null, 1) + '\n';
     const ownFiles: Record<string, string> = {};
+    const ownSizes: Record<string, number> = {};
     for (const [rel, sum] of Object.entries(record.files)) {
       const to = path.join(recDir, rename(rel));
       await mkdir(path.dirname(to), { recursive: true });
       if (rel === 'layout.json') {
         await writeFile(to, layoutText);
         ownFiles[rel] = sha256(layoutText);
+        ownSizes[rel] = Buffer.byteLength(layoutText);
       } else {
         await link(path.join(baseRecordDir, rel), to);
         ownFiles[rename(rel)] = sum;
+        if (record.sizes?.[rel] !== undefined) ownSizes[rename(rel)] = record.sizes[rel];
       }
+    }
+    for (const rel of Object.keys(record.web ?? {})) if (record.sizes?.[rel] !== undefined) ownSizes[rel] = record.sizes[rel];
+    // The pages as parsed: the copy's page files are the original's bytes, so its entries hold.
+    if (record.parsed) {
+      await link(path.join(baseRecordDir, PAGES_FILE), path.join(recDir, PAGES_FILE));
+      if (record.sizes?.[PAGES_FILE] !== undefined) ownSizes[PAGES_FILE] = record.sizes[PAGES_FILE];
     }
     for (const rel of Object.keys(record.web ?? {})) {
       await mkdir(path.dirname(path.join(recDir, rel)), { recursive: true });
@@ -76,6 +85,7 @@ export async function copyPublished(issuesDir: string, archiveDir: string, baseI
       await link(path.join(baseRecordDir, 'source', rel), path.join(recDir, 'source', rel));
     }
     const own: RecordManifest = { ...record, issue: id, sources: await sourceDigests(issueDir), files: Object.fromEntries(Object.entries(ownFiles).sort(([a], [b]) => (a < b ? -1 : 1))) };
+    if (record.sizes) own.sizes = Object.fromEntries(Object.entries(ownSizes).sort(([a], [b]) => (a < b ? -1 : 1)));
     await writeFile(path.join(recDir, RECORD_FILE), JSON.stringify(own, null, 2) + '\n');
   }
 }

@@ -17,7 +17,10 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { PAGES_FILE, type RecordManifest, sha256 } from '../src/archive/record.js';
+import { pagesFile } from '../src/archive/page-cache.js';
+import { loadIssue } from '../src/parse/issue.js';
 import os from 'node:os';
 import path from 'node:path';
 import { publish } from '../src/archive/publish.js';
@@ -31,6 +34,8 @@ const BASE_ID = '2026-11-20';
 interface Run {
   ms: number;
   rssMb: number;
+  /** CPU time of the banmian process, user + system, all its threads (ms). */
+  cpuMs: number;
   status: number | null;
   out: string;
 }
@@ -44,7 +49,8 @@ function banmian(args: string[], env: Record<string, string> = {}): Promise<Run>
     child.stderr.on('data', (d) => (out += d));
     child.on('close', (status) => {
       const kb = Number(/bench-maxrss-kb (\d+)/.exec(out)?.[1] ?? 0);
-      resolve({ ms: performance.now() - t, rssMb: kb / 1024, status, out });
+      const cpuUs = Number(/bench-cpu-us (\d+)/.exec(out)?.[1] ?? NaN);
+      resolve({ ms: performance.now() - t, rssMb: kb / 1024, cpuMs: cpuUs / 1000, status, out });
     });
   });
 }
@@ -60,9 +66,32 @@ async function digests(dir: string, rel = '', out = new Map<string, string>()): 
 }
 
 /** The 8-page issue, laid out and published once (cached between runs). */
-async function baseRecord(): Promise<string> {
+export async function baseRecord(): Promise<string> {
   const base = path.join(ROOT, '.banmian-cache', 'bench-archive');
-  if (existsSync(path.join(base, 'archive', BASE_ID, 'record.json')) && !process.env.BANMIAN_BENCH_RELAYOUT) return base;
+  const recordFile = path.join(base, 'archive', BASE_ID, 'record.json');
+  if (existsSync(recordFile) && !process.env.BANMIAN_BENCH_RELAYOUT) {
+    // A base published before records carried file sizes and parsed pages: add them (as publish would now).
+    const record = JSON.parse(await readFile(recordFile, 'utf8')) as RecordManifest;
+    const recDir = path.join(base, 'archive', BASE_ID);
+    if (!record.parsed) {
+      const issueDir = path.join(base, 'issues', BASE_ID);
+      const parsed = await loadIssue(issueDir, { root: ROOT });
+      const pages = await Promise.all(
+        parsed.issue.children.map(async (page) => ({ rel: path.basename(page.file), bytes: await readFile(path.join(issueDir, path.basename(page.file))), page, file: parsed.files.find((f) => f.path === page.file)! })),
+      );
+      const text = await pagesFile(pages);
+      await writeFile(path.join(recDir, PAGES_FILE), text);
+      if (record.files[PAGES_FILE]) delete record.files[PAGES_FILE];
+      record.parsed = sha256(text);
+      delete record.sizes;
+    }
+    if (!record.sizes) {
+      record.sizes = {};
+      for (const rel of [...Object.keys(record.files), ...Object.keys(record.web ?? {}), PAGES_FILE].sort()) record.sizes[rel] = (await stat(path.join(recDir, rel))).size;
+    }
+    await writeFile(recordFile, JSON.stringify(record, null, 2) + '\n');
+    return base;
+  }
   await rm(base, { recursive: true, force: true });
   await mkdir(path.join(base, 'issues'), { recursive: true });
   await eightPageIssue(path.join(base, 'issues'));
@@ -72,45 +101,78 @@ async function baseRecord(): Promise<string> {
   return base;
 }
 
+/**
+ * The synthetic archive in `dir`: `issues/` and `archive/` with `count` published copies of
+ * the base issue (dated from 2023-01-01), and `base/` holding the base issue for later copies.
+ */
+export async function makeArchive(base: string, dir: string, count: number): Promise<{ issues: string; scratch: string; dates: string[] }> {
+  const issues = path.join(dir, 'issues');
+  const archive = path.join(dir, 'archive');
+  // The base issue itself is not part of the archive: only its copies under new dates.
+  const scratch = path.join(dir, 'base');
+  await cp(path.join(base, 'issues', BASE_ID), path.join(scratch, 'issues', BASE_ID), { recursive: true });
+  await cp(path.join(base, 'archive', BASE_ID), path.join(scratch, 'archive', BASE_ID), { recursive: true });
+  await mkdir(issues, { recursive: true });
+  const dates = issueDates(count, '2023-01-01');
+  await copyPublished(path.join(scratch, 'issues'), path.join(scratch, 'archive'), BASE_ID, dates, { firstNumber: 1 });
+  // Move the copies next to each other (the base stays out).
+  await mkdir(archive, { recursive: true });
+  for (const id of dates) {
+    await rename(path.join(scratch, 'issues', id), path.join(issues, id));
+    await rename(path.join(scratch, 'archive', id), path.join(archive, id));
+  }
+  return { issues, scratch, dates };
+}
+
 export async function benchArchive(): Promise<Record<string, number | string>> {
   const count = Number(process.env.BANMIAN_BENCH_ARCHIVE_ISSUES ?? 1000);
+  const results: Record<string, number | string> = {};
+  // Each row is printed as soon as it is measured (stderr), so a run cut short still reports what it measured.
+  const row = (key: string, value: number | string) => {
+    results[key] = value;
+    process.stderr.write(`[archive bench ${new Date().toISOString().slice(11, 19)}] ${key.padEnd(40)} ${value}\n`);
+  };
+  const secs = (ms: number) => +(ms / 1000).toFixed(1);
+  const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  row('issues (published, 8 pages each)', count);
+  row('pages', count * 8);
   const tBase = performance.now();
   const base = await baseRecord();
-  const baseMs = performance.now() - tBase;
+  row('base issue laid out + published (s; ~0 when cached)', secs(performance.now() - tBase));
   const dir = await mkdtemp(path.join(os.tmpdir(), 'banmian-bench-archive-'));
   try {
-    const issues = path.join(dir, 'issues');
-    const archive = path.join(dir, 'archive');
     const t0 = performance.now();
-    // The base issue itself is not part of the archive: only its copies under new dates.
-    const scratch = path.join(dir, 'base');
-    await cp(path.join(base, 'issues', BASE_ID), path.join(scratch, 'issues', BASE_ID), { recursive: true });
-    await cp(path.join(base, 'archive', BASE_ID), path.join(scratch, 'archive', BASE_ID), { recursive: true });
-    await mkdir(issues, { recursive: true });
-    const dates = issueDates(count, '2023-01-01');
-    await copyPublished(path.join(scratch, 'issues'), path.join(scratch, 'archive'), BASE_ID, dates, { firstNumber: 1 });
-    // Move the copies next to each other (the base stays out).
-    const { rename } = await import('node:fs/promises');
-    await mkdir(archive, { recursive: true });
-    for (const id of dates) {
-      await rename(path.join(scratch, 'issues', id), path.join(issues, id));
-      await rename(path.join(scratch, 'archive', id), path.join(archive, id));
-    }
-    const makeMs = performance.now() - t0;
+    const { issues, scratch, dates } = await makeArchive(base, dir, count);
+    row('synthetic archive made (s)', secs(performance.now() - t0));
     const noBrowser = { PUPPETEER_EXECUTABLE_PATH: path.join(dir, 'no-such-browser') };
 
+    row('load average before the clean build', load());
     const single = await banmian(['build', '--issues', issues, '--out', path.join(dir, 'dist')], noBrowser);
     if (single.status !== 0) throw new Error(`clean build failed: ${single.out.slice(-2000)}`);
+    row('clean build, no browser (s)  [floor 60]', secs(single.ms));
+    row('  …its CPU user+sys (s)', secs(single.cpuMs));
+    row('  …peak RSS (MB)  [floor 1536]', Math.round(single.rssMb));
+    row('  …its log', (single.out.match(/parsed [^\n]*|print edition: [^\n]*|web edition written[^\n]*|search index: [^\n]*/g) ?? []).join(' | '));
+    row('  …load average after', load());
+
     const shardDirs = [1, 2, 3, 4].map((k) => path.join(dir, `shard-${k}`));
     const tShards = performance.now();
     const shards = await Promise.all(shardDirs.map((out, i) => banmian(['build', '--shard', `${i + 1}/4`, '--issues', issues, '--out', out], noBrowser)));
     const shardsMs = performance.now() - tShards;
     for (const s of shards) if (s.status !== 0) throw new Error(`shard build failed: ${s.out.slice(-2000)}`);
+    row('4 shards at once (s)', secs(shardsMs));
+    row('  …CPU user+sys of the 4 (s)', secs(shards.reduce((n, s) => n + s.cpuMs, 0)));
+    row('  …peak RSS of the largest shard (MB)', Math.round(Math.max(...shards.map((s) => s.rssMb))));
     const merge = await banmian(['merge', '--issues', issues, '--out', path.join(dir, 'merged'), ...shardDirs], noBrowser);
     if (merge.status !== 0) throw new Error(`merge failed: ${merge.out.slice(-2000)}`);
+    row('merge (s)', secs(merge.ms));
+    row('  …merge CPU user+sys (s)', secs(merge.cpuMs));
+    row('  …merge peak RSS (MB)', Math.round(merge.rssMb));
+    row('4 shards + merge wall (s), beside the single build above', secs(shardsMs + merge.ms));
     const a = await digests(path.join(dir, 'dist'));
     const b = await digests(path.join(dir, 'merged'));
     const differing = [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k));
+    row('merged dist/ byte-identical to the single build', differing.length ? `no: ${differing.length} file(s) differ, e.g. ${differing.slice(0, 3).join(', ')}` : `yes (${a.size} files)`);
     for (const d of shardDirs) await rm(d, { recursive: true, force: true });
     await rm(path.join(dir, 'merged'), { recursive: true, force: true });
 
@@ -118,30 +180,17 @@ export async function benchArchive(): Promise<Record<string, number | string>> {
     const newId = issueDates(2, dates[dates.length - 1])[1];
     await copyPublished(path.join(scratch, 'issues'), path.join(scratch, 'archive'), BASE_ID, [newId], { firstNumber: count + 1, published: false });
     await rename(path.join(scratch, 'issues', newId), path.join(issues, newId));
+    row('load average before the rebuild', load());
     const added = await banmian(['build', '--issues', issues, '--out', path.join(dir, 'dist')]);
     if (added.status !== 0) throw new Error(`rebuild with a new issue failed: ${added.out.slice(-2000)}`);
     const printLine = /print edition: .* in ([\d.]+) (ms|s)\n/.exec(added.out);
     const printMs = printLine ? Number(printLine[1]) * (printLine[2] === 's' ? 1000 : 1) : NaN;
-    const secs = (ms: number) => +(ms / 1000).toFixed(1);
-    return {
-      'issues (published, 8 pages each)': count,
-      'pages': count * 8,
-      'base issue laid out + published (s; 0 when cached)': secs(baseMs),
-      'synthetic archive made (s)': secs(makeMs),
-      'clean build, no browser (s)  [floor 60]': secs(single.ms),
-      '  …peak RSS (MB)  [floor 1536]': Math.round(single.rssMb),
-      '  …its log': (single.out.match(/print edition: [^\n]*|web edition written[^\n]*|search index: [^\n]*/g) ?? []).join(' | '),
-      '4 shards at once (s)': secs(shardsMs),
-      '  …peak RSS of the largest shard (MB)': Math.round(Math.max(...shards.map((s) => s.rssMb))),
-      'merge (s)': secs(merge.ms),
-      '  …merge peak RSS (MB)': Math.round(merge.rssMb),
-      '4 shards + merge wall (s), beside the single build above': secs(shardsMs + merge.ms),
-      'merged dist/ byte-identical to the single build': differing.length ? `no: ${differing.length} file(s) differ, e.g. ${differing.slice(0, 3).join(', ')}` : `yes (${a.size} files)`,
-      'one new unpublished issue: rebuild (s)': secs(added.ms),
-      '  …of it, its print time (s)': secs(printMs),
-      '  …the rest (s)  [floor 5]': secs(added.ms - printMs),
-      '  …peak RSS (MB)': Math.round(added.rssMb),
-    };
+    row('one new unpublished issue: rebuild (s)', secs(added.ms));
+    row('  …of it, its print time (s)', secs(printMs));
+    row('  …the rest (s)  [floor 5]', secs(added.ms - printMs));
+    row('  …CPU user+sys of banmian (s; the browser not counted)', secs(added.cpuMs));
+    row('  …peak RSS (MB)', Math.round(added.rssMb));
+    return results;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

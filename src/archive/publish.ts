@@ -18,9 +18,12 @@ import type { Logger } from '../build/context.js';
 import type { IssueLayout } from '../layout/types.js';
 import type { BanmianConfig } from '../config/types.js';
 import { BanmianError } from '../errors.js';
+import { loadIssue } from '../parse/issue.js';
+import { pagesFile } from './page-cache.js';
 import {
   archiveDirFor,
   isTextSource,
+  PAGES_FILE,
   RECORD_FILE,
   RECORD_VERSION,
   type RecordManifest,
@@ -107,11 +110,14 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
     // The record, staged beside its final place.
     await rm(staged, { recursive: true, force: true });
     await mkdir(staged, { recursive: true });
+    const sizes: Record<string, number> = {};
     const put = async (from: string, rel: string, into: Record<string, string>) => {
       const to = path.join(staged, rel);
       await mkdir(path.dirname(to), { recursive: true });
       await copyFile(from, to);
-      into[rel] = sha256(await readFile(to));
+      const bytes = await readFile(to);
+      into[rel] = sha256(bytes);
+      sizes[rel] = bytes.length;
     };
     const files: Record<string, string> = {};
     for (const rel of recordPrintFiles(id, layout)) await put(path.join(built, rel), rel, files);
@@ -120,6 +126,17 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
     // The web edition's copies of the page images and photos, made once here instead of in every clean build.
     const web: Record<string, string> = {};
     for (const rel of await webImages(issuesDir, id, layout, path.join(tmp, 'out'), result.issues.find((i) => i.id === id))) await put(path.join(built, rel), rel, web);
+    // The pages as parsed now, for clean builds to read back instead of parsing (src/archive/page-cache.ts).
+    const parsed = await loadIssue(issueDir, { root: opts.root });
+    const pageFiles = await Promise.all(
+      parsed.issue.children.map(async (page) => {
+        const rel = path.basename(page.file);
+        return { rel, bytes: await readFile(path.join(issueDir, rel)), page, file: parsed.files.find((f) => f.path === page.file)! };
+      }),
+    );
+    const pagesText = await pagesFile(pageFiles);
+    await writeFile(path.join(staged, PAGES_FILE), pagesText);
+    sizes[PAGES_FILE] = Buffer.byteLength(pagesText);
     for (const rel of (await sourceFiles(issueDir)).filter(isTextSource)) {
       await mkdir(path.dirname(path.join(staged, 'source', rel)), { recursive: true });
       await copyFile(path.join(issueDir, rel), path.join(staged, 'source', rel));
@@ -135,6 +152,8 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
       sources: await sourceDigests(issueDir),
       files: sorted(files),
       web: sorted(web),
+      parsed: sha256(pagesText),
+      sizes: Object.fromEntries(Object.entries(sizes).sort(([a], [b]) => (a < b ? -1 : 1))),
       history: [...(previous?.history ?? []), { at, banmian, reason: opts.reason?.trim() || 'published' }],
     };
     await writeFile(path.join(staged, RECORD_FILE), JSON.stringify(record, null, 2) + '\n');

@@ -75,6 +75,8 @@ export interface BuildOptions {
   proof?: boolean;
   /** Print records of published issues (default: `archive/` beside the issues folder; src/archive/record.ts). */
   archiveDir?: string;
+  /** Check every print record file by its sha256, not only by its size (`build --verify-records`; src/archive/record.ts). */
+  verifyRecords?: boolean;
   /** Published issues to lay out again all the same (`banmian publish --again`). */
   relayout?: string[];
   /** Build only this share of the issues into a shard folder (`--shard K/N`, src/archive/shard.ts). */
@@ -194,10 +196,12 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
 
   try {
     const { loadIssues } = await import('../parse/index.js');
-    const { issues, files } = await loadIssues(issuesDir, { ids: opts.ids, root: opts.root });
+    // Pages parsed when their issue was published are read back from the record where their bytes and the parser are the same.
+    const pageCache = existsSync(archiveDir) ? (await import('../archive/page-cache.js')).recordPageCache(archiveDir) : undefined;
+    const { issues, files } = await loadIssues(issuesDir, { ids: opts.ids, root: opts.root, pageCache });
     if (issues.length === 0) throw new BanmianError(`no issue found (a folder with issue.yaml)`, { file: path.relative(opts.root, issuesDir) || issuesDir });
     const pageCount = issues.reduce((n: number, i: Issue) => n + i.children.length, 0);
-    log.info(`parsed ${issues.length} issue(s), ${pageCount} page(s) in ${ms(started)}`);
+    log.info(`parsed ${issues.length} issue(s), ${pageCount} page(s)${pageCache?.hits ? ` (${pageCache.hits} as parsed when published)` : ''} in ${ms(started)}`);
     const warnings = files.reduce((n, f) => n + f.messages.filter((m) => m.fatal === false).length, 0);
 
     const pages = new PageDiagnostics(files);
@@ -215,7 +219,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     let printed = share ? issues.filter((i) => share.has(i.id)) : issues;
     let webOptions: WebOptions | undefined = share ? { issues: share, siteWide: false, search: false } : undefined;
     if (opts.mergeFrom) {
-      manifest.print = await sharding!.linkShards(opts.mergeFrom, staging, { config: shardKey!, issues: issues.map((i) => i.id) }, (f) => path.relative(process.cwd(), f) || f);
+      manifest.print = await sharding!.linkShards(opts.mergeFrom, staging, { config: shardKey!, issues: issues.map((i) => i.id) }, (f) => path.relative(process.cwd(), f) || f, verified);
       for (const issue of issues) {
         const layout = await readLayout(staging, issue.id);
         if (layout) layouts.set(issue.id, layout);
@@ -234,7 +238,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
         // A published issue is never laid out again: its print output comes from its record.
         if (isPublished(issue) && !opts.relayout?.includes(issue.id)) {
           const { printFromRecord } = await import('../archive/record.js');
-          layouts.set(issue.id, await printFromRecord(issue, archiveDir, staging, { shown: (f) => path.relative(process.cwd(), f) || f, warn: (m) => log.warn(m), verified }));
+          layouts.set(issue.id, await printFromRecord(issue, archiveDir, staging, { shown: (f) => path.relative(process.cwd(), f) || f, warn: (m) => log.warn(m), verified, fullCheck: opts.verifyRecords }));
           manifest.print[issue.id] = 'record';
           frozen++;
           continue;
@@ -283,6 +287,8 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
       // Published issues' web images come from their records (frozen with the print output).
       const frozenDir = (i: Issue) => (isPublished(i) && !opts.relayout?.includes(i.id) ? archiveDir : undefined);
       web = (await buildWebEdition(issues, layouts, ctx, { ...webOptions, frozenDir })).site;
+      // The pages were hashed as they were written: listOutput need not read them back.
+      for (const [rel, sum] of web.writtenDigests) verified.set(rel, sum);
       log.info(`web edition written in ${ms(t)}`);
     }
     const listed = await listOutput(staging, verified);

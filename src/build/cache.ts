@@ -350,6 +350,7 @@ export async function outputKey(input: OutputKeyInput): Promise<{ key: string; p
  * and each file's sha256 (taken from `known` for files already verified this build).
  */
 export async function listOutput(outDir: string, known?: Map<string, string>): Promise<{ files: Array<[string, number]>; digests: Record<string, string> }> {
+  const reading = limiter(8);
   const walk = async (d: string, rel: string): Promise<Array<[string, number, string]>> => {
     const parts = await Promise.all(
       (await readdir(d, { withFileTypes: true })).map(async (e): Promise<Array<[string, number, string]>> => {
@@ -360,7 +361,8 @@ export async function listOutput(outDir: string, known?: Map<string, string>): P
         if (!e.isFile()) return [];
         const sum = known?.get(r);
         if (sum) return [[r, (await stat(p)).size, sum]];
-        const bytes = await readFile(p);
+        // A few files read at once: the walk itself is parallel, and an output of 1,000 issues holds ~16 GB of PDFs and images.
+        const bytes = await reading(() => readFile(p));
         return [[r, bytes.length, createHash('sha256').update(bytes).digest('hex')]];
       }),
     );
@@ -368,6 +370,22 @@ export async function listOutput(outDir: string, known?: Map<string, string>): P
   };
   const all = (await walk(outDir, '')).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return { files: all.map(([r, size]) => [r, size]), digests: Object.fromEntries(all.map(([r, , sum]) => [r, sum])) };
+}
+
+/** Runs at most `n` of the jobs given to it at once. */
+function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (job) => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await job();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 /**

@@ -16,7 +16,7 @@ import { formatDiagnostics, reportFiles } from '../report/diagnostics.js';
 const HELP = `banmian — one text, two editions of a Chinese newspaper (web e-paper and print PDF)
 
 Usage:
-  banmian build [--issues DIR] [--out DIR] [--only html|pdf] [--marks] [--force] [--shard K/N] [issue-id…]
+  banmian build [--issues DIR] [--out DIR] [--only html|pdf] [--marks] [--force] [--shard K/N] [--verify-records] [issue-id…]
                                  build the issues (default issues/ → dist/); --shard: the K-th of N shares only
   banmian merge --out DIR SHARD-DIR…
                                  assemble the site from the N shard folders of --shard builds
@@ -41,6 +41,7 @@ Options:
   --only KIND    build only the html or the pdf edition
   --marks        crop marks and 3 mm bleed on the print pages
   --force        ignore caches
+  --verify-records  (build) check every print record file by its sha256, not only its size
   --json         (parse) print the AST as JSON
   --port N       (dev) port to serve on (default 8080; 0 picks a free one)
   --again        (publish) lay a published issue out again; --reason says why (kept in its record)
@@ -78,6 +79,7 @@ async function run(argv: string[]): Promise<number> {
         only: { type: 'string' },
         marks: { type: 'boolean' },
         force: { type: 'boolean' },
+        'verify-records': { type: 'boolean' },
         port: { type: 'string' },
         again: { type: 'boolean' },
         shard: { type: 'string' },
@@ -120,6 +122,7 @@ async function run(argv: string[]): Promise<number> {
         ids: rest.length ? rest : undefined,
         only: values.only as 'html' | 'pdf' | undefined,
         force: Boolean(values.force),
+        verifyRecords: Boolean(values['verify-records']),
         shard,
         log,
       });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Issue, Page } from '../ast/types.js';
 import { BanmianError } from '../errors.js';
 import { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
 import { parseYamlFile } from './frontmatter.js';
 import { parsePageBytes } from './plugin.js';
 import { setIssueFolder } from '../ast/issue-folder.js';
@@ -26,9 +27,47 @@ function ioReason(err: unknown): string {
   return code ? `cannot be read (${code})` : 'cannot be read';
 }
 
+/** A message of a page's parse, as a page cache keeps it. */
+export interface PageCacheMessage {
+  reason: string;
+  /** The message's place as the parser gave it (a point or a position, offsets included). */
+  place?: VFileMessage['place'];
+  ruleId?: string;
+  source?: string;
+  fatal?: boolean | null;
+  note?: string;
+  url?: string;
+}
+
+export interface PageCacheHit {
+  page: Page;
+  messages: PageCacheMessage[];
+}
+
+/**
+ * Pages parsed before (src/archive/page-cache.ts: kept in print records): what parsing
+ * these bytes as page `number` of the issue folder `issueDir` gives, or undefined.
+ */
+export interface PageCache {
+  get(issueDir: string, fileName: string, bytes: Uint8Array, number: number): Promise<PageCacheHit | undefined>;
+}
+
+/** The page and VFile a cache hit stands for, as parsePageBytes would have made them. */
+function fromCache(hit: PageCacheHit, name: string, bytes: Uint8Array): { page: Page; file: VFile } {
+  const file = new VFile({ path: name, value: bytes });
+  for (const m of hit.messages) {
+    const msg = file.message(m.reason, { place: m.place ?? undefined, ruleId: m.ruleId, source: m.source });
+    msg.fatal = m.fatal ?? undefined;
+    if (m.note) msg.note = m.note;
+    if (m.url) msg.url = m.url;
+  }
+  hit.page.file = name;
+  return { page: hit.page, file };
+}
+
 export async function parsePageFile(
   file: string,
-  opts: { number?: number; root?: string } = {},
+  opts: { number?: number; root?: string; cache?: PageCache } = {},
 ): Promise<{ page: Page; file: VFile }> {
   const root = opts.root ?? process.cwd();
   const name = relativeName(file, root);
@@ -39,8 +78,11 @@ export async function parsePageFile(
     throw new BanmianError(`cannot read page file: ${ioReason(err)}`, { file: name, ruleId: 'unreadable-file', cause: err });
   }
   const fromName = PAGE_FILE.exec(path.basename(file));
-  const result = parsePageBytes(bytes, { path: name, number: opts.number ?? (fromName ? Number(fromName[1]) : undefined) });
-  return result;
+  const number = opts.number ?? (fromName ? Number(fromName[1]) : undefined);
+  const abs = path.resolve(root, file);
+  const hit = opts.cache && number !== undefined ? await opts.cache.get(path.dirname(abs), path.basename(abs), bytes, number) : undefined;
+  if (hit) return fromCache(hit, name, bytes);
+  return parsePageBytes(bytes, { path: name, number });
 }
 
 /** A page file: leading page number, `.md`, `.markdown` or `.txt` (`01-要闻.md`). */
@@ -116,6 +158,8 @@ export interface LoadOptions {
    * with the next one, instead of throwing (`banmian check` lists every file).
    */
   keepGoing?: boolean;
+  /** Pages parsed before, used where they match the page files' bytes (src/archive/page-cache.ts). */
+  pageCache?: PageCache;
 }
 
 export async function loadIssue(dir: string, opts: LoadOptions & { issuesDir?: string } = {}): Promise<{ issue: Issue; files: VFile[] }> {
@@ -177,7 +221,7 @@ export async function loadIssue(dir: string, opts: LoadOptions & { issuesDir?: s
   for (const pf of pageFiles) {
     let parsed;
     try {
-      parsed = await parsePageFile(path.join(absDir, pf.name), { number: pf.n, root });
+      parsed = await parsePageFile(path.join(absDir, pf.name), { number: pf.n, root, cache: opts.pageCache });
     } catch (err) {
       if (!(opts.keepGoing && err instanceof BanmianError)) throw err;
       files.push(errorFile(err, relativeName(path.join(absDir, pf.name), root)));
@@ -235,7 +279,7 @@ export async function loadIssues(
   if (wanted) {
     for (const id of wanted) {
       if (!folders.includes(id)) throw new BanmianError('no such issue folder', { file: relativeName(path.join(absDir, id), root), ruleId: 'no-issue-folder' });
-      const r = await loadIssue(path.join(absDir, id), { root, issuesDir: absDir, keepGoing: opts.keepGoing });
+      const r = await loadIssue(path.join(absDir, id), { root, issuesDir: absDir, keepGoing: opts.keepGoing, pageCache: opts.pageCache });
       issues.push(r.issue);
       files.push(...r.files);
     }
@@ -250,7 +294,7 @@ export async function loadIssues(
         continue;
       }
       try {
-        const r = await loadIssue(dir, { root, issuesDir: absDir, keepGoing: opts.keepGoing });
+        const r = await loadIssue(dir, { root, issuesDir: absDir, keepGoing: opts.keepGoing, pageCache: opts.pageCache });
         issues.push(r.issue);
         files.push(...r.files);
       } catch (err) {

@@ -5,6 +5,7 @@
  * page, the feed and the sitemap are rendered again (`updatePage`) — the dev server's
  * fast path.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -72,6 +73,8 @@ export class WebSite {
   readonly templates: Templates;
   readonly model: SiteModel;
   readonly warnings: string[] = [];
+  /** sha256 of each file `build` wrote from memory (site-relative path → hex), for the output manifest. */
+  readonly writtenDigests = new Map<string, string>();
   private readonly layouts: Map<string, IssueLayout>;
   private readonly options: Required<Omit<WebOptions, 'templatesDir' | 'issues' | 'frozenDir'>>;
   private readonly frozenDir: (issue: Issue) => string | undefined;
@@ -157,7 +160,7 @@ export class WebSite {
    */
   private async renderAndWrite(): Promise<Set<string>> {
     const rc = this.renderContext();
-    const writer = new FileWriter(this.outDir);
+    const writer = new FileWriter(this.outDir, this.writtenDigests);
     const written = new Set<string>();
     const flush = async (out: Map<string, string>) => {
       for (const [rel, content] of out) {
@@ -337,9 +340,14 @@ export class WebSite {
 class FileWriter {
   private readonly dirs = new Set<string>();
 
-  constructor(private readonly root: string) {}
+  /** `digests`: each written file's sha256, so the output manifest need not read it back. */
+  constructor(
+    private readonly root: string,
+    private readonly digests?: Map<string, string>,
+  ) {}
 
   async write(rel: string, content: string): Promise<void> {
+    this.digests?.set(rel, createHash('sha256').update(content).digest('hex'));
     const file = path.join(this.root, rel);
     const dir = path.dirname(file);
     if (!this.dirs.has(dir)) {

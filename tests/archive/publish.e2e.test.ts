@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { appendFile, cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,9 @@ describe('publish: the print record of an issue', () => {
     expect(r.history).toEqual([{ at: '2026-11-20T18:00:00.000Z', banmian: r.banmian, reason: 'published' }]);
     expect(Object.keys(r.files)).toEqual(expect.arrayContaining(['layout.json', `${ID}.pdf`, `01/${ID}-01.pdf`, '01/page.png', '01/thumb.png', `04/${ID}-04.pdf`]));
     for (const [rel, sum] of Object.entries(r.files)) expect(await sha(path.join(dir, 'archive', ID, rel)), rel).toBe(sum);
+    // Sizes of every file (what a build checks), and the pages as parsed (what a clean build reads back).
+    expect(Object.keys(r.sizes ?? {}).sort()).toEqual([...Object.keys(r.files), ...Object.keys(r.web ?? {}), 'pages.json'].sort());
+    expect(r.parsed).toBe(await sha(path.join(dir, 'archive', ID, 'pages.json')));
     expect(Object.keys(r.sources)).toEqual(expect.arrayContaining(['issue.yaml', '01-要闻.md', 'images/binhai-budao.jpg']));
     expect(await readFile(path.join(dir, 'issues', ID, 'issue.yaml'), 'utf8')).toMatch(/\npublished: "2026-11-20T18:00:00.000Z"\n$/);
     await expect(publish({ root: dir, config, issuesDir: path.join(dir, 'issues'), id: ID, log })).rejects.toThrow(/issue\.yaml: issue 2026-11-20 was published .*--again/);
@@ -81,6 +84,8 @@ describe('publish: the print record of an issue', () => {
     lines.length = 0;
     const result = await buildWithoutBrowser(opts(clean));
     expect(lines.join('\n')).toMatch(/0 issue\(s\) laid out, 0 reused from the cache, 1 published/);
+    // No page parsed: all four read back from the record's pages.json.
+    expect(lines.join('\n')).toMatch(/parsed 1 issue\(s\), 4 page\(s\) \(4 as parsed when published\)/);
     const r = await record();
     for (const [rel, sum] of Object.entries(r.files)) expect(await sha(path.join(clean, 'dist', ID, rel)), rel).toBe(sum);
     // The web edition is rendered afresh, its hot areas from the frozen layout.json.
@@ -101,6 +106,11 @@ describe('publish: the print record of an issue', () => {
     const clean = await cleanCopy('clean-2');
     await buildWithoutBrowser(opts(clean));
     const warning = lines.find((l) => l.includes('changed since publishing'));
+    // The edited page is parsed afresh (its new text is on the web), the other three come from the record.
+    expect(lines.join('\n')).toMatch(/parsed 1 issue\(s\), 4 page\(s\) \(3 as parsed when published\)/);
+    const views = (await readdir(path.join(clean, 'dist', ID, '02'), { recursive: true })).filter((f) => f.endsWith('.html'));
+    const texts = await Promise.all(views.map((f) => readFile(path.join(clean, 'dist', ID, '02', f), 'utf8')));
+    expect(texts.some((t) => t.includes('编辑在签发后追加的一段文字'))).toBe(true);
     expect(warning).toMatch(new RegExp(`issues/${ID}/02-综合\\.md:${line}: warning: issue ${ID} was published`));
     expect(await record()).toEqual(before);
     for (const [rel, sum] of Object.entries(before.files)) expect(await sha(path.join(clean, 'dist', ID, rel)), rel).toBe(sum);
@@ -134,6 +144,13 @@ describe('publish: the print record of an issue', () => {
     const distPdf = path.join(clean, 'dist', ID, `${ID}.pdf`);
     const kept = await sha(distPdf);
     const thumb = path.join(clean, 'archive', ID, '03', 'thumb.png');
+    // Changed in place at the same size: a build checks sizes only and does not see it; --verify-records does.
+    const png = await readFile(thumb);
+    png[png.length - 5] ^= 0xff;
+    await writeFile(thumb, png);
+    await expect(buildWithoutBrowser({ ...opts(clean, path.join(clean, 'dist-same-size')), force: true })).resolves.toBeDefined();
+    await expect(buildWithoutBrowser({ ...opts(clean), force: true, verifyRecords: true })).rejects.toThrow(new RegExp(`archive/${ID}/03/thumb\\.png: file of the print record does not match its digest`));
+    expect(await sha(distPdf)).toBe(kept);
     await appendFile(thumb, 'x');
     await expect(buildWithoutBrowser({ ...opts(clean), force: true })).rejects.toThrow(new RegExp(`archive/${ID}/03/thumb\\.png: file of the print record does not match its digest`));
     expect(await sha(distPdf)).toBe(kept);
