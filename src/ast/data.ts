@@ -20,6 +20,12 @@ declare module './types.js' {
      * src/parse/page.ts), read by the print layout as a preference (src/layout/pack.ts).
      */
     columns?: number;
+    /**
+     * The rank the editor gave the article (markup `[二条]`, `[普通]`, `[简讯]` alone on a line,
+     * docs/markup.md; set by src/parse/page.ts), read by src/layout/rank.ts. The lead is
+     * `Article.lead` (`[头条]`).
+     */
+    rank?: 'second' | 'ordinary' | 'brief';
   }
   interface ParagraphData extends CutMarks {}
   interface LeadData extends CutMarks {}

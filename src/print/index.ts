@@ -136,7 +136,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
       // News value from the page order and the markup: each headline's size band.
       const own = infos.filter((i) => i.page === page);
       const ranks = rankArticles(
-        own.map((i) => ({ lead: i.article.lead, headline: i.article.children.some((c) => c.type === 'headline'), bodyChars: textChars(i.blocks), photos: i.photos.length })),
+        own.map((i) => ({ lead: i.article.lead, headline: i.article.children.some((c) => c.type === 'headline'), bodyChars: textChars(i.blocks), photos: i.photos.length, marked: i.article.data?.rank })),
         POLICY.headline.briefChars,
       );
       own.forEach((i, k) => {
