@@ -71,11 +71,16 @@ export interface IssuePlan {
   overset: Array<{ article: ArticleRef; lines: number }>;
   /** Measure these headers' growth steps and plan again (packing does not depend on them, so the modules stay). */
   wanted: SizeWanted[];
+  /**
+   * Continuations set on a page that does not take them (themed, special), because no
+   * later page takes continuations and the last one that does had no room: the build warns.
+   */
+  misplaced: Array<{ article: ArticleRef; page: number }>;
 }
 
 /** Plans every page of the issue. */
 export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolicy): IssuePlan {
-  const out: IssuePlan = { pages: [], overset: [], wanted: [] };
+  const out: IssuePlan = { pages: [], overset: [], wanted: [], misplaced: [] };
   const wanted = new Map<string, SizeWanted>();
   const byArticle = new Map<string, ArticleMetrics>();
   for (const p of metrics.pages) for (const a of p.articles) byArticle.set(articleKey({ page: a.page, article: a.id }), a);
@@ -90,13 +95,18 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
     // Continuations land on the next page that takes them (a themed or special page does
     // not), or, when no later page does, on the next page all the same: never lost.
     const takes = page.takesContinuations !== false || !pages.slice(pi + 1).some((p) => p.takesContinuations !== false);
-    const pieces: PieceRef[] = [...page.articles.map((a) => ({ page: a.page, article: a.id, from: 0, fromLine: 0 })), ...(takes ? carried : [])];
+    // The last page that takes continuations: what is carried here cannot move on to a news
+    // page, so it stays, set right after the page's lead (the packer cuts and moves the last
+    // of a stack first): the page's own stories give way instead.
+    const lastTaker = takes && !pages.slice(pi + 1).some((p) => p.takesContinuations !== false);
+    const own: PieceRef[] = page.articles.map((a) => ({ page: a.page, article: a.id, from: 0, fromLine: 0 }));
+    const pieces: PieceRef[] = !takes ? own : lastTaker ? [...own.slice(0, 1), ...carried, ...own.slice(1)] : [...own, ...carried];
     const held = takes ? [] : carried;
     carried = [];
     // The packer's ids are opaque keys of this page's pieces.
     const byId = new Map(pieces.map((p, i) => [`p${i}`, p]));
     const idOf = new Map(pieces.map((p, i) => [p, `p${i}`]));
-    const pack = packPage({ columns: grid.columns, lines, articles: pieces.map((p) => measureOf(p, info(p), idOf.get(p)!, grid, policy)), lastPage: pi === pages.length - 1, jumpLines: policy.jumpLines, policy: policy.pack, ...(masthead ? { maxJumps: policy.maxFrontJumps } : {}) });
+    const pack = packPage({ columns: grid.columns, lines, articles: pieces.map((p) => measureOf(p, info(p), idOf.get(p)!, grid, policy, lastTaker)), lastPage: pi === pages.length - 1, jumpLines: policy.jumpLines, policy: policy.pack, ...(masthead ? { maxJumps: policy.maxFrontJumps } : {}) });
     const modules: PlannedModule[] = [];
     for (const m of pack.modules) {
       const piece = byId.get(m.id)!;
@@ -188,11 +198,15 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
     }
   }
   out.wanted = [...wanted.values()];
+  for (const [pi, p] of out.pages.entries()) {
+    if (pages[pi].takesContinuations !== false) continue;
+    for (const m of p.modules) if (isContinuation(m.piece)) out.misplaced.push({ article: { page: m.piece.page, article: m.piece.article }, page: p.number });
+  }
   return out;
 }
 
 /** The packer's view of a piece: its header, photos and remaining body at every width. */
-function measureOf(piece: PieceRef, a: ArticleMetrics, id: string, grid: Grid, policy: LayoutPolicy): ArticleMeasure {
+function measureOf(piece: PieceRef, a: ArticleMetrics, id: string, grid: Grid, policy: LayoutPolicy, stay = false): ArticleMeasure {
   const { from, fromLine } = piece;
   const cont = isContinuation(piece);
   const header: number[] = [0];
@@ -213,7 +227,8 @@ function measureOf(piece: PieceRef, a: ArticleMetrics, id: string, grid: Grid, p
     header,
     figures,
     columns: from === 0 ? a.columns : undefined,
-    movable: from > 0 || fromLine > 0 || piece.continuedFrom !== undefined,
+    movable: !stay && (from > 0 || fromLine > 0 || piece.continuedFrom !== undefined),
+    stay: stay && (from > 0 || fromLine > 0 || piece.continuedFrom !== undefined),
     extra: a.extra,
   };
 }

@@ -129,6 +129,9 @@ function checkPlan(metrics: IssueMetrics, g: Grid, policy: LayoutPolicy, plan: I
     const src = [...metrics.pages].sort((a, b) => a.number - b.number);
     const takes = src[pi].takesContinuations !== false || !src.slice(pi + 1).some((x) => x.takesContinuations !== false);
     if (!takes) expect(p.modules.filter((m) => m.piece.continuedFrom !== undefined)).toEqual([]);
+    // Every continuation on a page that takes none is reported (the build warns), and only those.
+    const misplaced = src[pi].takesContinuations === false ? p.modules.filter((m) => m.piece.from > 0 || m.piece.fromLine > 0 || m.piece.continuedFrom !== undefined) : [];
+    expect(plan.misplaced.filter((x) => x.page === p.number)).toEqual(misplaced.map((m) => ({ article: { page: m.piece.page, article: m.piece.article }, page: p.number })));
   }
   // At most maxFrontJumps articles jump from the front page.
   expect(plan.pages[0]?.modules.filter((m) => jumps(metrics, m)).length ?? 0).toBeLessThanOrEqual(policy.maxFrontJumps);
@@ -284,6 +287,40 @@ function toMetrics(pages: MadeUp[][], g: Grid): IssueMetrics {
     }),
   };
 }
+
+describe('front-page stories continue on a news page, never on a themed page', () => {
+  // Page 1: a long lead and stories that jump; page 2: a news page; page 3 takes no continuations.
+  const story = (paras: number): MadeUp => ({ headline: 3, photos: [], blocks: Array.from({ length: paras }, () => ({ kind: 'paragraph' as const, lines: 8 })), extra: 0 });
+  const front = [story(40), story(12), story(14), story(12), story(10), story(9)];
+  const themed = [story(20), story(10)];
+  const continuations = (plan: IssuePlan, page: number) => plan.pages.find((p) => p.number === page)!.modules.filter((m) => m.piece.continuedFrom !== undefined || m.piece.from > 0);
+
+  it('with room on the news page, every front-page continuation lands there', () => {
+    const metrics = toMetrics([front, [story(10), story(6)], themed], grid);
+    const plan = planIssue(metrics, grid, DEFAULT_POLICY);
+    checkPlan(metrics, grid, DEFAULT_POLICY, plan);
+    const jumped = plan.pages[0].modules.filter((m) => m.jumpTo !== undefined);
+    expect(jumped.length).toBeGreaterThan(0);
+    for (const m of jumped) expect(m.jumpTo).toBe(2);
+    expect(continuations(plan, 3)).toEqual([]);
+    expect(plan.misplaced).toEqual([]);
+  });
+
+  it('when the news page has no room, its own stories give way; what cannot stay is reported, not hidden', () => {
+    // Page 2 already full with its own copy.
+    const metrics = toMetrics([front, [story(30), story(20), story(20), story(20), story(20), story(20)], themed], grid);
+    const plan = planIssue(metrics, grid, DEFAULT_POLICY);
+    checkPlan(metrics, grid, DEFAULT_POLICY, plan);
+    // The front page's stories continue on page 2 (the last news page), not on the themed page 3.
+    const fromFront = continuations(plan, 3).filter((m) => m.piece.page === 1);
+    expect(fromFront).toEqual([]);
+    for (const m of plan.pages[0].modules.filter((x) => x.jumpTo !== undefined)) expect(m.jumpTo).toBe(2);
+    // Page 2's own overflow had to go to page 3: reported, one entry per continuation there.
+    expect(plan.misplaced.length).toBe(continuations(plan, 3).length);
+    expect(plan.misplaced.length).toBeGreaterThan(0);
+    expect(plan.misplaced.every((x) => x.page === 3 && x.article.page === 2)).toBe(true);
+  });
+});
 
 describe('planIssue on made-up measures (property)', () => {
   it('every plan keeps the invariants, on the broadsheet and a tabloid grid', () => {
