@@ -278,11 +278,10 @@ afterAll(async () => {
 // each hold half an interview page (~1,700 characters for ~4,900 of room): no layout fills
 // them (the build says how much text each lacks; they are opened up with bigger headlines
 // and looser leading to 90 % and 76 %), so only a regression floor there.
-// The line rules of issue 13 (numbers glued to units, no 孤字, squeezed pairs, tracking;
-// src/layout/lines.ts) change line counts, and the packing then leaves sample page 2 at
-// 0.9694 (a subhead at a column foot unbalances a module's columns): 0.965 until the
-// layout move packs with them. The build still warns below 0.97.
-checkIssue('sample issue (broadsheet)', () => sample, 0.965);
+// Page 2 is the last news page before the themed pages: it holds the front page's
+// continuations whole and fills to 97.1 % (issue 13; gutters between side-by-side modules
+// count as white in this measure, so a page of narrow stacks has less headroom).
+checkIssue('sample issue (broadsheet)', () => sample, 0.97);
 // Headline sizes follow news value first (issue 13: a page's lead within its rank's band,
 // src/layout/policy.ts headline.ranks), so corpus page 4, short of text, can no longer be
 // opened up with a lead headline past the band: 67.4 % (was 76 %); the floor follows.
