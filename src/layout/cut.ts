@@ -18,7 +18,7 @@ export type { CutMarks } from '../ast/data.js';
 
 /** Blocks that can be cut between two of their lines (running text, not headings or credits). */
 export function isSplittable(b: Pick<BodyBlock, 'type'>): boolean {
-  return b.type === 'paragraph' || b.type === 'lead' || b.type === 'question' || b.type === 'answer' || b.type === 'brief';
+  return b.type === 'paragraph' || b.type === 'lead' || b.type === 'question' || b.type === 'answer';
 }
 
 /** Length of the text a node prints (the DOM's textContent of its HTML): the unit of cut offsets. */
@@ -76,7 +76,7 @@ export function sliceBlock(b: BodyBlock, start: number, end: number): BodyBlock 
 
 function sliceOf(b: BodyBlock, start: number, end: number): BodyBlock {
   if (b.type === 'paragraph' || b.type === 'lead') return slicePara(b, start, end);
-  if (b.type === 'question' || b.type === 'answer' || b.type === 'brief') {
+  if (b.type === 'question' || b.type === 'answer') {
     const children: Paragraph[] = [];
     let at = 0;
     for (const p of b.children) {

@@ -289,7 +289,7 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
         else if (el.dataset.kind === 'f') r.f.push([w, Number(el.dataset.i), h]);
         else if (el.dataset.kind === 'b') {
           r.b = [...el.children].map((c) => c.getBoundingClientRect().height);
-          r.s = [...el.children].map((c) => (c.matches('p:not(.caption-only):not(.endnote):not(.jump), .turn, .brief') ? lineStarts(c) : []));
+          r.s = [...el.children].map((c) => (c.matches('p:not(.caption-only):not(.endnote):not(.jump), .turn') ? lineStarts(c) : []));
         }
         else if (el.dataset.kind === 'j') r.j = h;
       }
@@ -366,7 +366,6 @@ function pageRender(issue: Issue, planned: PlannedPage, byKey: Map<string, Artic
       lead: m.lead,
       domId: m.domId,
       gapsBefore: m.gapsBefore,
-      columnBreaks: m.columnBreaks,
     };
   });
   return { page, modules, masthead: planned.masthead };
