@@ -9,6 +9,7 @@
  * next as a continuation; what fits on no page is overset.
  */
 import type { BodyBlock } from '../ast/types.js';
+import { splitColumns } from './columns.js';
 import { columnGaps } from './gaps.js';
 import type { Grid } from './grid.js';
 import { headlineSizes, headlineStep, minModuleColumns, sizeSteps } from './headline.js';
@@ -46,8 +47,10 @@ export interface PlannedModule {
   /** The article continues on this page (下转第N版); undefined when the continuation landed on no page. */
   jumpTo?: number;
   lead: boolean;
-  /** Blocks (by index in `blocks`) preceded by a blank line, so the columns end full. */
+  /** Blocks (by index in `blocks`) preceded by a blank line, so the columns end full (the fallback of columnBreaks). */
   gapsBefore: number[];
+  /** Blocks (by index in `blocks`) that start a new column: the columns end at most a line short, no blank line inside. */
+  columnBreaks: number[];
   /** The module's id in the issue document. */
   domId: string;
 }
@@ -144,7 +147,21 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
       grow -= loose.rows;
       const headerLines = headLines + grow;
       const rows = m.lines - (m.ruleBelow ? 1 : 0) - headerLines - fig.lines;
-      const gapsBefore = a.extra > 0 || loose.rows > 0 ? [] : columnGaps(kinds, w * rows - textLines);
+      // Columns that end short: the text is dealt out so each ends at most a line short at its
+      // foot (forced column breaks); blank lines between blocks only where it cannot be.
+      let gapsBefore: number[] = [];
+      let columnBreaks: number[] = [];
+      // After a misfit (extra rows) the columns are dealt out too: no blank lines are added
+      // then, but no column is left to end with a subhead or far short.
+      // At a looser leading the columns hold fewer (taller) lines.
+      const rowsAtLeading = loose.rows > 0 ? Math.floor((rows * grid.line) / loose.leading + 1e-9) : rows;
+      if (w * rowsAtLeading - textLines >= 2) {
+        const split = splitColumns({ parts, counts, types: parts.map((p) => a.blockTypes[p.block]), cuttable: parts.map((p) => a.lineStarts[p.block].length > 1), columns: w, rows: rowsAtLeading, tail: m.jumps ? policy.jumpLines : 0 });
+        if (split) {
+          parts.splice(0, parts.length, ...split.parts);
+          columnBreaks = split.breaks;
+        } else if (a.extra === 0 && loose.rows === 0) gapsBefore = columnGaps(kinds, w * rows - textLines);
+      }
       if (!isCont) startPt.set(articleKey(piece), sizes[size]);
       modules.push({
         piece,
@@ -162,6 +179,7 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
         jumpTo: m.jumps ? page.number + 1 : undefined,
         lead: a.lead && !isCont,
         gapsBefore,
+        columnBreaks,
         domId: pieceDomId(piece),
       });
     }

@@ -100,6 +100,8 @@ export interface ModuleRender
   domId: string;
   /** Blocks (by index in `blocks`) preceded by a blank line, so the columns end full. */
   gapsBefore?: number[];
+  /** Blocks (by index in `blocks`) that open a new column (src/layout/columns.ts). */
+  columnBreaks?: number[];
 }
 
 export interface PageRender {
@@ -121,7 +123,7 @@ function moduleHtml(grid: Grid, m: ModuleRender): string {
   if (m.photos.length) html += `<div class="figs" style="height:${m.figureLines * grid.line}pt">${m.photos.map((p) => figureHtml(p.figure, p.src, p.heightPt)).join('')}</div>`;
   const jump = m.jumpTo ? `<p class="jump">（${jumpText('to', m.jumpTo)}）</p>` : '';
   const leading = m.bodyLeading ? `;--line:${m.bodyLeading}pt;line-height:${m.bodyLeading}pt` : '';
-  html += `<div class="body" style="column-count:${m.columns};height:${bodyLines * grid.line}pt${leading}">${m.blocks.map((b, i) => (m.gapsBefore?.includes(i) ? '<div class="gap"></div>' : '') + blockHtml(b)).join('')}${jump}</div>`;
+  html += `<div class="body" style="column-count:${m.columns};height:${bodyLines * grid.line}pt${leading}">${m.blocks.map((b, i) => (m.gapsBefore?.includes(i) ? '<div class="gap"></div>' : '') + (m.columnBreaks?.includes(i) ? `<div class="colstart" style="break-before:column">${blockHtml(b)}</div>` : blockHtml(b))).join('')}${jump}</div>`;
   html += `</div>`;
   return html;
 }

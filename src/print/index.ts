@@ -366,6 +366,7 @@ function pageRender(issue: Issue, planned: PlannedPage, byKey: Map<string, Artic
       lead: m.lead,
       domId: m.domId,
       gapsBefore: m.gapsBefore,
+      columnBreaks: m.columnBreaks,
     };
   });
   return { page, modules, masthead: planned.masthead };

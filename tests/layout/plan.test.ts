@@ -103,6 +103,13 @@ function checkPlan(metrics: IssueMetrics, g: Grid, policy: LayoutPolicy, plan: I
       // sets none then (all of it moves on, nothing lost) and the render's fit check reports it.
       if (bodyRows < 0 || Math.ceil(text / m.columns) > rowsAtLeading) expect(m.blocks, `${p.number} ${m.domId}: ${text} lines in ${bodyRows} rows`).toEqual([]);
       if (m.bodyLeading !== undefined) expect(m.bodyLeading).toBeGreaterThan(g.line);
+      // Column breaks (columns.ts) instead of blank lines: never both, never after a subhead.
+      if (m.columnBreaks.length) expect(m.gapsBefore).toEqual([]);
+      for (const b of m.columnBreaks) {
+        expect(b).toBeGreaterThan(0);
+        expect(b).toBeLessThan(m.blocks.length);
+        expect(a.blockTypes[m.blocks[b - 1].block], `${p.number} ${m.domId}: subhead ends a column`).not.toBe('subhead');
+      }
       // Photos (not on a continuation) fill their lines exactly with their captions.
       if (cont) expect(m.photoHeights).toEqual([]);
       else if (a.photoAspects.length) {
