@@ -79,11 +79,26 @@ export interface IssuePlan {
    * later page takes continuations and the last one that does had no room: the build warns.
    */
   misplaced: Array<{ article: ArticleRef; page: number }>;
+  /**
+   * White left at a page's foot (a page short of copy): header space is capped, so what the
+   * modules could not use collects below the stacks, the build warns. `cells`: column lines.
+   */
+  leftover: PageLeftover[];
+}
+
+/** The white band at the foot of a page short of copy. */
+export interface PageLeftover {
+  page: number;
+  /** Column lines left white, and their share of the page's body grid (0–1). */
+  cells: number;
+  share: number;
+  /** Per column: the first free grid line (the white runs from there to the grid's foot). */
+  from: number[];
 }
 
 /** Plans every page of the issue. */
 export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolicy): IssuePlan {
-  const out: IssuePlan = { pages: [], overset: [], wanted: [], misplaced: [] };
+  const out: IssuePlan = { pages: [], overset: [], wanted: [], misplaced: [], leftover: [] };
   const wanted = new Map<string, SizeWanted>();
   const byArticle = new Map<string, ArticleMetrics>();
   for (const p of metrics.pages) for (const a of p.articles) byArticle.set(articleKey({ page: a.page, article: a.id }), a);
@@ -145,8 +160,13 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
       // Then looser leading in the body (not after a misfit: the fit check knows the base leading).
       const loose = a.extra > 0 ? { rows: 0, leading: grid.line } : loosenBody(grid, textLines, w, m.lines - (m.ruleBelow ? 1 : 0) - headLines - fig.lines - grow, grow, kinds.some((b) => b.type === 'subhead'), policy);
       grow -= loose.rows;
+      // Header space is never inflated past one step: the rest of the spare rows leaves the
+      // module (collectLeftover moves the modules below up, the white goes to the page foot).
+      const shed = Math.max(0, grow - policy.shortPage.headerSpareLines);
+      grow -= shed;
       const headerLines = headLines + grow;
-      const rows = m.lines - (m.ruleBelow ? 1 : 0) - headerLines - fig.lines;
+      const moduleLines = m.lines - shed;
+      const rows = moduleLines - (m.ruleBelow ? 1 : 0) - headerLines - fig.lines;
       // Columns that end short: the text is dealt out so each ends at most a line short at its
       // foot (forced column breaks); blank lines between blocks only where it cannot be.
       let gapsBefore: number[] = [];
@@ -170,7 +190,7 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
         column: m.column,
         columns: w,
         line: m.line,
-        lines: m.lines,
+        lines: moduleLines,
         headerLines,
         headlinePt: sizes[size],
         figureLines: fig.lines,
@@ -202,6 +222,8 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
       } else carried.push(next);
     }
     carried = [...held, ...carried];
+    const leftover = collectLeftover(modules, pack.modules, grid.columns, lines);
+    if (leftover.cells > 0) out.leftover.push({ page: page.number, ...leftover });
     out.pages.push({ number: page.number, masthead, modules });
   }
   // A jump line names the page its continuation really landed on. A continuation that
@@ -221,6 +243,27 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
     for (const m of p.modules) if (isContinuation(m.piece)) out.misplaced.push({ article: { page: m.piece.page, article: m.piece.article }, page: p.number });
   }
   return out;
+}
+
+/**
+ * Modules that shed rows (`planned[i].lines` below the packer's `packed[i].lines`) leave
+ * a gap under them: every module below moves up by what the modules above it shed (the
+ * least, where it sits under several), so no band of white stays between modules and the
+ * white collects at the foot of each stack. Returns that white per column.
+ */
+function collectLeftover(planned: PlannedModule[], packed: ReadonlyArray<{ line: number; lines: number }>, columns: number, lines: number): Omit<PageLeftover, 'page'> {
+  const order = planned.map((_, i) => i).sort((a, b) => packed[a].line - packed[b].line || planned[a].column - planned[b].column);
+  const lift = new Array<number>(planned.length).fill(0);
+  for (const i of order) {
+    const m = planned[i];
+    const above = order.filter((k) => packed[k].line + packed[k].lines === packed[i].line && planned[k].column < m.column + m.columns && m.column < planned[k].column + planned[k].columns);
+    lift[i] = above.length ? Math.min(...above.map((k) => lift[k] + packed[k].lines - planned[k].lines)) : 0;
+  }
+  for (const [i, m] of planned.entries()) m.line = packed[i].line - lift[i];
+  const from = new Array<number>(columns).fill(0);
+  for (const m of planned) for (let c = m.column; c < m.column + m.columns; c++) from[c] = Math.max(from[c], m.line + m.lines);
+  const cells = from.reduce((s, f) => s + (lines - f), 0);
+  return { cells, share: cells / (columns * lines), from };
 }
 
 /** The packer's view of a piece: its header, photos and remaining body at every width. */

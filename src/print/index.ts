@@ -148,7 +148,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
     const byKey = new Map(infos.map((i) => [key(i), i]));
     await timer.time('measure', () => measure(tab, grid, table, infos, (done) => ctx.log.progress(`${issue.id}: articles measured`, done, infos.length)));
     // 3. Plan the pages (src/layout), let Paged.js make them, check the fit on them; plan again with what overflowed.
-    let plan: IssuePlan = { pages: [], overset: [], wanted: [], misplaced: [] };
+    let plan: IssuePlan = { pages: [], overset: [], wanted: [], misplaced: [], leftover: [] };
     let renders: PageRender[] = [];
     for (let pass = 0; pass < POLICY.fitPasses; pass++) {
       plan = await timer.time(`fit ${pass} plan`, async () => {
@@ -568,6 +568,8 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
   const oversetLine = oversetSummary(issue, plan.overset, grid);
   if (oversetLine) ctx.log.warn(oversetLine);
   // A continuation on a themed or special page: no news page after it had room.
+  // A page short of copy: the white the modules could not use, collected at the page foot.
+  for (const x of plan.leftover) ctx.log.warn(`${issue.id}: ${pageLabel(x.page)} leaves ${x.cells} column lines (${percentDown(x.share)}% of the body grid) white at the page foot: add copy, a photo or a filler`);
   for (const x of plan.misplaced) ctx.log.warn(`${issue.id}: ${pageLabel(x.article.page)} article ${x.article.article} continues on ${pageLabel(x.page)}, a page that takes no continuations: the news pages before it have no room; shorten the story or mark that page \`continuations: true\``);
 
   const layout: IssueLayout = { issue: issue.id, browser: browserVersion, pdf: path.relative(paths.issueDir(issue.id), paths.issuePdf(issue.id)), pages: pagesOut };

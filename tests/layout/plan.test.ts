@@ -131,6 +131,27 @@ function checkPlan(metrics: IssueMetrics, g: Grid, policy: LayoutPolicy, plan: I
       const under = p.modules.filter((z) => z.line === m.line + m.lines && z.column < m.column + m.columns && m.column < z.column + z.columns);
       if (under.length) expect(m.ruleBelow, `${p.number} ${m.domId} above ${under.map((z) => z.domId)}`).toBe(true);
     }
+    // Above each column's white foot the modules tile the grid; below it nothing: the white
+    // a page short of copy leaves is in one place, and it is reported.
+    const foot = plan.leftover.find((x) => x.page === p.number);
+    for (let c = 0; c < g.columns; c++) {
+      const from = foot ? foot.from[c] : rows;
+      for (let l = 0; l < rows; l++) expect(cells[l * g.columns + c], `${p.number} column ${c} line ${l}`).toBe(l < from ? 1 : 0);
+    }
+    if (foot) {
+      expect(foot.cells).toBe(foot.from.reduce((s, f) => s + rows - f, 0));
+      expect(foot.cells).toBeGreaterThan(0);
+      expect(foot.share).toBeCloseTo(foot.cells / (g.columns * rows), 9);
+    }
+    // Header space is never inflated past one step: at most headerSpareLines beyond the headline's size step.
+    for (const m of p.modules) {
+      const a = articleOf(metrics, m);
+      const cont = m.piece.from > 0 || m.piece.fromLine > 0 || m.piece.continuedFrom !== undefined;
+      const heads = (cont ? a.contHeader : a.header)[m.columns] ?? [];
+      const sizes = cont ? policy.headline.continuation : headlineSizes(policy, a.rank, pi === 0, m.columns);
+      const spare = Math.min(...sizes.map((pt, s) => (pt === m.headlinePt ? m.headerLines - (heads[s] ?? heads[0] ?? 0) : Infinity)));
+      expect(spare, `${p.number} ${m.domId} header spare`).toBeLessThanOrEqual(policy.shortPage.headerSpareLines);
+    }
     checkRanks(metrics, p, pi === 0);
     // Continuations land only on pages that take them, unless no later page does.
     const src = [...metrics.pages].sort((a, b) => a.number - b.number);
@@ -185,9 +206,9 @@ describe('planIssue on the sample issue (recorded measures)', () => {
     checkPlan(sample.metrics, grid, DEFAULT_POLICY, plan);
   });
 
-  it('tiles every page: the modules cover the body grid', () => {
+  it('tiles every page: the modules and the white reported at its foot cover the body grid', () => {
     for (const [pi, p] of plan.pages.entries()) {
-      const area = p.modules.reduce((s, m) => s + m.columns * m.lines, 0);
+      const area = p.modules.reduce((s, m) => s + m.columns * m.lines, 0) + (plan.leftover.find((x) => x.page === p.number)?.cells ?? 0);
       expect(area, `page ${p.number}`).toBe(grid.columns * (grid.lines - (pi === 0 ? grid.mastheadLines : 0)));
     }
   });
@@ -326,6 +347,35 @@ describe('front-page stories continue on a news page, never on a themed page', (
     expect(plan.misplaced.length).toBe(continuations(plan, 3).length);
     expect(plan.misplaced.length).toBeGreaterThan(0);
     expect(plan.misplaced.every((x) => x.page === 3 && x.article.page === 2)).toBe(true);
+  });
+});
+
+describe('a page short of copy', () => {
+  // A tabloid page with half an interview: two short texts, far less copy than room.
+  const tabloid: Grid = { ...grid, columns: 5, lines: 70, mastheadLines: 10 };
+  const short: MadeUp[] = [
+    { headline: 3, photos: [], blocks: Array.from({ length: 6 }, () => ({ kind: 'paragraph' as const, lines: 9 })), extra: 0 },
+    { headline: 2, photos: [], blocks: Array.from({ length: 4 }, () => ({ kind: 'answer' as const, lines: 7 })), extra: 0 },
+  ];
+  const metrics = toMetrics([[...short, short[1]], short], tabloid);
+
+  it('caps the header space and collects the white at the page foot, reported per page', () => {
+    const plan = planIssue(metrics, tabloid, DEFAULT_POLICY);
+    checkPlan(metrics, tabloid, DEFAULT_POLICY, plan);
+    const foot = plan.leftover.find((x) => x.page === 2);
+    expect(foot, 'page 2 leftover').toBeDefined();
+    // Far more white than the modules could use: it is at the foot, not inside the headers.
+    expect(foot!.cells).toBeGreaterThan(tabloid.columns * 10);
+    const p2 = plan.pages[1];
+    for (const m of p2.modules) expect(m.headerLines).toBeLessThanOrEqual(Math.max(...articleOf(metrics, m).header[m.columns]!.map((h) => h ?? 0)) + DEFAULT_POLICY.shortPage.headerSpareLines);
+  });
+
+  it('without the cap the spare rows would go into the headers (what the cap prevents)', () => {
+    const policy = { ...DEFAULT_POLICY, shortPage: { headerSpareLines: 1000 } };
+    const plan = planIssue(metrics, tabloid, policy);
+    expect(plan.leftover).toEqual([]);
+    const spare = plan.pages[1].modules.map((m) => m.headerLines - Math.max(...articleOf(metrics, m).header[m.columns]!.map((h) => h ?? 0)));
+    expect(Math.max(...spare)).toBeGreaterThan(DEFAULT_POLICY.shortPage.headerSpareLines);
   });
 });
 
