@@ -26,6 +26,12 @@ declare module './types.js' {
      * `Article.lead` (`[头条]`).
      */
     rank?: 'second' | 'ordinary' | 'brief';
+    /**
+     * A house filler (公益广告/补白) from the config's fillers folder (set by
+     * src/parse/fillers.ts): extra content, not the issue's news. The print layout may set
+     * it in a page's leftover white (src/layout/fillers.ts); the web does not list it.
+     */
+    filler?: boolean;
   }
   interface ParagraphData extends CutMarks {}
   interface LeadData extends CutMarks {}

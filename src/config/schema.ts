@@ -130,9 +130,11 @@ const print = v.pipe(
     browserPath: v.optional(text()),
     /** The press files (`banmian press`, docs/press.md). */
     press: v.optional(press, {}),
+    /** Folder of house fillers (公益广告/补白), relative to the project root (docs/print.md). */
+    fillers: v.optional(text(), 'fillers'),
   }),
   // The preset's geometry under whatever the user gave.
-  v.transform(({ preset, marks, concurrency, browserPath, press, ...given }) => ({
+  v.transform(({ preset, marks, concurrency, browserPath, press, fillers, ...given }) => ({
     preset,
     ...PRESETS[preset],
     ...withoutUndefined(given),
@@ -140,6 +142,7 @@ const print = v.pipe(
     concurrency,
     ...(browserPath === undefined ? {} : { browserPath }),
     press,
+    fillers,
   })),
 );
 

@@ -223,11 +223,10 @@ function checkIssue(name: string, get: () => Built, fillFloor: number, skip = fa
       for (const p of layout.pages) expect(p.fill, `page ${p.number}`).toBeGreaterThanOrEqual(fillFloor);
     });
 
-    it('no hole taller than 2 lines on a page that is made up full (fill ≥ 0.97)', () => {
+    it('no hole taller than 2 lines inside any module, on full pages and on pages short of copy (their white is at the foot)', () => {
       const { layout, config } = get();
       const grid = makeGrid(config.print);
-      const full = layout.pages.filter((p) => p.fill >= 0.97);
-      for (const p of full) for (const m of p.modules) expect(m.hole, `page ${p.number} ${m.articleId}: blank of ${m.hole} pt`).toBeLessThanOrEqual(2 * grid.line + 1);
+      for (const p of layout.pages) for (const m of p.modules) expect(m.hole, `page ${p.number} ${m.articleId}: blank of ${m.hole} pt`).toBeLessThanOrEqual(2 * grid.line + 1);
     });
 
     it('a page with more text than room (its text jumps on) is full: fill ≥ 0.95, jumping modules cut at a line', () => {
@@ -284,8 +283,11 @@ afterAll(async () => {
 checkIssue('sample issue (broadsheet)', () => sample, 0.97);
 // Headline sizes follow news value first (issue 13: a page's lead within its rank's band,
 // src/layout/policy.ts headline.ranks), so corpus page 4, short of text, can no longer be
-// opened up with a lead headline past the band: 67.4 % (was 76 %); the floor follows.
-checkIssue('corpus pages (tabloid)', () => corpus, 0.67, !HAS_CORPUS);
+// opened up with a lead headline past the band. And its header is no longer inflated
+// (policy.shortPage: at most 2 blank lines beyond the headline's size step): the 25 spare
+// lines it took (counted as fill up to 2 lines per header gap) are white at the page foot,
+// reported by the build. Page 4: 61.8 % (was 67.4 %); the floor follows.
+checkIssue('corpus pages (tabloid)', () => corpus, 0.61, !HAS_CORPUS);
 
 describe('print renderer safety', () => {
   it('requests nothing outside the build', () => {
