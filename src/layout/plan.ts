@@ -10,6 +10,7 @@
  */
 import type { BodyBlock } from '../ast/types.js';
 import { splitColumns } from './columns.js';
+import { footBands, placeFillers } from './fillers.js';
 import { columnGaps } from './gaps.js';
 import type { Grid } from './grid.js';
 import { headlineSizes, headlineStep, minModuleColumns, sizeSteps } from './headline.js';
@@ -53,6 +54,8 @@ export interface PlannedModule {
   columnBreaks: number[];
   /** The module's id in the issue document. */
   domId: string;
+  /** A house filler (fillers.ts) set in the white at the page foot: extra content, not news. */
+  filler?: boolean;
 }
 
 export interface PlannedPage {
@@ -106,6 +109,7 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
   // Each article's headline size where it starts: its continuations' stay below it.
   const startPt = new Map<string, number>();
   let carried: PieceRef[] = [];
+  const usedFillers = new Set<string>();
   const pages = [...metrics.pages].sort((a, b) => a.number - b.number);
   for (const [pi, page] of pages.entries()) {
     const masthead = pi === 0;
@@ -223,6 +227,13 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
     }
     carried = [...held, ...carried];
     const leftover = collectLeftover(modules, pack.modules, grid.columns, lines);
+    if (leftover.cells > 0 && metrics.fillers?.length) {
+      // House fillers in the white at the foot, each once per issue; what they leave stays reported.
+      const set = placeFillers(footBands(leftover.from, lines), metrics.fillers, usedFillers, grid, policy);
+      modules.push(...set);
+      leftover.cells -= set.reduce((s, m) => s + m.columns * m.lines, 0);
+      leftover.share = leftover.cells / (grid.columns * lines);
+    }
     if (leftover.cells > 0) out.leftover.push({ page: page.number, ...leftover });
     out.pages.push({ number: page.number, masthead, modules });
   }

@@ -41,7 +41,7 @@ function asLayout(plan: IssuePlan, g: Grid) {
   }));
 }
 
-const articleOf = (metrics: IssueMetrics, m: PlannedModule): ArticleMetrics => metrics.pages.flatMap((p) => p.articles).find((a) => a.page === m.piece.page && a.id === m.piece.article)!;
+const articleOf = (metrics: IssueMetrics, m: PlannedModule): ArticleMetrics => [...metrics.pages.flatMap((p) => p.articles), ...(metrics.fillers ?? [])].find((a) => a.page === m.piece.page && a.id === m.piece.article)!;
 
 /** Lines of body text a module sets (its block parts) and the rows its body has. */
 function bodyOf(metrics: IssueMetrics, m: PlannedModule, policy: LayoutPolicy) {
@@ -136,10 +136,16 @@ function checkPlan(metrics: IssueMetrics, g: Grid, policy: LayoutPolicy, plan: I
     const foot = plan.leftover.find((x) => x.page === p.number);
     for (let c = 0; c < g.columns; c++) {
       const from = foot ? foot.from[c] : rows;
-      for (let l = 0; l < rows; l++) expect(cells[l * g.columns + c], `${p.number} column ${c} line ${l}`).toBe(l < from ? 1 : 0);
+      for (let l = 0; l < rows; l++) {
+        // Below the foot only house fillers, a line of white above each.
+        const filler = p.modules.some((m) => m.filler && m.column <= c && c < m.column + m.columns && m.line <= l && l < m.line + m.lines);
+        expect(cells[l * g.columns + c], `${p.number} column ${c} line ${l}`).toBe(l < from || filler ? 1 : 0);
+      }
     }
+    for (const m of p.modules.filter((x) => x.filler)) expect(foot?.from[m.column], `${p.number} ${m.domId} a line below the foot`).toBe(m.line - 1);
     if (foot) {
-      expect(foot.cells).toBe(foot.from.reduce((s, f) => s + rows - f, 0));
+      const fillerCells = p.modules.filter((m) => m.filler).reduce((s, m) => s + m.columns * m.lines, 0);
+      expect(foot.cells).toBe(foot.from.reduce((s, f) => s + rows - f, 0) - fillerCells);
       expect(foot.cells).toBeGreaterThan(0);
       expect(foot.share).toBeCloseTo(foot.cells / (g.columns * rows), 9);
     }
@@ -368,6 +374,26 @@ describe('a page short of copy', () => {
     expect(foot!.cells).toBeGreaterThan(tabloid.columns * 10);
     const p2 = plan.pages[1];
     for (const m of p2.modules) expect(m.headerLines).toBeLessThanOrEqual(Math.max(...articleOf(metrics, m).header[m.columns]!.map((h) => h ?? 0)) + DEFAULT_POLICY.shortPage.headerSpareLines);
+  });
+
+  it('sets house fillers in the white at the foot, each once, a line of white above; what is left stays reported', () => {
+    const filler = (id: string, lines: number): ArticleMetrics => ({ page: 0, id, lead: false, rank: 'brief', header: Array.from({ length: tabloid.columns + 1 }, (_, w) => (w >= 2 ? [2] : null)), contHeader: [], photoAspects: [], captionPt: [], blockTypes: ['paragraph'], blockLines: [lines], lineStarts: [Array.from({ length: lines }, (_, k) => k * 12)], extra: 0 });
+    const withFillers: IssueMetrics = { ...metrics, fillers: [filler('f1', 6), filler('f2', 4)] };
+    const bare = planIssue(metrics, tabloid, DEFAULT_POLICY);
+    const plan = planIssue(withFillers, tabloid, DEFAULT_POLICY);
+    checkPlan(withFillers, tabloid, DEFAULT_POLICY, plan);
+    const set = plan.pages.flatMap((p) => p.modules.filter((m) => m.filler));
+    expect(set.map((m) => m.piece.article).sort()).toEqual(['f1', 'f2']);
+    // Each a module of its own at the narrowest width, its text whole in balanced columns.
+    for (const m of set) {
+      expect(m.columns).toBe(2);
+      expect(m.blocks).toEqual(expect.arrayContaining([expect.objectContaining({ block: 0, fromLine: 0 })]));
+      expect(m.lines).toBe(2 + Math.ceil(withFillers.fillers!.find((f) => f.id === m.piece.article)!.blockLines[0] / 2));
+    }
+    // The news modules are where they were without fillers; the white reported shrinks by the fillers' area.
+    for (const [i, p] of bare.pages.entries()) expect(plan.pages[i].modules.filter((m) => !m.filler).map((m) => [m.domId, m.line, m.lines])).toEqual(p.modules.map((m) => [m.domId, m.line, m.lines]));
+    const cells = (x: IssuePlan) => x.leftover.reduce((s, l) => s + l.cells, 0);
+    expect(cells(plan)).toBe(cells(bare) - set.reduce((s, m) => s + m.columns * m.lines, 0));
   });
 
   it('without the cap the spare rows would go into the headers (what the cap prevents)', () => {
