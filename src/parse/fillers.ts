@@ -6,7 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Article } from '../ast/types.js';
+import type { Article, Page } from '../ast/types.js';
 import '../ast/data.js';
 import { BanmianError } from '../errors.js';
 import { parsePageFile } from './issue.js';
@@ -19,6 +19,11 @@ const FILLER_FILE = /\.(md|markdown|txt)$/i;
  * naming the file and the line where the second starts.
  */
 export async function loadFillers(dir: string, root = process.cwd()): Promise<Article[]> {
+  return (await loadFillerPages(dir, root)).map((f) => f.article);
+}
+
+/** The same, each with the page it was parsed as (number 0: it belongs to no page of an issue). */
+export async function loadFillerPages(dir: string, root = process.cwd()): Promise<Array<{ article: Article; page: Page }>> {
   const abs = path.resolve(root, dir);
   let names: string[];
   try {
@@ -28,7 +33,7 @@ export async function loadFillers(dir: string, root = process.cwd()): Promise<Ar
     throw err;
   }
   names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const out: Article[] = [];
+  const out: Array<{ article: Article; page: Page }> = [];
   for (const name of names) {
     const { page } = await parsePageFile(path.join(abs, name), { number: 1, root });
     const articles = page.children.filter((c): c is Article => c.type === 'article');
@@ -38,7 +43,9 @@ export async function loadFillers(dir: string, root = process.cwd()): Promise<Ar
     article.id = `f${out.length + 1}`;
     article.lead = false;
     article.data = { ...article.data, filler: true };
-    out.push(article);
+    page.number = 0;
+    page.children = [article];
+    out.push({ article, page });
   }
   return out;
 }

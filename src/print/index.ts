@@ -31,6 +31,7 @@ import { checkImage, figureUse, rasterSvg } from '../images/check.js';
 import { debugTimings, StageTimer } from './timing.js';
 import { issueFolder } from '../ast/issue-folder.js';
 import { warnAboutPage } from '../report/page-files.js';
+import { loadFillerPages } from '../parse/fillers.js';
 import { measureProof } from '../proof/measure.js';
 import { proofJson } from '../proof/report.js';
 import { fitTracking } from './tracking.js';
@@ -142,6 +143,13 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
       own.forEach((i, k) => {
         i.metrics.rank = ranks[k];
       });
+    }
+    // House fillers (公益/补白, config print.fillers): measured like briefs, set by the planner in a short page's white.
+    for (const { article, page } of await loadFillerPages(ctx.config.print.fillers, ctx.root)) {
+      const blocks = columnBlocks(article);
+      const m: ArticleMetrics = { page: 0, id: article.id, lead: false, rank: 'brief', header: [], contHeader: [], photoAspects: [], captionPt: [], blockTypes: blocks.map((b) => b.type), blockLines: [], lineStarts: [], extra: 0 };
+      infos.push({ article, page, first: issue.children[0], banner: undefined, blocks, photos: [], metrics: m });
+      (metrics.fillers ??= []).push(m);
     }
     photosDone();
     // 2. Measure.
@@ -367,6 +375,7 @@ function pageRender(issue: Issue, planned: PlannedPage, byKey: Map<string, Artic
       domId: m.domId,
       gapsBefore: m.gapsBefore,
       columnBreaks: m.columnBreaks,
+      ...(m.filler ? { filler: true } : {}),
     };
   });
   return { page, modules, masthead: planned.masthead };
@@ -517,7 +526,9 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
     const n = r.page.number;
     const image = await images[i];
     const m = measured[i];
-    const modules: ModuleLayout[] = r.modules.map((mod, k) => {
+    // House fillers are no articles of the issue: not in layout.json (the web lists only news).
+    const news = r.modules.map((mod, k) => ({ mod, k })).filter(({ k }) => !plan.pages[i].modules[k].filler);
+    const modules: ModuleLayout[] = news.map(({ mod, k }) => {
       const box = m.modules.find((x) => x.id === `m-${mod.domId}`)!;
       const piece = plan.pages[i].modules[k].piece;
       return {

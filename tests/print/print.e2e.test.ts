@@ -286,8 +286,8 @@ checkIssue('sample issue (broadsheet)', () => sample, 0.97);
 // opened up with a lead headline past the band. And its header is no longer inflated
 // (policy.shortPage: at most 2 blank lines beyond the headline's size step): the 25 spare
 // lines it took (counted as fill up to 2 lines per header gap) are white at the page foot,
-// reported by the build. Page 4: 61.8 % (was 67.4 %); the floor follows.
-checkIssue('corpus pages (tabloid)', () => corpus, 0.61, !HAS_CORPUS);
+// reported by the build; house fillers (fillers/) take some of it. Page 4: 64.2 % (was 67.4 %); the floor follows.
+checkIssue('corpus pages (tabloid)', () => corpus, 0.64, !HAS_CORPUS);
 
 describe('print renderer safety', () => {
   it('requests nothing outside the build', () => {
