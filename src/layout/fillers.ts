@@ -65,7 +65,7 @@ export function placeFillers(bands: ReadonlyArray<FootBand>, fillers: ReadonlyAr
           const need = fillerNeed(f, w);
           // One line of white above it: the separation from the module over the band.
           if (need === undefined || need + 1 > band.lines) continue;
-          placed = fillerModule(f, piece, w, column, band.line + 1, need, grid, policy);
+          placed = fillerModule(f, piece, w, column, band.line + 1, need, policy);
           break;
         }
         if (placed) {
@@ -81,7 +81,7 @@ export function placeFillers(bands: ReadonlyArray<FootBand>, fillers: ReadonlyAr
   return out;
 }
 
-function fillerModule(f: ArticleMetrics, piece: PieceRef, w: number, column: number, line: number, lines: number, grid: Grid, policy: LayoutPolicy): PlannedModule {
+function fillerModule(f: ArticleMetrics, piece: PieceRef, w: number, column: number, line: number, lines: number, policy: LayoutPolicy): PlannedModule {
   const headerLines = f.header[w]![0]!;
   const rows = lines - headerLines;
   let parts = f.blockLines.map((_, block) => ({ block, fromLine: 0 }));
