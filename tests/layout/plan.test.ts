@@ -356,6 +356,9 @@ describe('front-page stories continue on a news page, never on a themed page', (
   });
 });
 
+/** A house filler's measures: a 2-line header at every width, one paragraph of `lines` lines. */
+const filler = (id: string, lines: number, g: Grid): ArticleMetrics => ({ page: 0, id, lead: false, rank: 'brief', header: Array.from({ length: g.columns + 1 }, (_, w) => (w >= 2 ? [2] : null)), contHeader: [], photoAspects: [], captionPt: [], blockTypes: ['paragraph'], blockLines: [lines], lineStarts: [Array.from({ length: lines }, (_, k) => k * 12)], extra: 0 });
+
 describe('a page short of copy', () => {
   // A tabloid page with half an interview: two short texts, far less copy than room.
   const tabloid: Grid = { ...grid, columns: 5, lines: 70, mastheadLines: 10 };
@@ -377,8 +380,7 @@ describe('a page short of copy', () => {
   });
 
   it('sets house fillers in the white at the foot, each once, a line of white above; what is left stays reported', () => {
-    const filler = (id: string, lines: number): ArticleMetrics => ({ page: 0, id, lead: false, rank: 'brief', header: Array.from({ length: tabloid.columns + 1 }, (_, w) => (w >= 2 ? [2] : null)), contHeader: [], photoAspects: [], captionPt: [], blockTypes: ['paragraph'], blockLines: [lines], lineStarts: [Array.from({ length: lines }, (_, k) => k * 12)], extra: 0 });
-    const withFillers: IssueMetrics = { ...metrics, fillers: [filler('f1', 6), filler('f2', 4)] };
+    const withFillers: IssueMetrics = { ...metrics, fillers: [filler('f1', 6, tabloid), filler('f2', 4, tabloid)] };
     const bare = planIssue(metrics, tabloid, DEFAULT_POLICY);
     const plan = planIssue(withFillers, tabloid, DEFAULT_POLICY);
     checkPlan(withFillers, tabloid, DEFAULT_POLICY, plan);
@@ -409,8 +411,8 @@ describe('planIssue on made-up measures (property)', () => {
   it('every plan keeps the invariants, on the broadsheet and a tabloid grid', () => {
     const tabloid: Grid = { ...grid, columns: 5, lines: 70, mastheadLines: 10 };
     fc.assert(
-      fc.property(issueArb, fc.constantFrom(grid, tabloid), (pages, g) => {
-        const metrics = toMetrics(pages, g);
+      fc.property(issueArb, fc.constantFrom(grid, tabloid), fc.array(fc.integer({ min: 1, max: 12 }), { maxLength: 3 }), (pages, g, fillers) => {
+        const metrics = { ...toMetrics(pages, g), fillers: fillers.map((n, i) => filler(`f${i + 1}`, n, g)) };
         const plan = planIssue(metrics, g, DEFAULT_POLICY);
         checkPlan(metrics, g, DEFAULT_POLICY, plan);
         // The headers a module could grow into are asked for, never one already measured in full.
