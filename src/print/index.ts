@@ -547,6 +547,13 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
         overset: plan.overset.find((o) => sameArticle(o.article, piece))?.lines ?? 0,
       };
     });
+    const fillers = r.modules
+      .filter((_, k) => plan.pages[i].modules[k].filler)
+      .map((mod) => {
+        const box = m.modules.find((x) => x.id === `m-${mod.domId}`)!;
+        return { rect: { x: round(box.x), y: round(box.y), w: round(box.w), h: round(box.h) }, column: mod.column, columns: mod.columns, line: mod.line + (r.masthead ? grid.mastheadLines : 0), lines: mod.lines };
+      });
+    const white = plan.leftover.find((x) => x.page === n)?.cells;
     const unused = m.modules.reduce((s, x) => s + x.unused, 0);
     const gridArea = grid.typeW * (grid.lines - (r.masthead ? grid.mastheadLines : 0)) * grid.line;
     const coveredArea = m.modules.reduce((s, x) => s + x.area, 0);
@@ -558,6 +565,8 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
       typeArea: { x: round(grid.typeX), y: round(grid.typeY), w: round(grid.typeW), h: round(grid.lines * grid.line) },
       modules,
       fill,
+      ...(fillers.length ? { fillers } : {}),
+      ...(white ? { white } : {}),
       pdf: path.relative(paths.issueDir(issue.id), paths.pagePdf(issue.id, n)),
       image: path.relative(paths.issueDir(issue.id), paths.pageImage(issue.id, n)),
       thumb: path.relative(paths.issueDir(issue.id), paths.pageThumb(issue.id, n)),
