@@ -32,6 +32,11 @@ declare module './types.js' {
      * it in a page's leftover white (src/layout/fillers.ts); the web does not list it.
      */
     filler?: boolean;
+    /**
+     * A pull quote (引语): a sentence of the article with this id on the same page, verbatim
+     * (src/layout/quote.ts), set by src/print/index.ts as a filler module of its own.
+     */
+    pullQuote?: string;
   }
   interface ParagraphData extends CutMarks {}
   interface LeadData extends CutMarks {}

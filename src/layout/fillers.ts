@@ -43,14 +43,16 @@ function fillerNeed(f: ArticleMetrics, w: number): number | undefined {
   const head = f.header[w]?.[0];
   if (head == null) return undefined;
   const body = f.blockLines.reduce((s, x) => s + x, 0);
-  return head + Math.ceil(body / w) + f.extra;
+  return head + (body > 0 ? Math.ceil(body / w) : 0) + f.extra;
 }
 
 /**
  * Filler modules for the bands, taking fillers not in `used` (their keys are added to it).
  * Fillers are keyed on page 0 (they belong to no page of the issue).
  */
-export function placeFillers(bands: ReadonlyArray<FootBand>, fillers: ReadonlyArray<ArticleMetrics>, used: Set<string>, grid: Grid, policy: LayoutPolicy): PlannedModule[] {
+export function placeFillers(bands: ReadonlyArray<FootBand>, all: ReadonlyArray<ArticleMetrics>, used: Set<string>, grid: Grid, policy: LayoutPolicy, page = 0): PlannedModule[] {
+  // This page's own pull quote (a filler on its page number) first, then the house fillers (page 0).
+  const fillers = [...all.filter((f) => f.page === page && page !== 0), ...all.filter((f) => f.page === 0)];
   const out: PlannedModule[] = [];
   const min = minModuleColumns(policy, grid.columns);
   for (const band of bands) {

@@ -229,7 +229,7 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
     const leftover = collectLeftover(modules, pack.modules, grid.columns, lines);
     if (leftover.cells > 0 && metrics.fillers?.length) {
       // House fillers in the white at the foot, each once per issue; what they leave stays reported.
-      const set = placeFillers(footBands(leftover.from, lines), metrics.fillers, usedFillers, grid, policy);
+      const set = placeFillers(footBands(leftover.from, lines), metrics.fillers, usedFillers, grid, policy, page.number);
       modules.push(...set);
       leftover.cells -= set.reduce((s, m) => s + m.columns * m.lines, 0);
       leftover.share = leftover.cells / (grid.columns * lines);

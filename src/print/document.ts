@@ -119,7 +119,7 @@ function moduleHtml(grid: Grid, m: ModuleRender): string {
   const h = m.lines * grid.line;
   const content = m.lines - (m.ruleBelow ? 1 : 0);
   const bodyLines = Math.max(0, content - m.headerLines - m.figureLines);
-  const classes = ['module', m.lead ? 'lead-module' : '', m.ruleBelow ? 'rule-below' : '', m.column > 0 ? 'rule-left' : '', m.filler ? 'filler' : ''].filter(Boolean).join(' ');
+  const classes = ['module', m.lead ? 'lead-module' : '', m.ruleBelow ? 'rule-below' : '', m.column > 0 ? 'rule-left' : '', m.filler ? 'filler' : '', m.article.data?.pullQuote ? 'pullquote' : ''].filter(Boolean).join(' ');
   let html = `<div class="${classes}" id="m-${esc(m.domId)}" data-article="${esc(m.article.id)}" style="left:${x}pt;top:${y}pt;width:${w}pt;height:${h}pt">`;
   html += `<div class="mh" style="height:${m.headerLines * grid.line}pt">${headerHtml(m.article, { headlinePt: m.headlinePt, banner: m.banner, continuedFrom: m.continuedFrom })}</div>`;
   if (m.photos.length) html += `<div class="figs" style="height:${m.figureLines * grid.line}pt">${m.photos.map((p) => figureHtml(p.figure, p.src, p.heightPt)).join('')}</div>`;

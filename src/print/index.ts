@@ -32,6 +32,7 @@ import { debugTimings, StageTimer } from './timing.js';
 import { issueFolder } from '../ast/issue-folder.js';
 import { warnAboutPage } from '../report/page-files.js';
 import { loadFillerPages } from '../parse/fillers.js';
+import { pickQuote } from '../layout/quote.js';
 import { measureProof } from '../proof/measure.js';
 import { proofJson } from '../proof/report.js';
 import { fitTracking } from './tracking.js';
@@ -149,6 +150,16 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
       const blocks = columnBlocks(article);
       const m: ArticleMetrics = { page: 0, id: article.id, lead: false, rank: 'brief', header: [], contHeader: [], photoAspects: [], captionPt: [], blockTypes: blocks.map((b) => b.type), blockLines: [], lineStarts: [], extra: 0 };
       infos.push({ article, page, first: issue.children[0], banner: undefined, blocks, photos: [], metrics: m });
+      (metrics.fillers ??= []).push(m);
+    }
+    // A pull quote (引语) per page from its lead story, verbatim, set before any filler in that page's white.
+    for (const page of issue.children) {
+      const from = page.children.find((c): c is Article => c.type === 'article' && c.lead) ?? page.children.find((c): c is Article => c.type === 'article');
+      const said = from && pickQuote(columnBlocks(from).filter((b) => b.type === 'paragraph' || b.type === 'answer').map((b) => toString(b)));
+      if (!from || !said) continue;
+      const article: Article = { type: 'article', id: `q-${from.id}`, lead: false, children: [{ type: 'headline', children: [{ type: 'text', value: `“${said}”` }] }], data: { filler: true, pullQuote: from.id } };
+      const m: ArticleMetrics = { page: page.number, id: article.id, lead: false, rank: 'brief', header: [], contHeader: [], photoAspects: [], captionPt: [], blockTypes: [], blockLines: [], lineStarts: [], extra: 0 };
+      infos.push({ article, page, first: issue.children[0], banner: undefined, blocks: [], photos: [], metrics: m });
       (metrics.fillers ??= []).push(m);
     }
     photosDone();
