@@ -136,9 +136,11 @@ const print = v.pipe(
     pageImageWidth: v.optional(whole(), 1100),
     /** The press files (`banmian press`, docs/press.md). */
     press: v.optional(press, {}),
+    /** Folder of house fillers (公益广告/补白), relative to the project root (docs/print.md). */
+    fillers: v.optional(text(), 'fillers'),
   }),
   // The preset's geometry under whatever the user gave.
-  v.transform(({ preset, marks, concurrency, browserPath, pageImageWidth, press, ...given }) => ({
+  v.transform(({ preset, marks, concurrency, browserPath, pageImageWidth, press, fillers, ...given }) => ({
     preset,
     ...PRESETS[preset],
     ...withoutUndefined(given),
@@ -147,6 +149,7 @@ const print = v.pipe(
     pageImageWidth,
     ...(browserPath === undefined ? {} : { browserPath }),
     press,
+    fillers,
   })),
 );
 

@@ -44,4 +44,6 @@ export interface PageMetrics {
 
 export interface IssueMetrics {
   pages: PageMetrics[];
+  /** House fillers (src/layout/fillers.ts), measured like articles, on page 0 (they belong to no page), rank `brief`. */
+  fillers?: ArticleMetrics[];
 }

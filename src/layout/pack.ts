@@ -42,6 +42,12 @@ export interface ArticleMeasure {
    * article's own page always shows at least its start (never moved away unannounced).
    */
   movable?: boolean;
+  /**
+   * A continuation on the last page that takes continuations (the pages after it are themed
+   * or special): it is not moved on, and cutting it again costs as much as moving an
+   * article off its own page, so the page's own stories give way first.
+   */
+  stay?: boolean;
 }
 
 export interface ModulePlan {
@@ -344,6 +350,8 @@ interface StackFill {
   movedCont: number;
   /** An article of this page kept with fewer than `minStartRows` rows before its jump. */
   stubs: number;
+  /** Continuations that should stay here (ArticleMeasure.stay) cut again. */
+  stayCut: number;
   free: number;
 }
 
@@ -424,7 +432,8 @@ function fillStack(stack: Stack, jumpLines: number, policy: PackPolicy): StackFi
   }
   const free = Math.max(0, stack.height - total - rules());
   const overflow = [...moved.reverse(), ...cut];
-  return { arts, needs, blocks, parts, jumps, overflow, overflowLines, movedOwn, movedCont, stubs, free };
+  const stayCut = arts.filter((a, i) => jumps[i] && a.stay).length;
+  return { arts, needs, blocks, parts, jumps, overflow, overflowLines, movedOwn, movedCont, stubs, stayCut, free };
 }
 
 /**
@@ -440,7 +449,7 @@ function stackCost(s: Stack, mode: Mode, jumpLines: number, policy: PackPolicy):
   const jumps = f.jumps.filter(Boolean).length;
   if (mode === 'fit') cost += f.overflowLines * w.overflowLine;
   else cost += w.jump * jumps + f.overflowLines * w.carriedLine + f.free * s.width * w.fullSpareCell;
-  cost += f.movedOwn * w.movedOwn + f.movedCont * w.movedCont + f.stubs * w.stub;
+  cost += (f.movedOwn + f.stayCut) * w.movedOwn + f.movedCont * w.movedCont + f.stubs * w.stub;
   // Spare lines become growth; a little per module is fine, much is a hole in disguise.
   const perModule = f.free / Math.max(1, f.arts.length);
   cost += s.width * (perModule <= w.spareEasy ? perModule * w.spareEasyWeight : perModule * perModule);

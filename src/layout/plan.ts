@@ -9,6 +9,8 @@
  * next as a continuation; what fits on no page is overset.
  */
 import type { BodyBlock } from '../ast/types.js';
+import { splitColumns } from './columns.js';
+import { footBands, placeFillers } from './fillers.js';
 import { columnGaps } from './gaps.js';
 import type { Grid } from './grid.js';
 import { headlineSizes, headlineStep, minModuleColumns, sizeSteps } from './headline.js';
@@ -46,10 +48,14 @@ export interface PlannedModule {
   /** The article continues on this page (下转第N版); undefined when the continuation landed on no page. */
   jumpTo?: number;
   lead: boolean;
-  /** Blocks (by index in `blocks`) preceded by a blank line, so the columns end full. */
+  /** Blocks (by index in `blocks`) preceded by a blank line, so the columns end full (the fallback of columnBreaks). */
   gapsBefore: number[];
+  /** Blocks (by index in `blocks`) that start a new column: the columns end at most a line short, no blank line inside. */
+  columnBreaks: number[];
   /** The module's id in the issue document. */
   domId: string;
+  /** A house filler (fillers.ts) set in the white at the page foot: extra content, not news. */
+  filler?: boolean;
 }
 
 export interface PlannedPage {
@@ -71,11 +77,31 @@ export interface IssuePlan {
   overset: Array<{ article: ArticleRef; lines: number }>;
   /** Measure these headers' growth steps and plan again (packing does not depend on them, so the modules stay). */
   wanted: SizeWanted[];
+  /**
+   * Continuations set on a page that does not take them (themed, special), because no
+   * later page takes continuations and the last one that does had no room: the build warns.
+   */
+  misplaced: Array<{ article: ArticleRef; page: number }>;
+  /**
+   * White left at a page's foot (a page short of copy): header space is capped, so what the
+   * modules could not use collects below the stacks, the build warns. `cells`: column lines.
+   */
+  leftover: PageLeftover[];
+}
+
+/** The white band at the foot of a page short of copy. */
+export interface PageLeftover {
+  page: number;
+  /** Column lines left white, and their share of the page's body grid (0–1). */
+  cells: number;
+  share: number;
+  /** Per column: the first free grid line (the white runs from there to the grid's foot). */
+  from: number[];
 }
 
 /** Plans every page of the issue. */
 export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolicy): IssuePlan {
-  const out: IssuePlan = { pages: [], overset: [], wanted: [] };
+  const out: IssuePlan = { pages: [], overset: [], wanted: [], misplaced: [], leftover: [] };
   const wanted = new Map<string, SizeWanted>();
   const byArticle = new Map<string, ArticleMetrics>();
   for (const p of metrics.pages) for (const a of p.articles) byArticle.set(articleKey({ page: a.page, article: a.id }), a);
@@ -83,6 +109,7 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
   // Each article's headline size where it starts: its continuations' stay below it.
   const startPt = new Map<string, number>();
   let carried: PieceRef[] = [];
+  const usedFillers = new Set<string>();
   const pages = [...metrics.pages].sort((a, b) => a.number - b.number);
   for (const [pi, page] of pages.entries()) {
     const masthead = pi === 0;
@@ -90,13 +117,18 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
     // Continuations land on the next page that takes them (a themed or special page does
     // not), or, when no later page does, on the next page all the same: never lost.
     const takes = page.takesContinuations !== false || !pages.slice(pi + 1).some((p) => p.takesContinuations !== false);
-    const pieces: PieceRef[] = [...page.articles.map((a) => ({ page: a.page, article: a.id, from: 0, fromLine: 0 })), ...(takes ? carried : [])];
+    // The last page that takes continuations: what is carried here cannot move on to a news
+    // page, so it stays, set right after the page's lead (the packer cuts and moves the last
+    // of a stack first): the page's own stories give way instead.
+    const lastTaker = takes && !pages.slice(pi + 1).some((p) => p.takesContinuations !== false);
+    const own: PieceRef[] = page.articles.map((a) => ({ page: a.page, article: a.id, from: 0, fromLine: 0 }));
+    const pieces: PieceRef[] = !takes ? own : lastTaker ? [...own.slice(0, 1), ...carried, ...own.slice(1)] : [...own, ...carried];
     const held = takes ? [] : carried;
     carried = [];
     // The packer's ids are opaque keys of this page's pieces.
     const byId = new Map(pieces.map((p, i) => [`p${i}`, p]));
     const idOf = new Map(pieces.map((p, i) => [p, `p${i}`]));
-    const pack = packPage({ columns: grid.columns, lines, articles: pieces.map((p) => measureOf(p, info(p), idOf.get(p)!, grid, policy)), lastPage: pi === pages.length - 1, jumpLines: policy.jumpLines, policy: policy.pack, ...(masthead ? { maxJumps: policy.maxFrontJumps } : {}) });
+    const pack = packPage({ columns: grid.columns, lines, articles: pieces.map((p) => measureOf(p, info(p), idOf.get(p)!, grid, policy, lastTaker)), lastPage: pi === pages.length - 1, jumpLines: policy.jumpLines, policy: policy.pack, ...(masthead ? { maxJumps: policy.maxFrontJumps } : {}) });
     const modules: PlannedModule[] = [];
     for (const m of pack.modules) {
       const piece = byId.get(m.id)!;
@@ -132,9 +164,28 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
       // Then looser leading in the body (not after a misfit: the fit check knows the base leading).
       const loose = a.extra > 0 ? { rows: 0, leading: grid.line } : loosenBody(grid, textLines, w, m.lines - (m.ruleBelow ? 1 : 0) - headLines - fig.lines - grow, grow, kinds.some((b) => b.type === 'subhead'), policy);
       grow -= loose.rows;
+      // Header space is never inflated past one step: the rest of the spare rows leaves the
+      // module (collectLeftover moves the modules below up, the white goes to the page foot).
+      const shed = Math.max(0, grow - policy.shortPage.headerSpareLines);
+      grow -= shed;
       const headerLines = headLines + grow;
-      const rows = m.lines - (m.ruleBelow ? 1 : 0) - headerLines - fig.lines;
-      const gapsBefore = a.extra > 0 || loose.rows > 0 ? [] : columnGaps(kinds, w * rows - textLines);
+      const moduleLines = m.lines - shed;
+      const rows = moduleLines - (m.ruleBelow ? 1 : 0) - headerLines - fig.lines;
+      // Columns that end short: the text is dealt out so each ends at most a line short at its
+      // foot (forced column breaks); blank lines between blocks only where it cannot be.
+      let gapsBefore: number[] = [];
+      let columnBreaks: number[] = [];
+      // After a misfit (extra rows) the columns are dealt out too: no blank lines are added
+      // then, but no column is left to end with a subhead or far short.
+      // At a looser leading the columns hold fewer (taller) lines.
+      const rowsAtLeading = loose.rows > 0 ? Math.floor((rows * grid.line) / loose.leading + 1e-9) : rows;
+      if (w * rowsAtLeading - textLines >= 2) {
+        const split = splitColumns({ parts, counts, types: parts.map((p) => a.blockTypes[p.block]), cuttable: parts.map((p) => a.lineStarts[p.block].length > 1), columns: w, rows: rowsAtLeading, tail: m.jumps ? policy.jumpLines : 0 });
+        if (split) {
+          parts.splice(0, parts.length, ...split.parts);
+          columnBreaks = split.breaks;
+        } else if (a.extra === 0 && loose.rows === 0) gapsBefore = columnGaps(kinds, w * rows - textLines);
+      }
       if (!isCont) startPt.set(articleKey(piece), sizes[size]);
       modules.push({
         piece,
@@ -143,7 +194,7 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
         column: m.column,
         columns: w,
         line: m.line,
-        lines: m.lines,
+        lines: moduleLines,
         headerLines,
         headlinePt: sizes[size],
         figureLines: fig.lines,
@@ -152,6 +203,7 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
         jumpTo: m.jumps ? page.number + 1 : undefined,
         lead: a.lead && !isCont,
         gapsBefore,
+        columnBreaks,
         domId: pieceDomId(piece),
       });
     }
@@ -174,6 +226,15 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
       } else carried.push(next);
     }
     carried = [...held, ...carried];
+    const leftover = collectLeftover(modules, pack.modules, grid.columns, lines);
+    if (leftover.cells > 0 && metrics.fillers?.length) {
+      // House fillers in the white at the foot, each once per issue; what they leave stays reported.
+      const set = placeFillers(footBands(leftover.from, lines), metrics.fillers, usedFillers, grid, policy, page.number);
+      modules.push(...set);
+      leftover.cells -= set.reduce((s, m) => s + m.columns * m.lines, 0);
+      leftover.share = leftover.cells / (grid.columns * lines);
+    }
+    if (leftover.cells > 0) out.leftover.push({ page: page.number, ...leftover });
     out.pages.push({ number: page.number, masthead, modules });
   }
   // A jump line names the page its continuation really landed on. A continuation that
@@ -188,11 +249,36 @@ export function planIssue(metrics: IssueMetrics, grid: Grid, policy: LayoutPolic
     }
   }
   out.wanted = [...wanted.values()];
+  for (const [pi, p] of out.pages.entries()) {
+    if (pages[pi].takesContinuations !== false) continue;
+    for (const m of p.modules) if (isContinuation(m.piece)) out.misplaced.push({ article: { page: m.piece.page, article: m.piece.article }, page: p.number });
+  }
   return out;
 }
 
+/**
+ * Modules that shed rows (`planned[i].lines` below the packer's `packed[i].lines`) leave
+ * a gap under them: every module below moves up by what the modules above it shed (the
+ * least, where it sits under several), so no band of white stays between modules and the
+ * white collects at the foot of each stack. Returns that white per column.
+ */
+function collectLeftover(planned: PlannedModule[], packed: ReadonlyArray<{ line: number; lines: number }>, columns: number, lines: number): Omit<PageLeftover, 'page'> {
+  const order = planned.map((_, i) => i).sort((a, b) => packed[a].line - packed[b].line || planned[a].column - planned[b].column);
+  const lift = new Array<number>(planned.length).fill(0);
+  for (const i of order) {
+    const m = planned[i];
+    const above = order.filter((k) => packed[k].line + packed[k].lines === packed[i].line && planned[k].column < m.column + m.columns && m.column < planned[k].column + planned[k].columns);
+    lift[i] = above.length ? Math.min(...above.map((k) => lift[k] + packed[k].lines - planned[k].lines)) : 0;
+  }
+  for (const [i, m] of planned.entries()) m.line = packed[i].line - lift[i];
+  const from = new Array<number>(columns).fill(0);
+  for (const m of planned) for (let c = m.column; c < m.column + m.columns; c++) from[c] = Math.max(from[c], m.line + m.lines);
+  const cells = from.reduce((s, f) => s + (lines - f), 0);
+  return { cells, share: cells / (columns * lines), from };
+}
+
 /** The packer's view of a piece: its header, photos and remaining body at every width. */
-function measureOf(piece: PieceRef, a: ArticleMetrics, id: string, grid: Grid, policy: LayoutPolicy): ArticleMeasure {
+function measureOf(piece: PieceRef, a: ArticleMetrics, id: string, grid: Grid, policy: LayoutPolicy, stay = false): ArticleMeasure {
   const { from, fromLine } = piece;
   const cont = isContinuation(piece);
   const header: number[] = [0];
@@ -213,7 +299,8 @@ function measureOf(piece: PieceRef, a: ArticleMetrics, id: string, grid: Grid, p
     header,
     figures,
     columns: from === 0 ? a.columns : undefined,
-    movable: from > 0 || fromLine > 0 || piece.continuedFrom !== undefined,
+    movable: !stay && (from > 0 || fromLine > 0 || piece.continuedFrom !== undefined),
+    stay: stay && (from > 0 || fromLine > 0 || piece.continuedFrom !== undefined),
     extra: a.extra,
   };
 }

@@ -73,6 +73,12 @@ export interface LayoutPolicy {
   specialPageNames: string[];
   /** Looser body leading on a page short of copy: at most `maxLoose` × the grid's, once the header has `headerRows` spare rows. */
   leading: { maxLoose: number; headerRows: number };
+  /**
+   * A page short of copy: a header takes at most `headerSpareLines` blank lines beyond its
+   * headline's size step (2: no empty band inside a module taller than two body lines); the
+   * rest of a module's spare rows goes to the page foot (reported).
+   */
+  shortPage: { headerSpareLines: number };
   headline: {
     /**
      * One band of sizes per rank (rank.ts), the bands apart so that size follows rank
@@ -101,6 +107,7 @@ export const DEFAULT_POLICY: LayoutPolicy = {
   maxFrontJumps: 3,
   specialPageNames: ['专题', '特刊', '副刊', '广告'],
   leading: { maxLoose: 1.2, headerRows: 2 },
+  shortPage: { headerSpareLines: 2 },
   headline: {
     front: { base: 12, perColumn: 4.5, min: 42, max: 60 },
     ranks: {

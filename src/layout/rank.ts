@@ -18,15 +18,26 @@ export interface RankInput {
   /** Han characters, digits and letters of its body. */
   bodyChars: number;
   photos: number;
+  /** The rank the editor set in markup (`[二条]`, `[普通]`, `[简讯]`); it wins over the guess. */
+  marked?: Exclude<Rank, 'lead'>;
 }
 
 /** Ranks of one page's articles, in the order given. `briefChars`: a text this short without photos is a brief. */
 export function rankArticles(articles: ReadonlyArray<RankInput>, briefChars: number): Rank[] {
   let lead = articles.findIndex((a) => a.lead);
-  if (lead < 0) lead = articles.findIndex((a) => a.headline);
-  let second = false;
+  // an article the editor ranked lower is never guessed to be the lead
+  if (lead < 0) lead = articles.findIndex((a) => a.headline && !a.marked);
+  // one second per page: the first marked one, else the first unmarked article with a headline
+  let second = articles.some((a, i) => i !== lead && a.marked === 'second');
+  let markedSecond = false;
   return articles.map((a, i) => {
     if (i === lead) return 'lead';
+    if (a.marked === 'second') {
+      if (markedSecond) return 'ordinary';
+      markedSecond = true;
+      return 'second';
+    }
+    if (a.marked) return a.marked;
     if (a.photos === 0 && a.bodyChars <= briefChars) return 'brief';
     if (!second && a.headline) {
       second = true;

@@ -42,6 +42,10 @@ export interface PageLayout {
   modules: ModuleLayout[];
   /** Share of the type area's body grid covered by filled modules (0–1). */
   fill: number;
+  /** House fillers (公益/补白) set in the white at the page foot: no articles of the issue, so not in `modules`. */
+  fillers?: Array<Pick<ModuleLayout, 'rect' | 'column' | 'columns' | 'line' | 'lines'>>;
+  /** Column lines left white at the page foot (a page short of copy; the build warns). */
+  white?: number;
   /** Paths relative to the issue's output folder. */
   pdf: string;
   image: string;

@@ -42,6 +42,9 @@ export type Kind =
   | 'headMark'
   | 'pass';
 
+/** Article ranks an editor can set by a tag (`[头条]` is the lead flag, leadMark). */
+export type RankMark = 'second' | 'ordinary' | 'brief';
+
 export interface Block {
   kind: Kind;
   /** The role was given by markup: inference leaves it alone. */
@@ -59,6 +62,8 @@ export interface Block {
   leadMark?: boolean;
   /** `[3栏]`: the editor asks for this many columns for this block's article (Article.data.columns). */
   columns?: number;
+  /** `[二条]` / `[简讯]` alone on a line: the rank the editor gives this block's article (Article.data.rank). */
+  rankMark?: RankMark;
   /** A ready body node (list, blockquote, html) passed through. */
   pass?: BodyBlock;
   /** Figure parts: image address, caption and credit blocks. */
@@ -254,9 +259,14 @@ export const ROLE_TAGS: Record<string, Kind> = {
   转版: 'jump',
   栏头: 'bannerTitle',
   头条: 'headMark',
+  二条: 'headMark',
+  普通: 'headMark',
   新稿: 'articleBreak',
 };
-const TAG_RE = /^[ \t\u3000]*\[(栏目|引题|主题|副题|署名|导语|小标题|正文|问|答|图说|摄影|简讯|文末|转版|栏头|头条|新稿|[1-8一二三四五六七八]栏)\][ \t\u3000]*/;
+const TAG_RE = /^[ \t\u3000]*\[(栏目|引题|主题|副题|署名|导语|小标题|正文|问|答|图说|摄影|简讯|文末|转版|栏头|头条|二条|普通|新稿|[1-8一二三四五六七八]栏)\][ \t\u3000]*/;
+
+/** Tags that give an article's rank when they stand alone on a line (docs/markup.md). */
+const RANK_TAGS: Record<string, RankMark> = { 二条: 'second', 普通: 'ordinary', 简讯: 'brief' };
 
 /** The column count of a `[3栏]` / `[三栏]` tag, undefined for other tags. */
 function columnsTag(tag: string): number | undefined {
@@ -389,17 +399,20 @@ function blockFromInlinesOne(src: Source, inlines: Inl[], fallbackStart: number,
   let kind: Kind | undefined;
   let leadMark = false;
   let columns: number | undefined;
+  let rankMark: RankMark | undefined;
+  const hasContent = plainText(rest).trim().length > 0;
   for (const t of tags) {
     const k = ROLE_TAGS[t];
     if (columnsTag(t)) columns = columnsTag(t);
-    else if (k === 'headMark') leadMark = true;
+    else if (t === '头条') leadMark = true;
+    // `[简讯]` alone on a line ranks the next article a brief; `[简讯]` before text is a brief item
+    else if (RANK_TAGS[t] && (k === 'headMark' || !hasContent)) rankMark = RANK_TAGS[t];
     else if (k === 'articleBreak') out.push(makeBlock('articleBreak', [], fallbackStart, fallbackStart, true));
     else kind = k;
   }
-  const hasContent = plainText(rest).trim().length > 0;
   if (!hasContent) {
-    // a tag alone on its line (`[头条]`, `[3栏]`, `[新稿]`), or an empty heading: no text block
-    if (leadMark || columns) out.push({ ...makeBlock('headMark', [], fallbackStart, fallbackEnd, true), leadMark: leadMark || undefined, columns });
+    // a tag alone on its line (`[头条]`, `[3栏]`, `[简讯]`, `[新稿]`), or an empty heading: no text block
+    if (leadMark || columns || rankMark) out.push({ ...makeBlock('headMark', [], fallbackStart, fallbackEnd, true), leadMark: leadMark || undefined, columns, rankMark });
     return out;
   }
   if (depth !== undefined && !kind) {
@@ -407,6 +420,7 @@ function blockFromInlinesOne(src: Source, inlines: Inl[], fallbackStart: number,
     b.depth = depth;
     b.leadMark = leadMark || undefined;
     b.columns = columns;
+    b.rankMark = rankMark;
     out.push(b);
     return out;
   }
@@ -415,6 +429,7 @@ function blockFromInlinesOne(src: Source, inlines: Inl[], fallbackStart: number,
     if (kind === 'paragraph') b.noInfer = true;
     b.leadMark = leadMark || undefined;
     b.columns = columns;
+    b.rankMark = rankMark;
     if (depth !== undefined) b.depth = depth;
     out.push(b);
     return out;
@@ -422,6 +437,7 @@ function blockFromInlinesOne(src: Source, inlines: Inl[], fallbackStart: number,
   const parts = splitUnmarked(src, makeBlock('text', rest, start, end));
   if (leadMark && parts.length) parts[0].leadMark = true;
   if (columns && parts.length) parts[0].columns = columns;
+  if (rankMark && parts.length) parts[0].rankMark = rankMark;
   out.push(...parts);
   return out;
 }

@@ -289,6 +289,7 @@ function headlinesBeforeDash(src: Source, blocks: Block[]): void {
     const merged = makeBlock('headline', inlines, first.start, last.end);
     merged.leadMark = group.some((b) => b.leadMark) || undefined;
     merged.columns = group.find((b) => b.columns)?.columns;
+    merged.rankMark = group.find((b) => b.rankMark)?.rankMark;
     report(src, `treated these ${group.length} lines before the \`——\` subtitle as one headline`, 'inferred-headline', first.start, last.end, 'warning');
     blocks.splice(i - group.length, group.length, merged);
     i -= group.length - 1;

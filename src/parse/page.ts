@@ -53,10 +53,12 @@ function assemble(blocks: Block[]): Item[] {
   let cur: ArticleDraft | undefined;
   let pendingLead = false;
   let pendingColumns: number | undefined;
+  let pendingRank: Block['rankMark'];
   const open = () => {
-    cur = { blocks: [], leadMark: pendingLead, columns: pendingColumns };
+    cur = { blocks: [], leadMark: pendingLead, columns: pendingColumns, rankMark: pendingRank };
     pendingLead = false;
     pendingColumns = undefined;
+    pendingRank = undefined;
     items.push({ kind: 'article', draft: cur });
     return cur;
   };
@@ -85,9 +87,10 @@ function assemble(blocks: Block[]): Item[] {
         cur = undefined;
         continue;
       case 'headMark':
-        // `[头条]` / `[3栏]` alone on a line: for the article that starts next
+        // `[头条]` / `[3栏]` / `[简讯]` alone on a line: for the article that starts next
         if (b.leadMark) pendingLead = true;
         if (b.columns) pendingColumns = b.columns;
+        if (b.rankMark) pendingRank = b.rankMark;
         continue;
       case 'sectionLabel':
         if (!preHeaderOnly(cur, 'sectionLabel') || cur!.blocks.some((x) => x.kind === 'kicker' || x.kind === 'lead')) open();
@@ -107,6 +110,7 @@ function assemble(blocks: Block[]): Item[] {
     cur!.blocks.push(b);
     if (b.leadMark) cur!.leadMark = true;
     if (b.columns) cur!.columns = b.columns;
+    if (b.rankMark) cur!.rankMark = b.rankMark;
   }
   return items;
 }
@@ -170,6 +174,7 @@ function buildArticle(src: Source, draft: ArticleDraft, id: string): Article {
     position: spanOf(src, children, first ?? { start: 0, end: 0 }),
   };
   if (draft.columns) article.data = { columns: draft.columns };
+  if (draft.rankMark) article.data = { ...article.data, rank: draft.rankMark };
   return article;
 }
 

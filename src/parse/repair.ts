@@ -165,6 +165,8 @@ export interface ArticleDraft {
   leadMark: boolean;
   /** `[3栏]`: the columns the editor asked for (Article.data.columns). */
   columns?: number;
+  /** `[二条]` / `[普通]` / `[简讯]`: the rank the editor gave the article (Article.data.rank). */
+  rankMark?: import('./blocks.js').RankMark;
 }
 
 /** Header kinds, with an inferred lead that stands among them. */

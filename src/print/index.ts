@@ -31,6 +31,8 @@ import { checkImage, figureUse, rasterSvg } from '../images/check.js';
 import { debugTimings, StageTimer } from './timing.js';
 import { issueFolder } from '../ast/issue-folder.js';
 import { warnAboutPage } from '../report/page-files.js';
+import { loadFillerPages } from '../parse/fillers.js';
+import { pickQuote } from '../layout/quote.js';
 import { measureProof } from '../proof/measure.js';
 import { proofJson } from '../proof/report.js';
 import { fitTracking } from './tracking.js';
@@ -135,19 +137,36 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
       // News value from the page order and the markup: each headline's size band.
       const own = infos.filter((i) => i.page === page);
       const ranks = rankArticles(
-        own.map((i) => ({ lead: i.article.lead, headline: i.article.children.some((c) => c.type === 'headline'), bodyChars: textChars(i.blocks), photos: i.photos.length })),
+        own.map((i) => ({ lead: i.article.lead, headline: i.article.children.some((c) => c.type === 'headline'), bodyChars: textChars(i.blocks), photos: i.photos.length, marked: i.article.data?.rank })),
         POLICY.headline.briefChars,
       );
       own.forEach((i, k) => {
         i.metrics.rank = ranks[k];
       });
     }
+    // House fillers (公益/补白, config print.fillers): measured like briefs, set by the planner in a short page's white.
+    for (const { article, page } of await loadFillerPages(ctx.config.print.fillers, ctx.root)) {
+      const blocks = columnBlocks(article);
+      const m: ArticleMetrics = { page: 0, id: article.id, lead: false, rank: 'brief', header: [], contHeader: [], photoAspects: [], captionPt: [], blockTypes: blocks.map((b) => b.type), blockLines: [], lineStarts: [], extra: 0 };
+      infos.push({ article, page, first: issue.children[0], banner: undefined, blocks, photos: [], metrics: m });
+      (metrics.fillers ??= []).push(m);
+    }
+    // A pull quote (引语) per page from its lead story, verbatim, set before any filler in that page's white.
+    for (const page of issue.children) {
+      const from = page.children.find((c): c is Article => c.type === 'article' && c.lead) ?? page.children.find((c): c is Article => c.type === 'article');
+      const said = from && pickQuote(columnBlocks(from).filter((b) => b.type === 'paragraph' || b.type === 'answer').map((b) => toString(b)));
+      if (!from || !said) continue;
+      const article: Article = { type: 'article', id: `q-${from.id}`, lead: false, children: [{ type: 'headline', children: [{ type: 'text', value: `“${said}”` }] }], data: { filler: true, pullQuote: from.id } };
+      const m: ArticleMetrics = { page: page.number, id: article.id, lead: false, rank: 'brief', header: [], contHeader: [], photoAspects: [], captionPt: [], blockTypes: [], blockLines: [], lineStarts: [], extra: 0 };
+      infos.push({ article, page, first: issue.children[0], banner: undefined, blocks: [], photos: [], metrics: m });
+      (metrics.fillers ??= []).push(m);
+    }
     photosDone();
     // 2. Measure.
     const byKey = new Map(infos.map((i) => [key(i), i]));
     await timer.time('measure', () => measure(tab, grid, table, infos, (done) => ctx.log.progress(`${issue.id}: articles measured`, done, infos.length)));
     // 3. Plan the pages (src/layout), let Paged.js make them, check the fit on them; plan again with what overflowed.
-    let plan: IssuePlan = { pages: [], overset: [], wanted: [] };
+    let plan: IssuePlan = { pages: [], overset: [], wanted: [], misplaced: [], leftover: [] };
     let renders: PageRender[] = [];
     for (let pass = 0; pass < POLICY.fitPasses; pass++) {
       plan = await timer.time(`fit ${pass} plan`, async () => {
@@ -365,6 +384,8 @@ function pageRender(issue: Issue, planned: PlannedPage, byKey: Map<string, Artic
       lead: m.lead,
       domId: m.domId,
       gapsBefore: m.gapsBefore,
+      columnBreaks: m.columnBreaks,
+      ...(m.filler ? { filler: true } : {}),
     };
   });
   return { page, modules, masthead: planned.masthead };
@@ -515,7 +536,9 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
     const n = r.page.number;
     const image = await images[i];
     const m = measured[i];
-    const modules: ModuleLayout[] = r.modules.map((mod, k) => {
+    // House fillers are no articles of the issue: not in layout.json (the web lists only news).
+    const news = r.modules.map((mod, k) => ({ mod, k })).filter(({ k }) => !plan.pages[i].modules[k].filler);
+    const modules: ModuleLayout[] = news.map(({ mod, k }) => {
       const box = m.modules.find((x) => x.id === `m-${mod.domId}`)!;
       const piece = plan.pages[i].modules[k].piece;
       return {
@@ -534,6 +557,13 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
         overset: plan.overset.find((o) => sameArticle(o.article, piece))?.lines ?? 0,
       };
     });
+    const fillers = r.modules
+      .filter((_, k) => plan.pages[i].modules[k].filler)
+      .map((mod) => {
+        const box = m.modules.find((x) => x.id === `m-${mod.domId}`)!;
+        return { rect: { x: round(box.x), y: round(box.y), w: round(box.w), h: round(box.h) }, column: mod.column, columns: mod.columns, line: mod.line + (r.masthead ? grid.mastheadLines : 0), lines: mod.lines };
+      });
+    const white = plan.leftover.find((x) => x.page === n)?.cells;
     const unused = m.modules.reduce((s, x) => s + x.unused, 0);
     const gridArea = grid.typeW * (grid.lines - (r.masthead ? grid.mastheadLines : 0)) * grid.line;
     const coveredArea = m.modules.reduce((s, x) => s + x.area, 0);
@@ -545,6 +575,8 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
       typeArea: { x: round(grid.typeX), y: round(grid.typeY), w: round(grid.typeW), h: round(grid.lines * grid.line) },
       modules,
       fill,
+      ...(fillers.length ? { fillers } : {}),
+      ...(white ? { white } : {}),
       pdf: path.relative(paths.issueDir(issue.id), paths.pagePdf(issue.id, n)),
       image: path.relative(paths.issueDir(issue.id), paths.pageImage(issue.id, n)),
       thumb: path.relative(paths.issueDir(issue.id), paths.pageThumb(issue.id, n)),
@@ -565,6 +597,10 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
   }
   const oversetLine = oversetSummary(issue, plan.overset, grid);
   if (oversetLine) ctx.log.warn(oversetLine);
+  // A continuation on a themed or special page: no news page after it had room.
+  // A page short of copy: the white the modules could not use, collected at the page foot.
+  for (const x of plan.leftover) ctx.log.warn(`${issue.id}: ${pageLabel(x.page)} leaves ${x.cells} column lines (${percentDown(x.share)}% of the body grid) white at the page foot: add copy, a photo or a filler`);
+  for (const x of plan.misplaced) ctx.log.warn(`${issue.id}: ${pageLabel(x.article.page)} article ${x.article.article} continues on ${pageLabel(x.page)}, a page that takes no continuations: the news pages before it have no room; shorten the story or mark that page \`continuations: true\``);
 
   const layout: IssueLayout = { issue: issue.id, browser: browserVersion, pdf: path.relative(paths.issueDir(issue.id), paths.issuePdf(issue.id)), pages: pagesOut };
   await writeFile(path.join(ctx.outDir, paths.layoutJson(issue.id)), JSON.stringify(layout, null, 1) + '\n');

@@ -41,7 +41,7 @@ function asLayout(plan: IssuePlan, g: Grid) {
   }));
 }
 
-const articleOf = (metrics: IssueMetrics, m: PlannedModule): ArticleMetrics => metrics.pages.flatMap((p) => p.articles).find((a) => a.page === m.piece.page && a.id === m.piece.article)!;
+const articleOf = (metrics: IssueMetrics, m: PlannedModule): ArticleMetrics => [...metrics.pages.flatMap((p) => p.articles), ...(metrics.fillers ?? [])].find((a) => a.page === m.piece.page && a.id === m.piece.article)!;
 
 /** Lines of body text a module sets (its block parts) and the rows its body has. */
 function bodyOf(metrics: IssueMetrics, m: PlannedModule, policy: LayoutPolicy) {
@@ -103,6 +103,13 @@ function checkPlan(metrics: IssueMetrics, g: Grid, policy: LayoutPolicy, plan: I
       // sets none then (all of it moves on, nothing lost) and the render's fit check reports it.
       if (bodyRows < 0 || Math.ceil(text / m.columns) > rowsAtLeading) expect(m.blocks, `${p.number} ${m.domId}: ${text} lines in ${bodyRows} rows`).toEqual([]);
       if (m.bodyLeading !== undefined) expect(m.bodyLeading).toBeGreaterThan(g.line);
+      // Column breaks (columns.ts) instead of blank lines: never both, never after a subhead.
+      if (m.columnBreaks.length) expect(m.gapsBefore).toEqual([]);
+      for (const b of m.columnBreaks) {
+        expect(b).toBeGreaterThan(0);
+        expect(b).toBeLessThan(m.blocks.length);
+        expect(a.blockTypes[m.blocks[b - 1].block], `${p.number} ${m.domId}: subhead ends a column`).not.toBe('subhead');
+      }
       // Photos (not on a continuation) fill their lines exactly with their captions.
       if (cont) expect(m.photoHeights).toEqual([]);
       else if (a.photoAspects.length) {
@@ -124,11 +131,41 @@ function checkPlan(metrics: IssueMetrics, g: Grid, policy: LayoutPolicy, plan: I
       const under = p.modules.filter((z) => z.line === m.line + m.lines && z.column < m.column + m.columns && m.column < z.column + z.columns);
       if (under.length) expect(m.ruleBelow, `${p.number} ${m.domId} above ${under.map((z) => z.domId)}`).toBe(true);
     }
+    // Above each column's white foot the modules tile the grid; below it nothing: the white
+    // a page short of copy leaves is in one place, and it is reported.
+    const foot = plan.leftover.find((x) => x.page === p.number);
+    for (let c = 0; c < g.columns; c++) {
+      const from = foot ? foot.from[c] : rows;
+      for (let l = 0; l < rows; l++) {
+        // Below the foot only house fillers, a line of white above each.
+        const filler = p.modules.some((m) => m.filler && m.column <= c && c < m.column + m.columns && m.line <= l && l < m.line + m.lines);
+        expect(cells[l * g.columns + c], `${p.number} column ${c} line ${l}`).toBe(l < from || filler ? 1 : 0);
+      }
+    }
+    for (const m of p.modules.filter((x) => x.filler)) expect(foot?.from[m.column], `${p.number} ${m.domId} a line below the foot`).toBe(m.line - 1);
+    if (foot) {
+      const fillerCells = p.modules.filter((m) => m.filler).reduce((s, m) => s + m.columns * m.lines, 0);
+      expect(foot.cells).toBe(foot.from.reduce((s, f) => s + rows - f, 0) - fillerCells);
+      expect(foot.cells).toBeGreaterThan(0);
+      expect(foot.share).toBeCloseTo(foot.cells / (g.columns * rows), 9);
+    }
+    // Header space is never inflated past one step: at most headerSpareLines beyond the headline's size step.
+    for (const m of p.modules) {
+      const a = articleOf(metrics, m);
+      const cont = m.piece.from > 0 || m.piece.fromLine > 0 || m.piece.continuedFrom !== undefined;
+      const heads = (cont ? a.contHeader : a.header)[m.columns] ?? [];
+      const sizes = cont ? policy.headline.continuation : headlineSizes(policy, a.rank, pi === 0, m.columns);
+      const spare = Math.min(...sizes.map((pt, s) => (pt === m.headlinePt ? m.headerLines - (heads[s] ?? heads[0] ?? 0) : Infinity)));
+      expect(spare, `${p.number} ${m.domId} header spare`).toBeLessThanOrEqual(policy.shortPage.headerSpareLines);
+    }
     checkRanks(metrics, p, pi === 0);
     // Continuations land only on pages that take them, unless no later page does.
     const src = [...metrics.pages].sort((a, b) => a.number - b.number);
     const takes = src[pi].takesContinuations !== false || !src.slice(pi + 1).some((x) => x.takesContinuations !== false);
     if (!takes) expect(p.modules.filter((m) => m.piece.continuedFrom !== undefined)).toEqual([]);
+    // Every continuation on a page that takes none is reported (the build warns), and only those.
+    const misplaced = src[pi].takesContinuations === false ? p.modules.filter((m) => m.piece.from > 0 || m.piece.fromLine > 0 || m.piece.continuedFrom !== undefined) : [];
+    expect(plan.misplaced.filter((x) => x.page === p.number)).toEqual(misplaced.map((m) => ({ article: { page: m.piece.page, article: m.piece.article }, page: p.number })));
   }
   // At most maxFrontJumps articles jump from the front page.
   expect(plan.pages[0]?.modules.filter((m) => jumps(metrics, m)).length ?? 0).toBeLessThanOrEqual(policy.maxFrontJumps);
@@ -175,9 +212,9 @@ describe('planIssue on the sample issue (recorded measures)', () => {
     checkPlan(sample.metrics, grid, DEFAULT_POLICY, plan);
   });
 
-  it('tiles every page: the modules cover the body grid', () => {
+  it('tiles every page: the modules and the white reported at its foot cover the body grid', () => {
     for (const [pi, p] of plan.pages.entries()) {
-      const area = p.modules.reduce((s, m) => s + m.columns * m.lines, 0);
+      const area = p.modules.reduce((s, m) => s + m.columns * m.lines, 0) + (plan.leftover.find((x) => x.page === p.number)?.cells ?? 0);
       expect(area, `page ${p.number}`).toBe(grid.columns * (grid.lines - (pi === 0 ? grid.mastheadLines : 0)));
     }
   });
@@ -285,12 +322,97 @@ function toMetrics(pages: MadeUp[][], g: Grid): IssueMetrics {
   };
 }
 
+describe('front-page stories continue on a news page, never on a themed page', () => {
+  // Page 1: a long lead and stories that jump; page 2: a news page; page 3 takes no continuations.
+  const story = (paras: number): MadeUp => ({ headline: 3, photos: [], blocks: Array.from({ length: paras }, () => ({ kind: 'paragraph' as const, lines: 8 })), extra: 0 });
+  const front = [story(40), story(12), story(14), story(12), story(10), story(9)];
+  const themed = [story(20), story(10)];
+  const continuations = (plan: IssuePlan, page: number) => plan.pages.find((p) => p.number === page)!.modules.filter((m) => m.piece.continuedFrom !== undefined || m.piece.from > 0);
+
+  it('with room on the news page, every front-page continuation lands there', () => {
+    const metrics = toMetrics([front, [story(10), story(6)], themed], grid);
+    const plan = planIssue(metrics, grid, DEFAULT_POLICY);
+    checkPlan(metrics, grid, DEFAULT_POLICY, plan);
+    const jumped = plan.pages[0].modules.filter((m) => m.jumpTo !== undefined);
+    expect(jumped.length).toBeGreaterThan(0);
+    for (const m of jumped) expect(m.jumpTo).toBe(2);
+    expect(continuations(plan, 3)).toEqual([]);
+    expect(plan.misplaced).toEqual([]);
+  });
+
+  it('when the news page has no room, its own stories give way; what cannot stay is reported, not hidden', () => {
+    // Page 2 already full with its own copy.
+    const metrics = toMetrics([front, [story(30), story(20), story(20), story(20), story(20), story(20)], themed], grid);
+    const plan = planIssue(metrics, grid, DEFAULT_POLICY);
+    checkPlan(metrics, grid, DEFAULT_POLICY, plan);
+    // The front page's stories continue on page 2 (the last news page), not on the themed page 3.
+    const fromFront = continuations(plan, 3).filter((m) => m.piece.page === 1);
+    expect(fromFront).toEqual([]);
+    for (const m of plan.pages[0].modules.filter((x) => x.jumpTo !== undefined)) expect(m.jumpTo).toBe(2);
+    // Page 2's own overflow had to go to page 3: reported, one entry per continuation there.
+    expect(plan.misplaced.length).toBe(continuations(plan, 3).length);
+    expect(plan.misplaced.length).toBeGreaterThan(0);
+    expect(plan.misplaced.every((x) => x.page === 3 && x.article.page === 2)).toBe(true);
+  });
+});
+
+/** A house filler's measures: a 2-line header at every width, one paragraph of `lines` lines. */
+const filler = (id: string, lines: number, g: Grid): ArticleMetrics => ({ page: 0, id, lead: false, rank: 'brief', header: Array.from({ length: g.columns + 1 }, (_, w) => (w >= 2 ? [2] : null)), contHeader: [], photoAspects: [], captionPt: [], blockTypes: ['paragraph'], blockLines: [lines], lineStarts: [Array.from({ length: lines }, (_, k) => k * 12)], extra: 0 });
+
+describe('a page short of copy', () => {
+  // A tabloid page with half an interview: two short texts, far less copy than room.
+  const tabloid: Grid = { ...grid, columns: 5, lines: 70, mastheadLines: 10 };
+  const short: MadeUp[] = [
+    { headline: 3, photos: [], blocks: Array.from({ length: 6 }, () => ({ kind: 'paragraph' as const, lines: 9 })), extra: 0 },
+    { headline: 2, photos: [], blocks: Array.from({ length: 4 }, () => ({ kind: 'answer' as const, lines: 7 })), extra: 0 },
+  ];
+  const metrics = toMetrics([[...short, short[1]], short], tabloid);
+
+  it('caps the header space and collects the white at the page foot, reported per page', () => {
+    const plan = planIssue(metrics, tabloid, DEFAULT_POLICY);
+    checkPlan(metrics, tabloid, DEFAULT_POLICY, plan);
+    const foot = plan.leftover.find((x) => x.page === 2);
+    expect(foot, 'page 2 leftover').toBeDefined();
+    // Far more white than the modules could use: it is at the foot, not inside the headers.
+    expect(foot!.cells).toBeGreaterThan(tabloid.columns * 10);
+    const p2 = plan.pages[1];
+    for (const m of p2.modules) expect(m.headerLines).toBeLessThanOrEqual(Math.max(...articleOf(metrics, m).header[m.columns]!.map((h) => h ?? 0)) + DEFAULT_POLICY.shortPage.headerSpareLines);
+  });
+
+  it('sets house fillers in the white at the foot, each once, a line of white above; what is left stays reported', () => {
+    const withFillers: IssueMetrics = { ...metrics, fillers: [filler('f1', 6, tabloid), filler('f2', 4, tabloid)] };
+    const bare = planIssue(metrics, tabloid, DEFAULT_POLICY);
+    const plan = planIssue(withFillers, tabloid, DEFAULT_POLICY);
+    checkPlan(withFillers, tabloid, DEFAULT_POLICY, plan);
+    const set = plan.pages.flatMap((p) => p.modules.filter((m) => m.filler));
+    expect(set.map((m) => m.piece.article).sort()).toEqual(['f1', 'f2']);
+    // Each a module of its own at the narrowest width, its text whole in balanced columns.
+    for (const m of set) {
+      expect(m.columns).toBe(2);
+      expect(m.blocks).toEqual(expect.arrayContaining([expect.objectContaining({ block: 0, fromLine: 0 })]));
+      expect(m.lines).toBe(2 + Math.ceil(withFillers.fillers!.find((f) => f.id === m.piece.article)!.blockLines[0] / 2));
+    }
+    // The news modules are where they were without fillers; the white reported shrinks by the fillers' area.
+    for (const [i, p] of bare.pages.entries()) expect(plan.pages[i].modules.filter((m) => !m.filler).map((m) => [m.domId, m.line, m.lines])).toEqual(p.modules.map((m) => [m.domId, m.line, m.lines]));
+    const cells = (x: IssuePlan) => x.leftover.reduce((s, l) => s + l.cells, 0);
+    expect(cells(plan)).toBe(cells(bare) - set.reduce((s, m) => s + m.columns * m.lines, 0));
+  });
+
+  it('without the cap the spare rows would go into the headers (what the cap prevents)', () => {
+    const policy = { ...DEFAULT_POLICY, shortPage: { headerSpareLines: 1000 } };
+    const plan = planIssue(metrics, tabloid, policy);
+    expect(plan.leftover).toEqual([]);
+    const spare = plan.pages[1].modules.map((m) => m.headerLines - Math.max(...articleOf(metrics, m).header[m.columns]!.map((h) => h ?? 0)));
+    expect(Math.max(...spare)).toBeGreaterThan(DEFAULT_POLICY.shortPage.headerSpareLines);
+  });
+});
+
 describe('planIssue on made-up measures (property)', () => {
   it('every plan keeps the invariants, on the broadsheet and a tabloid grid', () => {
     const tabloid: Grid = { ...grid, columns: 5, lines: 70, mastheadLines: 10 };
     fc.assert(
-      fc.property(issueArb, fc.constantFrom(grid, tabloid), (pages, g) => {
-        const metrics = toMetrics(pages, g);
+      fc.property(issueArb, fc.constantFrom(grid, tabloid), fc.array(fc.integer({ min: 1, max: 12 }), { maxLength: 3 }), (pages, g, fillers) => {
+        const metrics = { ...toMetrics(pages, g), fillers: fillers.map((n, i) => filler(`f${i + 1}`, n, g)) };
         const plan = planIssue(metrics, g, DEFAULT_POLICY);
         checkPlan(metrics, g, DEFAULT_POLICY, plan);
         // The headers a module could grow into are asked for, never one already measured in full.

@@ -64,7 +64,7 @@ export function textOf(node: Node): string {
   return '';
 }
 
-const TAG_NAMES = '栏目|引题|主题|副题|署名|导语|小标题|正文|问|答|图说|摄影|简讯|文末|转版|栏头|头条|新稿|[1-8一二三四五六七八]栏';
+const TAG_NAMES = '栏目|引题|主题|副题|署名|导语|小标题|正文|问|答|图说|摄影|简讯|文末|转版|栏头|头条|二条|普通|新稿|[1-8一二三四五六七八]栏';
 /** One or more role tags (and the spaces after them) at a position. */
 const TAGS_AT = new RegExp(`(?:\\[(?:${TAG_NAMES})\\][ \\t\u3000]*)+`, 'y');
 

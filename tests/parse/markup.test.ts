@@ -51,6 +51,14 @@ describe('explicit markup wins over inference', () => {
     expect(headlineText(a[3])).toBe('丁');
   });
 
+  it('[二条] / [普通] / [简讯] alone on a line rank the next article (Article.data.rank); [简讯] before text is a brief item', () => {
+    const { page } = parse('[二条]\n\n# 甲\n\n正文甲。\n\n[简讯]\n# 乙\n\n正文乙。\n\n[普通]\n\n# 丙\n\n正文丙。\n\n# 丁\n\n[简讯] 短讯一则。\n');
+    const a = arts(page);
+    expect(a.map((x) => x.data?.rank)).toEqual(['second', 'brief', 'ordinary', undefined]);
+    expect(types(a[3])).toEqual(['headline', 'brief']);
+    expect(textOf(a[3])).toContain('短讯一则。');
+  });
+
   it('[3栏] / [三栏] ask for a column count (Article.data.columns), alone on a line or before a tag', () => {
     const { page } = parse('[3栏]\n[主题] 甲\n\n正文甲。\n\n[四栏][主题] 乙\n\n正文乙。\n\n[头条]\n[2栏]\n\n# 丙\n\n正文丙。\n\n# 丁\n\n\\[3栏] 正文丁。\n');
     const a = arts(page);

@@ -25,6 +25,7 @@ import { buildPrintEdition } from '../../src/print/index.js';
 import { makeGrid } from '../../src/layout/grid.js';
 import { centre, openPdf, pageItems, type TextItem } from './helpers.js';
 import { corpusDir } from '../parse/helpers.js';
+import { toString } from 'mdast-util-to-string';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 // ../shared/corpus beside the project, or where BANMIAN_CORPUS points (tests/parse/helpers.ts).
@@ -128,8 +129,9 @@ function checkIssue(name: string, get: () => Built, fillFloor: number, skip = fa
             const overlap = a.rect.x < b.rect.x + b.rect.w - 0.5 && b.rect.x < a.rect.x + a.rect.w - 0.5 && a.rect.y < b.rect.y + b.rect.h - 0.5 && b.rect.y < a.rect.y + a.rect.h - 0.5;
             expect(overlap, `page ${p.number}: ${a.articleId} and ${b.articleId} overlap`).toBe(false);
           }
-        // Grid cells covered by modules: the packer leaves no hole between modules.
-        const cells = p.modules.reduce((s, m) => s + m.columns * m.lines, 0);
+        // Grid cells covered by modules: the packer leaves no hole between modules; a page
+        // short of copy has its house fillers and the white reported at its foot besides.
+        const cells = [...p.modules, ...(p.fillers ?? [])].reduce((s, m) => s + m.columns * m.lines, 0) + (p.white ?? 0);
         const first = Math.min(...p.modules.map((m) => m.line));
         expect(cells, `page ${p.number}: ${JSON.stringify(p.modules.map((m) => [m.articleId, m.column, m.columns, m.line, m.lines]))}`).toBe(grid.columns * (grid.lines - first));
       }
@@ -169,7 +171,7 @@ function checkIssue(name: string, get: () => Built, fillFloor: number, skip = fa
           const c = centre(t);
           const inGrid = c.x > p.typeArea.x && c.x < p.typeArea.x + p.typeArea.w && c.y > top && c.y < p.typeArea.y + p.typeArea.h;
           // 2 pt of slack: an opening quote set half-width at a line start sits half an em left.
-          return inGrid && !p.modules.some((m) => c.x >= m.rect.x - 2 && c.x <= m.rect.x + m.rect.w + 2 && c.y >= m.rect.y && c.y <= m.rect.y + m.rect.h);
+          return inGrid && ![...p.modules, ...(p.fillers ?? [])].some((m) => c.x >= m.rect.x - 2 && c.x <= m.rect.x + m.rect.w + 2 && c.y >= m.rect.y && c.y <= m.rect.y + m.rect.h);
         });
         expect(stray.map((t) => t.str)).toEqual([]);
       }
@@ -223,11 +225,10 @@ function checkIssue(name: string, get: () => Built, fillFloor: number, skip = fa
       for (const p of layout.pages) expect(p.fill, `page ${p.number}`).toBeGreaterThanOrEqual(fillFloor);
     });
 
-    it('no hole taller than 2 lines on a page that is made up full (fill ≥ 0.97)', () => {
+    it('no hole taller than 2 lines inside any module, on full pages and on pages short of copy (their white is at the foot)', () => {
       const { layout, config } = get();
       const grid = makeGrid(config.print);
-      const full = layout.pages.filter((p) => p.fill >= 0.97);
-      for (const p of full) for (const m of p.modules) expect(m.hole, `page ${p.number} ${m.articleId}: blank of ${m.hole} pt`).toBeLessThanOrEqual(2 * grid.line + 1);
+      for (const p of layout.pages) for (const m of p.modules) expect(m.hole, `page ${p.number} ${m.articleId}: blank of ${m.hole} pt`).toBeLessThanOrEqual(2 * grid.line + 1);
     });
 
     it('a page with more text than room (its text jumps on) is full: fill ≥ 0.95, jumping modules cut at a line', () => {
@@ -278,15 +279,42 @@ afterAll(async () => {
 // each hold half an interview page (~1,700 characters for ~4,900 of room): no layout fills
 // them (the build says how much text each lacks; they are opened up with bigger headlines
 // and looser leading to 90 % and 76 %), so only a regression floor there.
-// The line rules of issue 13 (numbers glued to units, no 孤字, squeezed pairs, tracking;
-// src/layout/lines.ts) change line counts, and the packing then leaves sample page 2 at
-// 0.9694 (a subhead at a column foot unbalances a module's columns): 0.965 until the
-// layout move packs with them. The build still warns below 0.97.
-checkIssue('sample issue (broadsheet)', () => sample, 0.965);
+// Page 2 is the last news page before the themed pages: it holds the front page's
+// continuations whole and fills to 97.1 % (issue 13; gutters between side-by-side modules
+// count as white in this measure, so a page of narrow stacks has less headroom).
+checkIssue('sample issue (broadsheet)', () => sample, 0.97);
 // Headline sizes follow news value first (issue 13: a page's lead within its rank's band,
 // src/layout/policy.ts headline.ranks), so corpus page 4, short of text, can no longer be
-// opened up with a lead headline past the band: 67.4 % (was 76 %); the floor follows.
-checkIssue('corpus pages (tabloid)', () => corpus, 0.67, !HAS_CORPUS);
+// opened up with a lead headline past the band. And its header is no longer inflated
+// (policy.shortPage: at most 2 blank lines beyond the headline's size step): the 25 spare
+// lines it took (counted as fill up to 2 lines per header gap) are white at the page foot,
+// reported by the build; a pull quote and house fillers (fillers/) take some of it. Page 4: 68.5 % (was 67.4 %); the floor follows.
+checkIssue('corpus pages (tabloid)', () => corpus, 0.68, !HAS_CORPUS);
+
+describe.skipIf(!HAS_CORPUS)('corpus pages short of copy (tabloid)', () => {
+  it("get a pull quote and the project's house fillers at their foot, printed inside their own boxes, and the white left is reported", async () => {
+    const { issue, layout, out } = corpus;
+    const { pages } = await pageItems(path.join(out, issue.id, layout.pdf));
+    const placed = layout.pages.flatMap((p, i) => (p.fillers ?? []).map((f) => ({ f, page: p.number, text: pages[i].filter((t) => { const c = centre(t); return c.x >= f.rect.x && c.x <= f.rect.x + f.rect.w && c.y >= f.rect.y && c.y <= f.rect.y + f.rect.h; }).map((t) => t.str).join('') })));
+    expect(placed.length).toBeGreaterThan(0);
+    // Each box holds one of fillers/ whole (headline, then its text), or a pull quote: a
+    // sentence of that page's text verbatim, in quotation marks; never news text otherwise.
+    const heads = ['节约用水从点滴做起', '礼让斑马线文明你我他', '垃圾分一分环境美十分'];
+    let quotes = 0;
+    for (const { text, page } of placed) {
+      const flat = text.replace(/\s+/g, '');
+      const quote = /^“(.+)”$/u.exec(flat);
+      if (quote) {
+        quotes++;
+        expect(significantChars(toString(issue.children.find((p) => p.number === page)!))).toContain(significantChars(quote[1]));
+      } else expect(heads.some((h) => flat.startsWith(h)), flat.slice(0, 20)).toBe(true);
+    }
+    expect(quotes).toBeGreaterThan(0);
+    expect(new Set(placed.map((x) => x.text)).size).toBe(placed.length);
+    // Page 4, half an interview: far more white than the quote and fillers take, reported at the foot.
+    expect(layout.pages[3].white).toBeGreaterThan(100);
+  });
+});
 
 describe('print renderer safety', () => {
   it('requests nothing outside the build', () => {
