@@ -92,7 +92,7 @@ export async function benchPrint(): Promise<Record<string, number | string>> {
       'cold build (s)': cold / 1000,
       'warm build, median (s)': warm / 1000,
       'warm per page (s)': warm / 1000 / pages,
-      'target per page (s)': '≤ 2',
+      'target per page (s)': '≤ 1.2', // issue 13's budget
       'floor: bare page.pdf() of the final HTML, median (s)': floor / 1000,
       'floor document: @font-face rules (the faces in use)': mid.faces,
       'warm / floor, medians': warm / floor,
