@@ -130,7 +130,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
           photoAspects.push(aspect || 4 / 3);
         }
         const blocks = columnBlocks(article);
-        const m: ArticleMetrics = { page: page.number, id: article.id, lead: !!article.lead, rank: 'ordinary', columns: article.data?.columns, header: [], contHeader: [], photoAspects, captionPt: [], blockTypes: blocks.map((b) => b.type), blockLines: [], lineStarts: [], extra: 0 };
+        const m = newMetrics(page.number, article, 'ordinary', blocks, photoAspects);
         infos.push({ article, page, first: issue.children[0], banner: banners.get(article.id), blocks, photos, metrics: m });
         pageMetrics.articles.push(m);
       }
@@ -147,7 +147,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
     // House fillers (公益/补白, config print.fillers): measured like briefs, set by the planner in a short page's white.
     for (const { article, page } of await loadFillerPages(ctx.config.print.fillers, ctx.root)) {
       const blocks = columnBlocks(article);
-      const m: ArticleMetrics = { page: 0, id: article.id, lead: false, rank: 'brief', header: [], contHeader: [], photoAspects: [], captionPt: [], blockTypes: blocks.map((b) => b.type), blockLines: [], lineStarts: [], extra: 0 };
+      const m = newMetrics(0, article, 'brief', blocks);
       infos.push({ article, page, first: issue.children[0], banner: undefined, blocks, photos: [], metrics: m });
       (metrics.fillers ??= []).push(m);
     }
@@ -157,7 +157,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
       const said = from && pickQuote(columnBlocks(from).filter((b) => b.type === 'paragraph' || b.type === 'answer').map((b) => toString(b)));
       if (!from || !said) continue;
       const article: Article = { type: 'article', id: `q-${from.id}`, lead: false, children: [{ type: 'headline', children: [{ type: 'text', value: `“${said}”` }] }], data: { filler: true, pullQuote: from.id } };
-      const m: ArticleMetrics = { page: page.number, id: article.id, lead: false, rank: 'brief', header: [], contHeader: [], photoAspects: [], captionPt: [], blockTypes: [], blockLines: [], lineStarts: [], extra: 0 };
+      const m = newMetrics(page.number, article, 'brief', []);
       infos.push({ article, page, first: issue.children[0], banner: undefined, blocks: [], photos: [], metrics: m });
       (metrics.fillers ??= []).push(m);
     }
@@ -360,6 +360,11 @@ async function measureSizes(tab: BrowserPage, grid: Grid, table: AssetTable, byK
 }
 
 /** A planned page with its articles' AST: blocks cut where the plan cuts them, photos, banners. */
+/** An article's metrics before measuring: the measure stage fills header, lines and line starts. */
+function newMetrics(page: number, article: Article, rank: ArticleMetrics['rank'], blocks: ReturnType<typeof columnBlocks>, photoAspects: number[] = []): ArticleMetrics {
+  return { page, id: article.id, lead: !!article.lead, rank, columns: article.data?.columns, header: [], contHeader: [], photoAspects, captionPt: [], blockTypes: blocks.map((b) => b.type), blockLines: [], lineStarts: [], extra: 0 };
+}
+
 function pageRender(issue: Issue, planned: PlannedPage, byKey: Map<string, ArticleInfo>): PageRender {
   const page = issue.children.find((p) => p.number === planned.number)!;
   const modules = planned.modules.map((m): ModuleRender => {

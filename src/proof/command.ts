@@ -6,22 +6,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from '../build/build.js';
-import { paths, type Logger } from '../build/context.js';
+import { build, type BuildOptions } from '../build/build.js';
+import { paths } from '../build/context.js';
 import type { BanmianConfig } from '../config/types.js';
 import { type IssueProof, proofExamples, proofTable, proofTotal } from './report.js';
 
-export interface ProofOptions {
-  root: string;
-  config: BanmianConfig;
-  issuesDir: string;
-  outDir: string;
-  outShown?: string;
-  ids?: string[];
-  log: Logger;
+export type ProofOptions = Pick<BuildOptions, 'root' | 'config' | 'issuesDir' | 'outDir' | 'outShown' | 'ids' | 'log'> & {
   /** Where the table goes (stdout). */
   write: (text: string) => void;
-}
+};
 
 export async function proofCommand(opts: ProofOptions): Promise<IssueProof[]> {
   const config: BanmianConfig = { ...opts.config, editions: { ...opts.config.editions, pdf: true } };

@@ -180,7 +180,6 @@ export class WebSite {
       this.renderStatic(rc, out);
     }
     await flush(out);
-    await writer.done();
     return written;
   }
 
@@ -356,8 +355,6 @@ class FileWriter {
     }
     writeFileSync(file, content);
   }
-
-  async done(): Promise<void> {}
 }
 
 async function runLimited(jobs: Array<() => Promise<unknown>>, limit: number): Promise<void> {
