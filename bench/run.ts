@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark of the project, one after another, printing numbers.
- * `npm run bench -- parse` (or print, web, build, pack, press, archive) runs one of them.
+ * `npm run bench -- parse` (or print, web, build, pack, press, archive, search) runs one of them.
  */
 const suites: Record<string, () => Promise<Record<string, number | string>>> = {
   parse: async () => (await import('./parse.js')).benchParse(),
@@ -10,6 +10,7 @@ const suites: Record<string, () => Promise<Record<string, number | string>>> = {
   pack: async () => (await import('./pack.js')).benchPack(),
   press: async () => (await import('./press.js')).benchPress(),
   archive: async () => (await import('./archive.js')).benchArchive(),
+  search: async () => (await import('./search.js')).benchSearch(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -3,9 +3,10 @@
 // digits whole words; every run must be in an article. Runs of 1–2 Han characters and
 // words are answered exactly by the index; longer Han runs by the intersection of their
 // bigrams, then checked in the article's own text (its view's [data-search-body]).
-// The index (version 2, src/web/search.ts): a small manifest of segments and issues, one
-// shard per gram per segment, and each issue's headlines and URLs in a file of its own,
-// fetched only for the articles shown or checked.
+// The index (version 3, src/web/search.ts): a small manifest of segments only (key, date
+// range, article count, shard hashes), one shard per gram per segment, each segment's
+// issue list in a file fetched only when the query has hits there, and each issue's
+// headlines and URLs in a file of its own, fetched only for the articles shown or checked.
 // Results and excerpts are built with textContent only: no article text becomes markup.
 (function () {
   'use strict';
@@ -78,34 +79,65 @@
   }
 
   /**
-   * The manifest (segments: their shards and issues) and, derived from it, the first
-   * article number of each segment and the issue of each article number.
+   * The manifest (segments: date range, article count, shards, issue list hash) and,
+   * derived from it, the first article number of each segment.
    */
   function loadManifest() {
     if (!manifest)
       manifest = getJson(indexUrl).then(function (m) {
         m.segBase = [];
-        m.docIssue = [];
-        m.docIndex = [];
+        m.docIssue = {};
+        m.docIndex = {};
+        var n = 0;
         m.segments.forEach(function (seg) {
-          m.segBase.push(m.docIssue.length);
-          seg.issues.forEach(function (issue) {
-            for (var i = 0; i < issue[2]; i++) {
-              m.docIssue.push(issue);
-              m.docIndex.push(i);
-            }
-          });
+          m.segBase.push(n);
+          n += seg.docs;
         });
         return m;
       });
     return manifest;
   }
 
-  /** Does a segment hold any issue in the date range? (Its shards are then not fetched.) */
+  /** Does a segment's date range meet the query's? (Its shards are then not fetched.) */
   function segmentInRange(seg, p) {
-    return seg.issues.some(function (issue) {
-      return (!p.from || issue[1] >= p.from) && (!p.to || issue[1] <= p.to);
+    return (!p.from || seg.to >= p.from) && (!p.to || seg.from <= p.to);
+  }
+
+  function segmentOf(m, id) {
+    var s = m.segBase.length - 1;
+    while (m.segBase[s] > id) s--;
+    return s;
+  }
+
+  /**
+   * Fetches the issue lists of the segments holding `ids` (only those) and fills
+   * m.docIssue / m.docIndex: the issue row [id, date, articles, documents hash] of each
+   * article number and its index within the issue.
+   */
+  var issueLists = {};
+  function loadIssuesOf(m, ids) {
+    var wanted = {};
+    ids.forEach(function (id) {
+      wanted[segmentOf(m, id)] = true;
     });
+    return Promise.all(
+      Object.keys(wanted).map(function (key) {
+        var s = Number(key);
+        var seg = m.segments[s];
+        var file = 'i/' + seg.key + '.' + seg.issues + '.json';
+        if (!issueLists[file])
+          issueLists[file] = getJson(indexBase + file).then(function (rows) {
+            var id = m.segBase[s];
+            rows.forEach(function (issue) {
+              for (var i = 0; i < issue[2]; i++, id++) {
+                m.docIssue[id] = issue;
+                m.docIndex[id] = i;
+              }
+            });
+          });
+        return issueLists[file];
+      }),
+    );
   }
 
   /** Ascending article numbers with `gram`: one shard per segment in the date range. */
@@ -244,6 +276,8 @@
     var ids = lists.reduce(function (acc, l) {
       return acc === null ? l : intersect(acc, l);
     }, null);
+    await loadIssuesOf(m, ids);
+    if (mine !== run) return;
     ids = ids.filter(function (id) {
       var date = m.docIssue[id][1];
       return (!p.from || date >= p.from) && (!p.to || date <= p.to);

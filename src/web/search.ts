@@ -10,15 +10,16 @@
  * - Latin letters and digits match whole words, case-insensitively.
  *
  * Input: one `search/source/<issue>.json` per issue, written with the issue's views (so an
- * edited issue rewrites only its own source). `buildSearchIndex` tokenises each source
- * once per process (cached by content hash: after an edit only that issue is tokenised
- * again), merges the postings and writes `search-index/`: `manifest.json` (issues,
- * documents, page names, shard file names) and posting shards `g/<n>.<hash>.json`,
- * named by content so unchanged shards stay cached in browsers.
+ * edited issue rewrites only its own source). `buildSearchIndex` streams: it reads every
+ * source once for its date and documents, then builds the index segment by segment
+ * (reading that segment's sources again), writing each shard as soon as it is made, so
+ * memory holds one segment's postings at most, never the archive's. A segment whose
+ * sources did not change (same hash as in the previous manifest, or in this process's
+ * last build) keeps its files and is not tokenised again.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Folder of the written index, relative to the site root. */
@@ -38,7 +39,7 @@ export interface SearchIndexResult {
   pages: number;
   /** Articles in the index. */
   indexed: number;
-  /** Issue sources tokenised in this call (the others came from the cache). */
+  /** Issue sources tokenised in this call (the others are in segments that did not change). */
   tokenised: number;
   /** Segments (`segmentKey`), and how many were merged again in this call. */
   segments: number;
@@ -49,6 +50,8 @@ export interface SearchIndexResult {
   bytes: number;
   /** Bytes of manifest.json, which every search loads first. */
   manifestBytes: number;
+  /** Bytes of the per-segment issue lists (`i/…`), fetched only for segments with hits. */
+  issueListBytes: number;
   ms: number;
 }
 
@@ -106,29 +109,95 @@ export function gramShard(gram: string, shards: number): number {
   return h % shards;
 }
 
-/**
- * Tokenised issues by source content hash (a dev server's rebuilds tokenise only what
- * changed): the issue's documents without their text, and gram → its documents (indices
- * within the issue) — a few thousand map entries an issue instead of a set per article.
- */
-interface TokenisedIssue {
-  id: string;
-  date: string;
-  docs: Array<Omit<SearchSource['docs'][number], 'text'>>;
-  postings: Map<string, number[]>;
-}
-const tokenCache = new Map<string, TokenisedIssue>();
+// ---------------------------------------------------------------------------
+// Tokenising for the index: the same grams as `searchGrams`, without building strings.
+// A Han character is its code point; a Han bigram `a * 0x110000 + b` (a Han code point is
+// ≥ 0x2E80, so a bigram key never equals a character's); words stay strings.
 
-function tokenise(source: SearchSource): TokenisedIssue {
-  const postings = new Map<string, number[]>();
-  source.docs.forEach((d, i) => {
-    for (const g of searchGrams(d.title + '\n' + d.text)) {
-      const list = postings.get(g);
-      if (list) list.push(i);
-      else postings.set(g, [i]);
+const HAN_CLASS = 2;
+const WORD_CLASS = 1;
+/** Character class of every BMP code point (0 other, 1 letter/digit, 2 Han), filled on first use. */
+let bmpClasses: Uint8Array | undefined;
+const astralClasses = new Map<number, number>();
+
+function classOf(cp: number): number {
+  if (cp < 0x10000) {
+    if (!bmpClasses) {
+      bmpClasses = new Uint8Array(0x10000);
+      for (let c = 0; c < 0x10000; c++) {
+        const ch = String.fromCharCode(c);
+        bmpClasses[c] = HAN.test(ch) ? HAN_CLASS : WORD.test(ch) ? WORD_CLASS : 0;
+      }
     }
-  });
-  return { id: source.id, date: source.date, docs: source.docs.map(({ text: _text, ...rest }) => rest), postings };
+    return bmpClasses[cp];
+  }
+  let k = astralClasses.get(cp);
+  if (k === undefined) {
+    const ch = String.fromCodePoint(cp);
+    k = HAN.test(ch) ? HAN_CLASS : WORD.test(ch) ? WORD_CLASS : 0;
+    astralClasses.set(cp, k);
+  }
+  return k;
+}
+
+const BIGRAM = 0x110000;
+
+/** The key of a Han gram as the string the index and the browser use. */
+function hanGram(key: number): string {
+  return key < BIGRAM ? String.fromCodePoint(key) : String.fromCodePoint(Math.floor(key / BIGRAM), key % BIGRAM);
+}
+
+/**
+ * Posting lists of one segment under construction: documents are added in ascending
+ * order, so a list's last entry is enough to drop a gram repeated in the same document.
+ */
+class PostingLists {
+  readonly han = new Map<number, number[]>();
+  readonly words = new Map<string, number[]>();
+
+  addHan(key: number, doc: number): void {
+    const list = this.han.get(key);
+    if (!list) this.han.set(key, [doc]);
+    else if (list[list.length - 1] !== doc) list.push(doc);
+  }
+
+  addWord(word: string, doc: number): void {
+    const list = this.words.get(word);
+    if (!list) this.words.set(word, [doc]);
+    else if (list[list.length - 1] !== doc) list.push(doc);
+  }
+
+  /** Every gram of `text` (normalised here) for document `doc`: the grams of `searchGrams`. */
+  addText(text: string, doc: number): void {
+    const norm = normalizeSearchText(text);
+    let prevHan = -1; // previous code point when it was Han, else -1
+    let wordStart = -1; // start of the current letter/digit run in `norm`, else -1
+    for (let i = 0; i < norm.length; ) {
+      const cp = norm.codePointAt(i)!;
+      const width = cp > 0xffff ? 2 : 1;
+      const k = classOf(cp);
+      if (k !== WORD_CLASS && wordStart >= 0) {
+        this.addWord(norm.slice(wordStart, i), doc);
+        wordStart = -1;
+      }
+      if (k === HAN_CLASS) {
+        this.addHan(cp, doc);
+        if (prevHan >= 0) this.addHan(prevHan * BIGRAM + cp, doc);
+        prevHan = cp;
+      } else {
+        prevHan = -1;
+        if (k === WORD_CLASS && wordStart < 0) wordStart = i;
+      }
+      i += width;
+    }
+    if (wordStart >= 0) this.addWord(norm.slice(wordStart), doc);
+  }
+
+  /** [gram with `prefix`, list] of every entry. */
+  *entries(prefix: string): Generator<[string, number[]]> {
+    for (const [key, list] of this.han) yield [prefix + hanGram(key), list];
+    for (const [word, list] of this.words) yield [prefix + word, list];
+  }
 }
 
 /**
@@ -151,95 +220,163 @@ export function segmentKey(date: string, latestDate: string): string {
   return `${year}-Q${Math.floor((Number(date.slice(5, 7)) - 1) / 3) + 1}`;
 }
 
-/** A written segment: file name → JSON, and its shard names in order. */
-interface SegmentFiles {
-  shards: string[];
-  files: Map<string, string>;
-}
-/** Segments by the hash of their issues' sources (a dev server's rebuild re-merges only the edited issue's segment). */
-const segmentCache = new Map<string, SegmentFiles>();
-
 /** Title grams and page names share the shards with the text grams, under prefixes no gram has. */
 const TITLE_PREFIX = '#';
 const PAGE_PREFIX = '@';
 
-function buildSegment(key: string, issues: TokenisedIssue[]): SegmentFiles {
-  const postings = new Map<string, number[]>();
-  const push = (g: string, id: number) => {
-    const list = postings.get(g);
-    if (!list) postings.set(g, [id]);
-    else if (list[list.length - 1] !== id) list.push(id);
-  };
-  let first = 0;
+/** What the first pass keeps of an issue: no text, no headline (its documents file is written then). */
+interface IssueRow {
+  file: string;
+  id: string;
+  date: string;
+  /** sha256 of the source file. */
+  hash: string;
+  docs: number;
+  /** Content hash of its documents file `d/<id>.<hash>.json`. */
+  docsHash: string;
+}
+
+/** A segment as written: its shards' hashes and its issue list's. */
+interface SegmentFiles {
+  shards: string[];
+  issues: string;
+}
+
+/**
+ * Segments built by this process, by their sources' hash (a dev server's rebuild re-merges
+ * only the edited issue's segment). Only file names: the files are on disk, named by
+ * content; a few hundred bytes a segment.
+ */
+const segmentCache = new Map<string, SegmentFiles>();
+
+/** Forgets the segments this process built (tests: a build as a fresh process would do it). */
+export function forgetSearchIndexCache(): void {
+  segmentCache.clear();
+}
+
+/**
+ * Builds one segment from its issues' sources (read again here, one at a time) and writes
+ * its shards as they are made: the segment's posting lists are the only large thing held.
+ */
+async function buildSegment(key: string, sourceDir: string, issues: IssueRow[], writer: IndexWriter): Promise<SegmentFiles> {
+  const text = new PostingLists();
+  const title = new PostingLists();
+  const pages = new Map<string, number[]>();
+  let doc = 0;
   for (const issue of issues) {
-    for (const [g, locals] of issue.postings) for (const i of locals) push(g, first + i);
-    issue.docs.forEach((doc, i) => {
-      for (const g of searchGrams(doc.title)) push(TITLE_PREFIX + g, first + i);
-      if (doc.name) push(PAGE_PREFIX + doc.name, first + i);
-    });
-    first += issue.docs.length;
+    const source = JSON.parse(await readFile(path.join(sourceDir, issue.file), 'utf8')) as SearchSource;
+    for (const d of source.docs) {
+      text.addText(d.title + '\n' + d.text, doc);
+      title.addText(d.title, doc);
+      if (d.name) {
+        const list = pages.get(d.name);
+        if (!list) pages.set(d.name, [doc]);
+        else if (list[list.length - 1] !== doc) list.push(doc);
+      }
+      doc++;
+    }
   }
-  // Each list is ascending as pushed: text grams issue by issue (ascending within an issue),
-  // `#`/`@` keys (never a text gram) document by document.
+  const grams: string[] = [];
+  const lists: number[][] = [];
+  const add = (g: string, list: number[]) => {
+    grams.push(g);
+    lists.push(list);
+  };
+  for (const [g, list] of text.entries('')) add(g, list);
+  for (const [g, list] of title.entries(TITLE_PREFIX)) add(g, list);
+  for (const [name, list] of pages) add(PAGE_PREFIX + name, list);
   // Shard count: a power of two that keeps a shard near 32 KB (≈ 3 bytes a posting).
   let total = 0;
-  for (const [g, list] of postings) total += g.length * 3 + 4 + list.length * 3;
+  for (let i = 0; i < grams.length; i++) total += grams[i].length * 3 + 4 + lists[i].length * 3;
   let shards = 1;
   while (shards < 4096 && total / shards > 32_000) shards *= 2;
-  const buckets: Array<Array<[string, string]>> = Array.from({ length: shards }, () => []);
-  for (const [g, list] of postings) buckets[gramShard(g, shards)].push([g, encodePostings(list)]);
-  const files = new Map<string, string>();
+  // Entries grouped by shard (a counting sort), then each shard sorted by gram, written, dropped.
+  const shardOf = new Uint16Array(grams.length);
+  const starts = new Uint32Array(shards + 1);
+  for (let i = 0; i < grams.length; i++) starts[(shardOf[i] = gramShard(grams[i], shards)) + 1]++;
+  for (let n = 0; n < shards; n++) starts[n + 1] += starts[n];
+  const order = new Uint32Array(grams.length);
+  const fill = starts.slice(0, shards);
+  for (let i = 0; i < grams.length; i++) order[fill[shardOf[i]]++] = i;
   const names: string[] = [];
-  buckets.forEach((bucket, n) => {
-    bucket.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const json = JSON.stringify(Object.fromEntries(bucket));
-    const name = shardFile(key, n, createHash('sha256').update(json).digest('hex').slice(0, 10));
-    files.set(name, json);
-    names.push(name);
-  });
-  return { shards: names, files };
+  for (let n = 0; n < shards; n++) {
+    const members = Array.from(order.subarray(starts[n], starts[n + 1]));
+    members.sort((a, b) => (grams[a] < grams[b] ? -1 : grams[a] > grams[b] ? 1 : 0));
+    // Object.fromEntries, as before: integer-like keys (digit words) come first, ascending.
+    const json = JSON.stringify(Object.fromEntries(members.map((i) => [grams[i], encodePostings(lists[i])])));
+    const hash = contentHash(json);
+    await writer.put(shardFile(key, n, hash), json);
+    names.push(hash);
+  }
+  const issueList = JSON.stringify(issues.map((i) => [i.id, i.date, i.docs, i.docsHash]));
+  const issuesHash = contentHash(issueList);
+  await writer.put(issuesFile(key, issuesHash), issueList);
+  return { shards: names, issues: issuesHash };
+}
+
+function contentHash(json: string): string {
+  return createHash('sha256').update(json).digest('hex').slice(0, 10);
+}
+
+/** One segment's row of the manifest (version 3). */
+interface ManifestSegment {
+  key: string;
+  /** First and last issue date. */
+  from: string;
+  to: string;
+  /** Articles in the segment (article numbers are global: each segment starts after the previous). */
+  docs: number;
+  /** Hash of its sources (what was indexed): a later build keeps the segment's files when it matches. */
+  src: string;
+  /** Content hash of `i/<key>.<hash>.json`: [issue id, date, articles, documents hash] per issue. */
+  issues: string;
+  /** Content hashes of its shards `s/<key>/<n>.<hash>.json`. */
+  shards: string[];
 }
 
 /**
  * Builds the index from the sources in `outDir` and writes it to `<indexDir>/search-index`
  * (by default the site itself; the dev server writes a side folder and swaps it in).
  *
- * Layout (version 2): `manifest.json` lists the segments (`segmentKey`: the newest month, the
- * newest year's other quarters, five-year blocks before it), each with its shard files and its issues (id, date, number of articles,
- * documents file, by content hash); it holds no headline or URL, so it stays small. The
- * documents of an issue (page, page name, URL, headline) are in `d/<issue>.<hash>.json`,
- * fetched only for the results shown or checked. Shards `s/<segment>/<n>.<hash>.json`
- * map a gram to ascending article numbers within the segment (base-36 gaps); `#gram` are
- * headline grams (relevance), `@name` the articles of a page name (the 版面 filter).
- * Every file is named by its content: a segment that did not change keeps its files, and
- * files already in the index folder (or in `<outDir>/search-index` when writing elsewhere)
- * are kept or linked, not written again.
+ * Layout (version 3): `manifest.json` lists the segments (`segmentKey`: the newest month,
+ * the newest year's other quarters, five-year blocks before it), each with its date range,
+ * article count, shard hashes and the hash of its issue list; no issue row, so it grows
+ * with segments, not issues, and is all a query reads before its shards. The issue list of
+ * a segment, `i/<segment>.<hash>.json` ([id, date, articles, documents hash] per issue), is
+ * fetched only when a query has hits in that segment. The documents of an issue (page,
+ * page name, URL, headline) are in `d/<issue>.<hash>.json`, fetched only for the results
+ * shown or checked. Shards `s/<segment>/<n>.<hash>.json` map a gram to ascending article
+ * numbers within the segment (base-36 gaps); `#gram` are headline grams (relevance),
+ * `@name` the articles of a page name (the 版面 filter). Every file is named by its
+ * content: a segment that did not change keeps its files, and files already in the index
+ * folder (or in `<outDir>/search-index` when writing elsewhere) are kept or linked, not
+ * written again.
  */
 export async function buildSearchIndex(outDir: string, indexDir = outDir): Promise<SearchIndexResult> {
   const started = performance.now();
   const sourceDir = path.join(outDir, SEARCH_SOURCE_DIR);
+  const target = path.join(indexDir, SEARCH_INDEX_DIR);
+  const live = path.join(outDir, SEARCH_INDEX_DIR);
   const files = existsSync(sourceDir) ? (await readdir(sourceDir)).filter((f) => f.endsWith('.json')).sort() : [];
-  const issues: Array<TokenisedIssue & { hash: string }> = [];
-  let tokenised = 0;
+  const writer = await IndexWriter.open(target, live);
+  // Segments of the previous index (the live one): kept when their sources did not change.
+  const previous = await readPreviousSegments(target, live);
+
+  // First pass: each source's hash, date and documents file (written now); its text is dropped.
+  const issues: IssueRow[] = [];
   for (const file of files) {
     const raw = await readFile(path.join(sourceDir, file), 'utf8');
-    const hash = createHash('sha256').update(raw).digest('hex');
-    let entry = tokenCache.get(hash);
-    if (!entry) {
-      entry = tokenise(JSON.parse(raw) as SearchSource);
-      tokenCache.set(hash, entry);
-      tokenised++;
-    }
-    issues.push({ ...entry, hash });
+    const source = JSON.parse(raw) as SearchSource;
+    const docsJson = JSON.stringify(source.docs.map((d) => [d.page, d.name, d.url, d.title]));
+    const docsHash = contentHash(docsJson);
+    await writer.put(docsFile(source.id, docsHash), docsJson);
+    issues.push({ file, id: source.id, date: source.date, hash: createHash('sha256').update(raw).digest('hex'), docs: source.docs.length, docsHash });
   }
   // Oldest first: article numbers grow with time, so a date sort is a number sort.
   issues.sort((a, b) => (a.date === b.date ? (a.id < b.id ? -1 : 1) : a.date < b.date ? -1 : 1));
-  // Drop cache entries of sources that are gone (an edited issue's previous version).
-  const liveHashes = new Set(issues.map((i) => i.hash));
-  for (const hash of tokenCache.keys()) if (!liveHashes.has(hash)) tokenCache.delete(hash);
 
   const latestDate = issues.length ? issues[issues.length - 1].date : '';
-  const segments: Array<{ key: string; issues: typeof issues }> = [];
+  const segments: Array<{ key: string; issues: IssueRow[] }> = [];
   for (const issue of issues) {
     const key = segmentKey(issue.date, latestDate);
     const last = segments[segments.length - 1];
@@ -247,48 +384,64 @@ export async function buildSearchIndex(outDir: string, indexDir = outDir): Promi
     else segments.push({ key, issues: [issue] });
   }
 
-  const out = new Map<string, string>();
-  const manifestSegments = [];
+  const manifestSegments: ManifestSegment[] = [];
   const liveSegments = new Set<string>();
   let merged = 0;
+  let tokenised = 0;
   for (const seg of segments) {
-    const segHash = createHash('sha256').update(FORMAT).update(seg.key).update(seg.issues.map((i) => i.hash).join(',')).digest('hex');
-    liveSegments.add(segHash);
-    let built = segmentCache.get(segHash);
-    if (!built) {
-      built = buildSegment(seg.key, seg.issues);
-      segmentCache.set(segHash, built);
+    const src = createHash('sha256').update(FORMAT).update(seg.key).update(seg.issues.map((i) => i.hash).join(',')).digest('hex').slice(0, 16);
+    liveSegments.add(src);
+    const names = (kept: SegmentFiles | undefined) => kept && [issuesFile(seg.key, kept.issues), ...kept.shards.map((h, n) => shardFile(seg.key, n, h))];
+    let built = segmentCache.get(src) ?? previous.get(src);
+    if (!built || !(await writer.keepAll(names(built)!))) {
+      built = await buildSegment(seg.key, sourceDir, seg.issues, writer);
       merged++;
+      tokenised += seg.issues.length;
     }
-    for (const [name, json] of built.files) out.set(name, json);
-    const issueRows = seg.issues.map((issue) => {
-      const json = JSON.stringify(issue.docs.map((d) => [d.page, d.name, d.url, d.title]));
-      const hash = createHash('sha256').update(json).digest('hex').slice(0, 10);
-      out.set(docsFile(issue.id, hash), json);
-      return [issue.id, issue.date, issue.docs.length, hash];
+    segmentCache.set(src, built);
+    manifestSegments.push({
+      key: seg.key,
+      from: seg.issues[0].date,
+      to: seg.issues[seg.issues.length - 1].date,
+      docs: seg.issues.reduce((n, i) => n + i.docs, 0),
+      src,
+      issues: built.issues,
+      shards: built.shards,
     });
-    // Shards by their content hash only: the file is s/<segment>/<n>.<hash>.json.
-    manifestSegments.push({ key: seg.key, shards: built.shards.map((name) => /\.([0-9a-f]+)\.json$/.exec(name)![1]), issues: issueRows });
   }
   for (const hash of segmentCache.keys()) if (!liveSegments.has(hash)) segmentCache.delete(hash);
-  const manifest = JSON.stringify({ version: 2, segments: manifestSegments });
-  out.set('manifest.json', manifest);
-
-  const written = await writeIndexFiles(path.join(indexDir, SEARCH_INDEX_DIR), path.join(outDir, SEARCH_INDEX_DIR), out);
-  let bytes = 0;
-  for (const json of out.values()) bytes += Buffer.byteLength(json);
+  const manifest = JSON.stringify({ version: 3, segments: manifestSegments });
+  const done = await writer.finish(manifest);
   return {
     pages: files.length,
-    indexed: issues.reduce((n, i) => n + i.docs.length, 0),
+    indexed: issues.reduce((n, i) => n + i.docs, 0),
     tokenised,
     segments: segments.length,
     segmentsMerged: merged,
     shards: manifestSegments.reduce((n, s) => n + s.shards.length, 0),
-    filesWritten: written,
-    bytes,
+    filesWritten: done.written,
+    bytes: done.bytes,
     manifestBytes: Buffer.byteLength(manifest),
+    issueListBytes: done.bytesUnder('i/'),
     ms: performance.now() - started,
   };
+}
+
+/** Segments of the index in `target` (else `live`) by their sources' hash, from its manifest. */
+async function readPreviousSegments(target: string, live: string): Promise<Map<string, SegmentFiles>> {
+  const out = new Map<string, SegmentFiles>();
+  for (const dir of [target, live]) {
+    const file = path.join(dir, 'manifest.json');
+    if (!existsSync(file)) continue;
+    try {
+      const m = JSON.parse(await readFile(file, 'utf8')) as { version?: number; segments?: ManifestSegment[] };
+      if (m.version !== 3 || !Array.isArray(m.segments)) continue;
+      for (const s of m.segments) if (typeof s.src === 'string' && typeof s.issues === 'string' && Array.isArray(s.shards)) out.set(s.src, { shards: s.shards, issues: s.issues });
+    } catch {
+      // an unreadable manifest: build every segment
+    }
+  }
+  return out;
 }
 
 /** Where the manifest's hashes point (the search page's script builds the same names). */
@@ -298,52 +451,109 @@ export function shardFile(segment: string, n: number, hash: string): string {
 export function docsFile(issueId: string, hash: string): string {
   return `d/${issueId}.${hash}.json`;
 }
+export function issuesFile(segment: string, hash: string): string {
+  return `i/${segment}.${hash}.json`;
+}
 
-/** Version of the index layout, part of every segment's cache key. */
-const FORMAT = 'search-index-2';
+/** Version of the index layout, part of every segment's sources hash. */
+const FORMAT = 'search-index-3';
 
 /**
- * Makes `target` hold exactly `files`: a file whose (content-hashed) name is already there
- * stays; one in `existing` (the live index, when building into a side folder) is
- * hard-linked; the rest are written; files no longer listed are removed. The manifest is
- * written last, so a reader never sees a manifest naming a missing file. Returns how many
- * files were written.
+ * Makes `target` hold exactly the files put or kept, as they come (nothing is held in
+ * memory): a file whose (content-hashed) name is already there stays; one in `existing`
+ * (the live index, when building into a side folder) is hard-linked; the rest are
+ * written; files no longer listed are removed at the end. The manifest is written last,
+ * so a reader never sees a manifest naming a missing file.
  */
-async function writeIndexFiles(target: string, existing: string, files: Map<string, string>): Promise<number> {
-  const have = new Set<string>();
-  await mkdir(target, { recursive: true });
-  for (const e of await readdir(target, { recursive: true, withFileTypes: true }))
-    if (e.isFile()) have.add(path.relative(target, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
-  let written = 0;
-  for (const [name, json] of files) {
-    if (name === 'manifest.json' || have.has(name)) continue;
-    const to = path.join(target, name);
+class IndexWriter {
+  private readonly listed = new Map<string, number>();
+  private written = 0;
+
+  private constructor(
+    private readonly target: string,
+    private readonly existing: string,
+    private readonly have: Set<string>,
+  ) {}
+
+  static async open(target: string, existing: string): Promise<IndexWriter> {
+    const have = new Set<string>();
+    await mkdir(target, { recursive: true });
+    for (const e of await readdir(target, { recursive: true, withFileTypes: true }))
+      if (e.isFile()) have.add(path.relative(target, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+    return new IndexWriter(target, existing, have);
+  }
+
+  async put(name: string, json: string): Promise<void> {
+    if (this.listed.has(name)) return;
+    this.listed.set(name, Buffer.byteLength(json));
+    if (this.have.has(name) || (await this.link(name))) return;
+    const to = path.join(this.target, name);
     await mkdir(path.dirname(to), { recursive: true });
-    if (existing !== target && existsSync(path.join(existing, name))) {
+    await writeFile(to, json);
+    this.written++;
+  }
+
+  /** Keeps files already written (in `target` or linked from `existing`); false when one is missing. */
+  async keepAll(names: string[]): Promise<boolean> {
+    const sizes: number[] = [];
+    for (const name of names) {
+      const from = this.have.has(name) ? path.join(this.target, name) : path.join(this.existing, name);
       try {
-        await link(path.join(existing, name), to);
-        continue;
+        sizes.push((await stat(from)).size);
       } catch {
-        // another file system: write it
+        return false;
       }
     }
-    await writeFile(to, json);
-    written++;
+    for (let i = 0; i < names.length; i++) {
+      if (this.listed.has(names[i])) continue;
+      if (!this.have.has(names[i]) && !(await this.link(names[i]))) return false;
+      this.listed.set(names[i], sizes[i]);
+    }
+    return true;
   }
-  await writeFile(path.join(target, 'manifest.json'), files.get('manifest.json')!);
-  written++;
-  for (const name of have) if (!files.has(name)) await rm(path.join(target, name), { force: true });
-  return written;
+
+  private async link(name: string): Promise<boolean> {
+    if (this.existing === this.target || !existsSync(path.join(this.existing, name))) return false;
+    const to = path.join(this.target, name);
+    await mkdir(path.dirname(to), { recursive: true });
+    try {
+      await link(path.join(this.existing, name), to);
+      return true;
+    } catch {
+      return false; // another file system: written instead
+    }
+  }
+
+  async finish(manifest: string): Promise<{ written: number; bytes: number; bytesUnder(prefix: string): number }> {
+    await writeFile(path.join(this.target, 'manifest.json'), manifest);
+    this.written++;
+    this.listed.set('manifest.json', Buffer.byteLength(manifest));
+    for (const name of this.have) if (!this.listed.has(name)) await rm(path.join(this.target, name), { force: true });
+    let bytes = 0;
+    for (const size of this.listed.values()) bytes += size;
+    const listed = this.listed;
+    return {
+      written: this.written,
+      bytes,
+      bytesUnder(prefix) {
+        let n = 0;
+        for (const [name, size] of listed) if (name.startsWith(prefix)) n += size;
+        return n;
+      },
+    };
+  }
 }
 
 /** Ascending document numbers as base-36 gaps: `3,1,a` = 3, 4, 14. */
 export function encodePostings(ids: number[]): string {
+  let out = '';
   let prev = 0;
-  return ids.map((id) => {
-    const gap = id - prev;
-    prev = id;
-    return gap.toString(36);
-  }).join(',');
+  for (let i = 0; i < ids.length; i++) {
+    const gap = ids[i] - prev;
+    prev = ids[i];
+    out += i ? ',' + gap.toString(36) : gap.toString(36);
+  }
+  return out;
 }
 
 export function decodePostings(s: string): number[] {
@@ -353,48 +563,56 @@ export function decodePostings(s: string): number[] {
 
 interface Manifest {
   version: number;
-  segments: Array<{ key: string; shards: string[]; issues: Array<[string, string, number, string]> }>;
+  segments: ManifestSegment[];
 }
 
 /**
  * Answers a query from a written index the way the search page does (runs of 1–2 Han
  * characters and words from the postings; longer Han runs checked in the issue source's
- * text; `ban` keeps articles of that page name). For tests and tools; returns
- * site-relative URLs, newest first, and the files it read from the index.
+ * text; `ban` keeps articles of that page name; `from`/`to` an issue date range, whose
+ * segments outside it are not read). For tests and tools; returns site-relative URLs,
+ * newest first, and the files it read from the index, in order.
  */
-export async function querySearchIndex(siteDir: string, query: string, opts: { ban?: string } = {}): Promise<Array<{ url: string; title: string; date: string }>> {
+export async function querySearchIndex(
+  siteDir: string,
+  query: string,
+  opts: { ban?: string; from?: string; to?: string } = {},
+): Promise<Array<{ url: string; title: string; date: string }>> {
   return (await querySearchIndexWithFiles(siteDir, query, opts)).results;
 }
 
 export async function querySearchIndexWithFiles(
   siteDir: string,
   query: string,
-  opts: { ban?: string } = {},
+  opts: { ban?: string; from?: string; to?: string } = {},
 ): Promise<{ results: Array<{ url: string; title: string; date: string }>; filesRead: string[] }> {
   const dir = path.join(siteDir, SEARCH_INDEX_DIR);
   const filesRead: string[] = [];
-  const readJson = async <T>(name: string): Promise<T> => {
-    filesRead.push(name);
-    return JSON.parse(await readFile(path.join(dir, name), 'utf8')) as T;
+  const cache = new Map<string, Promise<unknown>>();
+  const readJson = <T>(name: string): Promise<T> => {
+    if (!cache.has(name)) {
+      filesRead.push(name);
+      cache.set(name, readFile(path.join(dir, name), 'utf8').then((s) => JSON.parse(s)));
+    }
+    return cache.get(name) as Promise<T>;
   };
   const manifest = await readJson<Manifest>('manifest.json');
   const runs = searchRuns(query);
   if (!runs.length) return { results: [], filesRead };
-  // Global article number = segment base + number within the segment; issue of each article.
+  // Global article number = segment base + number within the segment.
   const segBase: number[] = [];
-  const docIssue: Array<[string, string, string, number]> = []; // [issue id, date, docs file, index in issue]
+  let n = 0;
   for (const seg of manifest.segments) {
-    segBase.push(docIssue.length);
-    for (const [id, date, count, hash] of seg.issues) for (let i = 0; i < count; i++) docIssue.push([id, date, docsFile(id, hash), i]);
+    segBase.push(n);
+    n += seg.docs;
   }
-  const shardCache = new Map<string, Promise<Record<string, string>>>();
+  const inRange = (seg: ManifestSegment) => (!opts.from || seg.to >= opts.from) && (!opts.to || seg.from <= opts.to);
   const postings = async (gram: string) => {
     const lists = await Promise.all(
       manifest.segments.map(async (seg, s) => {
+        if (!inRange(seg)) return [];
         const n = gramShard(gram, seg.shards.length);
-        const file = shardFile(seg.key, n, seg.shards[n]);
-        if (!shardCache.has(file)) shardCache.set(file, readJson(file));
-        const shard = await shardCache.get(file)!;
+        const shard = await readJson<Record<string, string>>(shardFile(seg.key, n, seg.shards[n]));
         return Object.hasOwn(shard, gram) ? decodePostings(shard[gram]).map((id) => segBase[s] + id) : [];
       }),
     );
@@ -410,11 +628,17 @@ export async function querySearchIndexWithFiles(
     const list = new Set(await postings(g));
     ids = (ids ?? [...list]).filter((id) => list.has(id));
   }
-  const docsCache = new Map<string, Promise<Array<[number, string, string, string]>>>();
-  const docOf = async (id: number) => {
-    const [, , file, i] = docIssue[id];
-    if (!docsCache.has(file)) docsCache.set(file, readJson(file));
-    return (await docsCache.get(file)!)[i];
+  // The issue of an article: from its segment's issue list, read only for segments with hits.
+  const issueOf = async (id: number): Promise<{ id: string; date: string; docs: string; index: number }> => {
+    let s = segBase.length - 1;
+    while (segBase[s] > id) s--;
+    const seg = manifest.segments[s];
+    let local = id - segBase[s];
+    for (const [issueId, date, count, hash] of await readJson<Array<[string, string, number, string]>>(issuesFile(seg.key, seg.issues))) {
+      if (local < count) return { id: issueId, date, docs: docsFile(issueId, hash), index: local };
+      local -= count;
+    }
+    throw new Error(`search index: article ${id} is in no issue of segment ${seg.key}`);
   };
   const texts = new Map<string, string>();
   const textOf = async (issueId: string, url: string) => {
@@ -427,13 +651,14 @@ export async function querySearchIndexWithFiles(
   };
   const results = [];
   for (const id of (ids ?? []).sort((a, b) => b - a)) {
-    const [, , url, title] = await docOf(id);
-    const [issueId, date] = docIssue[id];
+    const issue = await issueOf(id);
+    if ((opts.from && issue.date < opts.from) || (opts.to && issue.date > opts.to)) continue;
+    const [, , url, title] = (await readJson<Array<[number, string, string, string]>>(issue.docs))[issue.index];
     if (runs.some((r) => r.han && [...r.text].length > 2)) {
-      const text = await textOf(issueId, url);
+      const text = await textOf(issue.id, url);
       if (!runs.every((r) => !r.han || text.includes(r.text))) continue;
     }
-    results.push({ url, title, date });
+    results.push({ url, title, date: issue.date });
   }
   return { results, filesRead };
 }
