@@ -248,10 +248,13 @@ interface SegmentFiles {
  * content; a few hundred bytes a segment.
  */
 const segmentCache = new Map<string, SegmentFiles>();
+/** What the first pass learnt of each source, by its sha256 (about 150 bytes an issue). */
+const rowCache = new Map<string, IssueRow>();
 
 /** Forgets the segments this process built (tests: a build as a fresh process would do it). */
 export function forgetSearchIndexCache(): void {
   segmentCache.clear();
+  rowCache.clear();
 }
 
 /**
@@ -363,15 +366,26 @@ export async function buildSearchIndex(outDir: string, indexDir = outDir): Promi
   const previous = await readPreviousSegments(target, live);
 
   // First pass: each source's hash, date and documents file (written now); its text is dropped.
+  // A source this process has seen (same hash) is not parsed again.
   const issues: IssueRow[] = [];
   for (const file of files) {
     const raw = await readFile(path.join(sourceDir, file), 'utf8');
+    const hash = createHash('sha256').update(raw).digest('hex');
+    const known = rowCache.get(hash);
+    if (known && (await writer.keepAll([docsFile(known.id, known.docsHash)]))) {
+      issues.push({ ...known, file });
+      continue;
+    }
     const source = JSON.parse(raw) as SearchSource;
     const docsJson = JSON.stringify(source.docs.map((d) => [d.page, d.name, d.url, d.title]));
     const docsHash = contentHash(docsJson);
     await writer.put(docsFile(source.id, docsHash), docsJson);
-    issues.push({ file, id: source.id, date: source.date, hash: createHash('sha256').update(raw).digest('hex'), docs: source.docs.length, docsHash });
+    const row = { file, id: source.id, date: source.date, hash, docs: source.docs.length, docsHash };
+    rowCache.set(hash, row);
+    issues.push(row);
   }
+  const liveSources = new Set(issues.map((i) => i.hash));
+  for (const hash of rowCache.keys()) if (!liveSources.has(hash)) rowCache.delete(hash);
   // Oldest first: article numbers grow with time, so a date sort is a number sort.
   issues.sort((a, b) => (a.date === b.date ? (a.id < b.id ? -1 : 1) : a.date < b.date ? -1 : 1));
 
