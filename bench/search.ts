@@ -7,8 +7,8 @@
  * the same process (the dev server's path), and what the first query reads.
  *
  * `npm run bench -- search` or `node --import tsx bench/search.ts`.
- * `BANMIAN_BENCH_SEARCH_MODULE=/path/to/search.ts` builds with another copy of
- * src/web/search.ts (e.g. main's, for a before/after in one run).
+ * `BANMIAN_BENCH_SEARCH_PEER=/path/to/search.ts` also builds the same sources, from
+ * nothing, with another copy of src/web/search.ts (e.g. main's: a before/after in one run).
  *
  * The texts: paragraphs of the sample issue's page files and of the corpus pages (when
  * present), dealt in turn to the articles, plus per article a made-up name of six
@@ -99,17 +99,13 @@ interface ChildResult {
 }
 
 /** Runs this file as a child in `mode` over `dir`; it prints one JSON line. */
-async function child(mode: 'floor' | 'build' | 'rebuild', dir: string): Promise<ChildResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'search.ts'), '--child', mode, dir], {
-    cwd: ROOT,
-    maxBuffer: 16 << 20,
-    env: process.env,
-  });
+async function child(mode: 'floor' | 'build' | 'rebuild', dir: string, module?: string): Promise<ChildResult> {
+  const args = [path.join(ROOT, 'bench', 'search.ts'), '--child', mode, dir, module ?? path.join(ROOT, 'src', 'web', 'search.ts')];
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, maxBuffer: 16 << 20 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as ChildResult;
 }
 
-async function runChild(mode: string, dir: string): Promise<void> {
-  const mod = process.env.BANMIAN_BENCH_SEARCH_MODULE ?? path.join(ROOT, 'src', 'web', 'search.ts');
+async function runChild(mode: string, dir: string, mod: string): Promise<void> {
   const search = (await import(pathToFileURL(mod).href)) as typeof import('../src/web/search.js');
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -121,7 +117,8 @@ async function runChild(mode: string, dir: string): Promise<void> {
     for (const f of (await readdir(sourceDir)).sort()) docs += (JSON.parse(await readFile(path.join(sourceDir, f), 'utf8')) as { docs: unknown[] }).docs.length;
     extra.docs = docs;
   } else {
-    const built = await search.buildSearchIndex(dir);
+    // The peer writes beside the sources' folder, so both build from nothing.
+    const built = await search.buildSearchIndex(dir, mode === 'build' ? path.join(dir, 'peer') : dir);
     const cpuBuilt = process.cpuUsage(cpu0);
     Object.assign(extra, built, {
       buildMs: performance.now() - t0,
@@ -164,6 +161,8 @@ export async function benchSearch(): Promise<Record<string, number | string>> {
   try {
     const synth = await synthesizeSearchSources(tmp, count);
     const floor = await child('floor', tmp);
+    const peerModule = process.env.BANMIAN_BENCH_SEARCH_PEER;
+    const peer = peerModule ? await child('build', tmp, peerModule) : undefined;
     const build = await child('rebuild', tmp);
     const manifestBytes = await firstQueryBytes(tmp);
     const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
@@ -174,6 +173,7 @@ export async function benchSearch(): Promise<Record<string, number | string>> {
       'search sources: issues, articles, MB': `${count}, ${synth.articles}, ${(synth.bytes / 1e6).toFixed(1)}`,
       'floor: read + JSON.parse every source': f(floor),
       'whole index from nothing': f(whole),
+      ...(peer ? { [`…same with ${path.relative(ROOT, peerModule!)}`]: `${f({ ms: peer.buildMs as number, cpuMs: peer.buildCpuMs as number, maxRssMb: peer.buildMaxRssMb as number })}; ${peer.shards} shards, ${((peer.bytes as number) / 1e6).toFixed(1)} MB, manifest ${((peer.manifestBytes as number) / 1000).toFixed(1)} KB` } : {}),
       'index: segments, shards, MB': `${build.segments}, ${build.shards}, ${((build.bytes as number) / 1e6).toFixed(1)}`,
       'index ÷ floor: wall, CPU': `${(whole.ms / floor.ms).toFixed(1)}×, ${(whole.cpuMs / floor.cpuMs).toFixed(1)}×`,
       'manifest (KB, read before any shard)': (manifestBytes / 1000).toFixed(1),
@@ -187,7 +187,7 @@ export async function benchSearch(): Promise<Record<string, number | string>> {
 }
 
 if (process.argv[2] === '--child') {
-  await runChild(process.argv[3], process.argv[4]);
+  await runChild(process.argv[3], process.argv[4], process.argv[5]);
 } else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const results = await benchSearch();
   for (const [key, value] of Object.entries(results)) console.log(`${key.padEnd(44)} ${value}`);

@@ -147,56 +147,148 @@ function hanGram(key: number): string {
   return key < BIGRAM ? String.fromCodePoint(key) : String.fromCodePoint(Math.floor(key / BIGRAM), key % BIGRAM);
 }
 
+/** Dense ids of the Han code points this process has seen (id + 1; 0 = none), so a bigram key is a small integer. */
+let hanIds: Int32Array | undefined;
+const hanCodePoints: number[] = [];
+
+function hanId(cp: number): number {
+  hanIds ??= new Int32Array(0x110000);
+  let id = hanIds[cp];
+  if (id === 0) {
+    hanCodePoints.push(cp);
+    id = hanIds[cp] = hanCodePoints.length;
+  }
+  return id - 1;
+}
+
+/** A bigram of two Han ids below this packs into one small integer (a V8 Smi): `a << 15 | b`. */
+const SMALL_ID = 1 << 15;
+
+function grow(a: Int32Array, need: number, fill = 0): Int32Array {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  if (fill) b.fill(fill, a.length);
+  return b;
+}
+
 /**
- * Posting lists of one segment under construction: documents are added in ascending
- * order, so a list's last entry is enough to drop a gram repeated in the same document.
+ * Posting lists of one segment under construction, in typed arrays: each gram is an entry
+ * (a Han character by its id, a bigram by its packed ids, a word by its string); each
+ * document appends the entries it has, once each, to one flat array. `finish` turns that
+ * into each entry's ascending documents with a counting sort. About 4 bytes a posting while
+ * building, 8 while finishing, and few objects for the garbage collector.
  */
 class PostingLists {
-  readonly han = new Map<number, number[]>();
-  readonly words = new Map<string, number[]>();
+  private charEntry: Int32Array = new Int32Array(1024); // Han id → entry + 1
+  private readonly bigrams = new Map<number, number>(); // packed ids → entry
+  private readonly others = new Map<string, number>(); // words (and bigrams of rare ids) → entry
+  /** Per entry: its gram as a code (Han: cp or cp1 * BIGRAM + cp2) or, for a string entry, -1 and the string. */
+  private readonly codes: number[] = [];
+  private readonly strings: Array<string | undefined> = [];
+  private lastDoc: Int32Array = new Int32Array(1024).fill(-1);
+  private counts: Int32Array = new Int32Array(1024);
+  private postings: Int32Array = new Int32Array(1 << 16);
+  private used = 0;
+  /** Start of each document's run in `postings`. */
+  private docStarts: number[] = [];
 
-  addHan(key: number, doc: number): void {
-    const list = this.han.get(key);
-    if (!list) this.han.set(key, [doc]);
-    else if (list[list.length - 1] !== doc) list.push(doc);
+  private entry(code: number, str: string | undefined): number {
+    const e = this.codes.length;
+    this.codes.push(code);
+    this.strings.push(str);
+    if (e >= this.lastDoc.length) {
+      this.lastDoc = grow(this.lastDoc, e + 1, -1);
+      this.counts = grow(this.counts, e + 1);
+    }
+    return e;
   }
 
-  addWord(word: string, doc: number): void {
-    const list = this.words.get(word);
-    if (!list) this.words.set(word, [doc]);
-    else if (list[list.length - 1] !== doc) list.push(doc);
+  private post(e: number, doc: number): void {
+    if (this.lastDoc[e] === doc) return;
+    this.lastDoc[e] = doc;
+    this.counts[e]++;
+    if (this.used === this.postings.length) this.postings = grow(this.postings, this.used + 1);
+    this.postings[this.used++] = e;
   }
 
-  /** Every gram of `text` (normalised here) for document `doc`: the grams of `searchGrams`. */
+  private han(cp: number, id: number, doc: number): void {
+    if (id >= this.charEntry.length) this.charEntry = grow(this.charEntry, id + 1);
+    let e = this.charEntry[id] - 1;
+    if (e < 0) {
+      e = this.entry(cp, undefined);
+      this.charEntry[id] = e + 1;
+    }
+    this.post(e, doc);
+  }
+
+  private bigram(cp1: number, id1: number, cp2: number, id2: number, doc: number): void {
+    if (id1 < SMALL_ID && id2 < SMALL_ID) {
+      const key = (id1 << 15) | id2;
+      let e = this.bigrams.get(key);
+      if (e === undefined) this.bigrams.set(key, (e = this.entry(cp1 * BIGRAM + cp2, undefined)));
+      this.post(e, doc);
+    } else this.word(String.fromCodePoint(cp1, cp2), doc);
+  }
+
+  private word(word: string, doc: number): void {
+    let e = this.others.get(word);
+    if (e === undefined) this.others.set(word, (e = this.entry(-1, word)));
+    this.post(e, doc);
+  }
+
+  /** Every gram of `text` (normalised here) for document `doc`, the next document (ascending): the grams of `searchGrams`. */
   addText(text: string, doc: number): void {
+    if (this.docStarts.length <= doc) this.docStarts.push(this.used);
     const norm = normalizeSearchText(text);
-    let prevHan = -1; // previous code point when it was Han, else -1
+    let prevCp = -1; // previous code point when it was Han, else -1
+    let prevId = -1;
     let wordStart = -1; // start of the current letter/digit run in `norm`, else -1
     for (let i = 0; i < norm.length; ) {
       const cp = norm.codePointAt(i)!;
-      const width = cp > 0xffff ? 2 : 1;
       const k = classOf(cp);
       if (k !== WORD_CLASS && wordStart >= 0) {
-        this.addWord(norm.slice(wordStart, i), doc);
+        this.word(norm.slice(wordStart, i), doc);
         wordStart = -1;
       }
       if (k === HAN_CLASS) {
-        this.addHan(cp, doc);
-        if (prevHan >= 0) this.addHan(prevHan * BIGRAM + cp, doc);
-        prevHan = cp;
+        const id = hanId(cp);
+        this.han(cp, id, doc);
+        if (prevCp >= 0) this.bigram(prevCp, prevId, cp, id, doc);
+        prevCp = cp;
+        prevId = id;
       } else {
-        prevHan = -1;
+        prevCp = -1;
         if (k === WORD_CLASS && wordStart < 0) wordStart = i;
       }
-      i += width;
+      i += cp > 0xffff ? 2 : 1;
     }
-    if (wordStart >= 0) this.addWord(norm.slice(wordStart), doc);
+    if (wordStart >= 0) this.word(norm.slice(wordStart), doc);
   }
 
-  /** [gram with `prefix`, list] of every entry. */
-  *entries(prefix: string): Generator<[string, number[]]> {
-    for (const [key, list] of this.han) yield [prefix + hanGram(key), list];
-    for (const [word, list] of this.words) yield [prefix + word, list];
+  /**
+   * Appends every entry to `grams` (with `prefix`) and its documents, ascending, as
+   * [start, end) into the returned flat array (`ranges` gets start and end per entry).
+   */
+  finish(prefix: string, grams: string[], ranges: number[], flats: Int32Array[]): void {
+    const entries = this.codes.length;
+    const offsets = new Int32Array(entries + 1);
+    for (let e = 0; e < entries; e++) offsets[e + 1] = offsets[e] + this.counts[e];
+    const flat = new Int32Array(this.used);
+    const fill = offsets.slice(0, entries);
+    const starts = this.docStarts;
+    for (let d = 0; d < starts.length; d++) {
+      const end = d + 1 < starts.length ? starts[d + 1] : this.used;
+      for (let i = starts[d]; i < end; i++) flat[fill[this.postings[i]]++] = d;
+    }
+    this.postings = new Int32Array(0);
+    const f = flats.length;
+    flats.push(flat);
+    for (let e = 0; e < entries; e++) {
+      const code = this.codes[e];
+      grams.push(prefix + (code < 0 ? this.strings[e]! : hanGram(code)));
+      ranges.push(f, offsets[e], offsets[e + 1]);
+    }
   }
 }
 
@@ -279,18 +371,23 @@ async function buildSegment(key: string, sourceDir: string, issues: IssueRow[], 
       doc++;
     }
   }
+  // Every entry: its gram (with its prefix) and where its documents are: ranges[3i..3i+2] =
+  // flat array, start, end. Pages are few: one flat array of their own.
   const grams: string[] = [];
-  const lists: number[][] = [];
-  const add = (g: string, list: number[]) => {
-    grams.push(g);
-    lists.push(list);
-  };
-  for (const [g, list] of text.entries('')) add(g, list);
-  for (const [g, list] of title.entries(TITLE_PREFIX)) add(g, list);
-  for (const [name, list] of pages) add(PAGE_PREFIX + name, list);
+  const ranges: number[] = [];
+  const flats: Int32Array[] = [];
+  text.finish('', grams, ranges, flats);
+  title.finish(TITLE_PREFIX, grams, ranges, flats);
+  const pageDocs: number[] = [];
+  for (const [name, list] of pages) {
+    grams.push(PAGE_PREFIX + name);
+    ranges.push(flats.length, pageDocs.length, pageDocs.length + list.length);
+    pageDocs.push(...list);
+  }
+  flats.push(Int32Array.from(pageDocs));
   // Shard count: a power of two that keeps a shard near 32 KB (≈ 3 bytes a posting).
   let total = 0;
-  for (let i = 0; i < grams.length; i++) total += grams[i].length * 3 + 4 + lists[i].length * 3;
+  for (let i = 0; i < grams.length; i++) total += grams[i].length * 3 + 4 + (ranges[3 * i + 2] - ranges[3 * i + 1]) * 3;
   let shards = 1;
   while (shards < 4096 && total / shards > 32_000) shards *= 2;
   // Entries grouped by shard (a counting sort), then each shard sorted by gram, written, dropped.
@@ -305,8 +402,7 @@ async function buildSegment(key: string, sourceDir: string, issues: IssueRow[], 
   for (let n = 0; n < shards; n++) {
     const members = Array.from(order.subarray(starts[n], starts[n + 1]));
     members.sort((a, b) => (grams[a] < grams[b] ? -1 : grams[a] > grams[b] ? 1 : 0));
-    // Object.fromEntries, as before: integer-like keys (digit words) come first, ascending.
-    const json = JSON.stringify(Object.fromEntries(members.map((i) => [grams[i], encodePostings(lists[i])])));
+    const json = shardJson(members.map((i) => grams[i]), members.map((i) => encodeRange(flats[ranges[3 * i]], ranges[3 * i + 1], ranges[3 * i + 2])));
     const hash = contentHash(json);
     await writer.put(shardFile(key, n, hash), json);
     names.push(hash);
@@ -315,6 +411,43 @@ async function buildSegment(key: string, sourceDir: string, issues: IssueRow[], 
   const issuesHash = contentHash(issueList);
   await writer.put(issuesFile(key, issuesHash), issueList);
   return { shards: names, issues: issuesHash };
+}
+
+/** A canonical array index ("0", "17"; no leading zero, below 2³² − 1): JSON.stringify of an object puts these keys first. */
+function isArrayIndex(key: string): boolean {
+  return /^(0|[1-9][0-9]{0,9})$/.test(key) && Number(key) < 4294967295;
+}
+
+/**
+ * A shard's JSON, byte for byte what `JSON.stringify(Object.fromEntries(entries))` gave
+ * with `grams` sorted (array-index keys first, ascending; then the rest in order), without
+ * building an object of thousands of properties.
+ */
+function shardJson(grams: string[], values: string[]): string {
+  const index: number[] = [];
+  const rest: number[] = [];
+  for (let i = 0; i < grams.length; i++) (isArrayIndex(grams[i]) ? index : rest).push(i);
+  index.sort((a, b) => Number(grams[a]) - Number(grams[b]));
+  const parts: string[] = [];
+  for (const i of index) parts.push(`${JSON.stringify(grams[i])}:"${values[i]}"`);
+  for (const i of rest) parts.push(`${JSON.stringify(grams[i])}:"${values[i]}"`);
+  return `{${parts.join(',')}}`;
+}
+
+/** Base-36 digits of small gaps, made once (most gaps of a frequent gram are small). */
+const BASE36 = Array.from({ length: 4096 }, (_, n) => n.toString(36));
+
+/** `encodePostings` of ids[start, end). */
+function encodeRange(ids: Int32Array, start: number, end: number): string {
+  let out = '';
+  let prev = 0;
+  for (let i = start; i < end; i++) {
+    const gap = ids[i] - prev;
+    prev = ids[i];
+    const digits = gap < 4096 ? BASE36[gap] : gap.toString(36);
+    out += i > start ? ',' + digits : digits;
+  }
+  return out;
 }
 
 function contentHash(json: string): string {
@@ -481,6 +614,7 @@ const FORMAT = 'search-index-3';
  */
 class IndexWriter {
   private readonly listed = new Map<string, number>();
+  private readonly madeDirs = new Set<string>();
   private written = 0;
 
   private constructor(
@@ -502,7 +636,7 @@ class IndexWriter {
     this.listed.set(name, Buffer.byteLength(json));
     if (this.have.has(name) || (await this.link(name))) return;
     const to = path.join(this.target, name);
-    await mkdir(path.dirname(to), { recursive: true });
+    await this.mkdirFor(to);
     await writeFile(to, json);
     this.written++;
   }
@@ -526,10 +660,17 @@ class IndexWriter {
     return true;
   }
 
+  private async mkdirFor(file: string): Promise<void> {
+    const dir = path.dirname(file);
+    if (this.madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.madeDirs.add(dir);
+  }
+
   private async link(name: string): Promise<boolean> {
     if (this.existing === this.target || !existsSync(path.join(this.existing, name))) return false;
     const to = path.join(this.target, name);
-    await mkdir(path.dirname(to), { recursive: true });
+    await this.mkdirFor(to);
     try {
       await link(path.join(this.existing, name), to);
       return true;
