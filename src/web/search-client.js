@@ -4,7 +4,7 @@
 // words are answered exactly by the index; longer Han runs by the intersection of their
 // bigrams, then checked in the article's own text (its view's [data-search-body]).
 // The index (version 3, src/web/search.ts): a small manifest of segments only (key, date
-// range, article count, shard hashes), one shard per gram per segment, each segment's
+// range, article count, sources hash, shard count), one shard per gram per segment, each segment's
 // issue list in a file fetched only when the query has hits there, and each issue's
 // headlines and URLs in a file of its own, fetched only for the articles shown or checked.
 // Results and excerpts are built with textContent only: no article text becomes markup.
@@ -145,8 +145,8 @@
     return Promise.all(
       m.segments.map(function (seg, s) {
         if (!segmentInRange(seg, p)) return [];
-        var n = shardOf(gram, seg.shards.length);
-        var file = 's/' + seg.key + '/' + n + '.' + seg.shards[n] + '.json';
+        var n = shardOf(gram, seg.shards);
+        var file = 's/' + seg.key + '/' + seg.src + '/' + n + '.json';
         if (!shardCache[file]) shardCache[file] = getJson(indexBase + file);
         return shardCache[file].then(function (shard) {
           var str = Object.prototype.hasOwnProperty.call(shard, gram) ? shard[gram] : null;

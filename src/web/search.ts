@@ -328,9 +328,9 @@ interface IssueRow {
   docsHash: string;
 }
 
-/** A segment as written: its shards' hashes and its issue list's. */
+/** A segment as written: its number of shards and its issue list's hash. */
 interface SegmentFiles {
-  shards: string[];
+  shards: number;
   issues: string;
 }
 
@@ -353,7 +353,7 @@ export function forgetSearchIndexCache(): void {
  * Builds one segment from its issues' sources (read again here, one at a time) and writes
  * its shards as they are made: the segment's posting lists are the only large thing held.
  */
-async function buildSegment(key: string, sourceDir: string, issues: IssueRow[], writer: IndexWriter): Promise<SegmentFiles> {
+async function buildSegment(key: string, src: string, sourceDir: string, issues: IssueRow[], writer: IndexWriter): Promise<SegmentFiles> {
   const text = new PostingLists();
   const title = new PostingLists();
   const pages = new Map<string, number[]>();
@@ -398,19 +398,16 @@ async function buildSegment(key: string, sourceDir: string, issues: IssueRow[], 
   const order = new Uint32Array(grams.length);
   const fill = starts.slice(0, shards);
   for (let i = 0; i < grams.length; i++) order[fill[shardOf[i]]++] = i;
-  const names: string[] = [];
   for (let n = 0; n < shards; n++) {
     const members = Array.from(order.subarray(starts[n], starts[n + 1]));
     members.sort((a, b) => (grams[a] < grams[b] ? -1 : grams[a] > grams[b] ? 1 : 0));
     const json = shardJson(members.map((i) => grams[i]), members.map((i) => encodeRange(flats[ranges[3 * i]], ranges[3 * i + 1], ranges[3 * i + 2])));
-    const hash = contentHash(json);
-    await writer.put(shardFile(key, n, hash), json);
-    names.push(hash);
+    await writer.put(shardFile(key, src, n), json);
   }
   const issueList = JSON.stringify(issues.map((i) => [i.id, i.date, i.docs, i.docsHash]));
   const issuesHash = contentHash(issueList);
   await writer.put(issuesFile(key, issuesHash), issueList);
-  return { shards: names, issues: issuesHash };
+  return { shards, issues: issuesHash };
 }
 
 /** A canonical array index ("0", "17"; no leading zero, below 2³² − 1): JSON.stringify of an object puts these keys first. */
@@ -466,8 +463,8 @@ interface ManifestSegment {
   src: string;
   /** Content hash of `i/<key>.<hash>.json`: [issue id, date, articles, documents hash] per issue. */
   issues: string;
-  /** Content hashes of its shards `s/<key>/<n>.<hash>.json`. */
-  shards: string[];
+  /** Number of its shards, `s/<key>/<src>/<n>.json` (named by the segment's sources hash: they change together). */
+  shards: number;
 }
 
 /**
@@ -476,14 +473,16 @@ interface ManifestSegment {
  *
  * Layout (version 3): `manifest.json` lists the segments (`segmentKey`: the newest month,
  * the newest year's other quarters, five-year blocks before it), each with its date range,
- * article count, shard hashes and the hash of its issue list; no issue row, so it grows
- * with segments, not issues, and is all a query reads before its shards. The issue list of
+ * article count, sources hash, shard count and the hash of its issue list: no issue row and
+ * no shard name, so it grows with segments only (a few hundred bytes each), and it is all a
+ * query reads before its shards. The issue list of
  * a segment, `i/<segment>.<hash>.json` ([id, date, articles, documents hash] per issue), is
  * fetched only when a query has hits in that segment. The documents of an issue (page,
  * page name, URL, headline) are in `d/<issue>.<hash>.json`, fetched only for the results
- * shown or checked. Shards `s/<segment>/<n>.<hash>.json` map a gram to ascending article
+ * shown or checked. Shards `s/<segment>/<src>/<n>.json` map a gram to ascending article
  * numbers within the segment (base-36 gaps); `#gram` are headline grams (relevance),
- * `@name` the articles of a page name (the 版面 filter). Every file is named by its
+ * `@name` the articles of a page name (the 版面 filter). Shards are named by their
+ * segment's sources hash (with `FORMAT`: what they are made from), the other files by their
  * content: a segment that did not change keeps its files, and files already in the index
  * folder (or in `<outDir>/search-index` when writing elsewhere) are kept or linked, not
  * written again.
@@ -538,10 +537,10 @@ export async function buildSearchIndex(outDir: string, indexDir = outDir): Promi
   for (const seg of segments) {
     const src = createHash('sha256').update(FORMAT).update(seg.key).update(seg.issues.map((i) => i.hash).join(',')).digest('hex').slice(0, 16);
     liveSegments.add(src);
-    const names = (kept: SegmentFiles | undefined) => kept && [issuesFile(seg.key, kept.issues), ...kept.shards.map((h, n) => shardFile(seg.key, n, h))];
+    const names = (kept: SegmentFiles) => [issuesFile(seg.key, kept.issues), ...Array.from({ length: kept.shards }, (_, n) => shardFile(seg.key, src, n))];
     let built = segmentCache.get(src) ?? previous.get(src);
-    if (!built || !(await writer.keepAll(names(built)!))) {
-      built = await buildSegment(seg.key, sourceDir, seg.issues, writer);
+    if (!built || !(await writer.keepAll(names(built)))) {
+      built = await buildSegment(seg.key, src, sourceDir, seg.issues, writer);
       merged++;
       tokenised += seg.issues.length;
     }
@@ -565,7 +564,7 @@ export async function buildSearchIndex(outDir: string, indexDir = outDir): Promi
     tokenised,
     segments: segments.length,
     segmentsMerged: merged,
-    shards: manifestSegments.reduce((n, s) => n + s.shards.length, 0),
+    shards: manifestSegments.reduce((n, s) => n + s.shards, 0),
     filesWritten: done.written,
     bytes: done.bytes,
     manifestBytes: Buffer.byteLength(manifest),
@@ -583,7 +582,7 @@ async function readPreviousSegments(target: string, live: string): Promise<Map<s
     try {
       const m = JSON.parse(await readFile(file, 'utf8')) as { version?: number; segments?: ManifestSegment[] };
       if (m.version !== 3 || !Array.isArray(m.segments)) continue;
-      for (const s of m.segments) if (typeof s.src === 'string' && typeof s.issues === 'string' && Array.isArray(s.shards)) out.set(s.src, { shards: s.shards, issues: s.issues });
+      for (const s of m.segments) if (typeof s.src === 'string' && typeof s.issues === 'string' && Number.isInteger(s.shards)) out.set(s.src, { shards: s.shards, issues: s.issues });
     } catch {
       // an unreadable manifest: build every segment
     }
@@ -592,8 +591,8 @@ async function readPreviousSegments(target: string, live: string): Promise<Map<s
 }
 
 /** Where the manifest's hashes point (the search page's script builds the same names). */
-export function shardFile(segment: string, n: number, hash: string): string {
-  return `s/${segment}/${n}.${hash}.json`;
+export function shardFile(segment: string, src: string, n: number): string {
+  return `s/${segment}/${src}/${n}.json`;
 }
 export function docsFile(issueId: string, hash: string): string {
   return `d/${issueId}.${hash}.json`;
@@ -602,7 +601,11 @@ export function issuesFile(segment: string, hash: string): string {
   return `i/${segment}.${hash}.json`;
 }
 
-/** Version of the index layout, part of every segment's sources hash. */
+/**
+ * Version of the index layout, part of every segment's sources hash and so of its shards'
+ * names: change it whenever what a shard holds for the same sources changes (tokenising,
+ * prefixes, encoding), or old shards would be kept under the same names.
+ */
 const FORMAT = 'search-index-3';
 
 /**
@@ -766,8 +769,8 @@ export async function querySearchIndexWithFiles(
     const lists = await Promise.all(
       manifest.segments.map(async (seg, s) => {
         if (!inRange(seg)) return [];
-        const n = gramShard(gram, seg.shards.length);
-        const shard = await readJson<Record<string, string>>(shardFile(seg.key, n, seg.shards[n]));
+        const n = gramShard(gram, seg.shards);
+        const shard = await readJson<Record<string, string>>(shardFile(seg.key, seg.src, n));
         return Object.hasOwn(shard, gram) ? decodePostings(shard[gram]).map((id) => segBase[s] + id) : [];
       }),
     );
