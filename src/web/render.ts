@@ -31,9 +31,13 @@ export interface ImageRef {
 export interface Assets {
   /** Site-relative path of the stylesheet, with its cache-busting query. */
   css: string;
+  /** Site-relative path of the font faces' stylesheet (a fixed name), null without self-hosted faces. */
+  fonts?: string | null;
   icon: string;
   searchScript: string;
   pageScript: string;
+  /** Every view's script (src/web/view-client.js): font faces switched on, the date picker's calendar. */
+  viewScript: string;
   figure(issueId: string, src: string): ImageRef | undefined;
   thumb(issueId: string, page: number): ImageRef | undefined;
   /** The page image of the print edition, with its WebP copy. */
@@ -83,7 +87,15 @@ export function renderPageFiles(rc: RenderContext, page: PageRef, out: Map<strin
 // ---------------------------------------------------------------------------
 // Shared parts of every view
 
+/** The site's fields, one object per render context: every view shows the same (the templates' block cache keys on it). */
+const siteViews = new WeakMap<RenderContext, ReturnType<typeof buildSiteView>>();
 function siteView(rc: RenderContext) {
+  let v = siteViews.get(rc);
+  if (!v) siteViews.set(rc, (v = buildSiteView(rc)));
+  return v;
+}
+
+function buildSiteView(rc: RenderContext) {
   const { paper } = rc.config;
   const h = (rel: string) => rc.urls.href(rel);
   return {
@@ -99,6 +111,9 @@ function siteView(rc: RenderContext) {
     search: h(routes.search()),
     feed: h(routes.feed()),
     css: h(rc.assets.css),
+    fonts: rc.assets.fonts ? h(rc.assets.fonts) : null,
+    script: h(rc.assets.viewScript),
+    dates: h(ISSUE_DATES),
     icon: h(rc.assets.icon),
   };
 }
@@ -116,19 +131,44 @@ function issueInfo(rc: RenderContext, issue: IssueRef) {
 }
 
 /**
- * 上一期 / 下一期 and the date picker of every issue view: the calendar of the issue's
- * month, only days with an issue are links (the archive has the other months).
+ * 上一期 / 下一期 and the date picker of every issue view. The picker names only the issue's
+ * month and the issue: its calendar (the days with an issue) is built by the view's script
+ * from ISSUE_DATES when opened, and without scripts it links to the month in 往期回顾; so a
+ * view shows nothing of other issues but its neighbours' dates.
  */
 function issueNavView(rc: RenderContext, issue: IssueRef) {
   const i = rc.model.issues.indexOf(issue);
   const newer = rc.model.issues[i - 1];
   const older = rc.model.issues[i + 1];
+  const month = issue.date.slice(0, 7);
   return {
     older: older ? { url: rc.urls.href(older.url), text: older.dateText } : null,
     newer: newer ? { url: rc.urls.href(newer.url), text: newer.dateText } : null,
     dateText: issue.dateText,
-    month: monthCalendar(rc, issue.date.slice(0, 7), issue),
+    month,
+    current: rc.urls.href(issue.url),
+    monthArchive: `${rc.urls.href(routes.archive())}#m-${month}`,
   };
+}
+
+/** The date picker's data (site-relative): every issue's day, by month. */
+export const ISSUE_DATES = 'archive/dates.json';
+
+/**
+ * ISSUE_DATES: `{"months": {"2026-11": [[20, "/2026-11-20/", "2026年11月20日 第3000期"], …]}}`,
+ * months newest first, days in order; a day with two issues links the one 往期回顾's calendars link.
+ */
+export function renderIssueDates(rc: RenderContext): string {
+  const months: Record<string, Array<[number, string, string]>> = {};
+  for (const issue of rc.model.issues) {
+    const key = issue.date.slice(0, 7);
+    const day = Number(issue.date.slice(8, 10));
+    const list = (months[key] ??= []);
+    if (list.some((d) => d[0] === day)) continue;
+    list.push([day, rc.urls.href(issue.url), `${issue.dateText} ${issueNumberText(issue.issue.number)}`]);
+  }
+  const newestFirst = Object.fromEntries(Object.entries(months).sort(([a], [b]) => (a < b ? 1 : -1)).map(([k, days]) => [k, days.sort((a, b) => a[0] - b[0])]));
+  return `${JSON.stringify({ months: newestFirst })}\n`;
 }
 
 /** Calendars by render context and month (every view of a month shows the same one). */
