@@ -7,6 +7,7 @@ import { articleCorrections } from '../archive/corrections.js';
 import { toString } from 'mdast-util-to-string';
 import type { Article, Banner, BodyBlock } from '../ast/types.js';
 import { issueNumberText, monthText, pageLabel, RUNNING_TEXT_TYPES, staffText } from '../ast/vocabulary.js';
+import { createHash } from 'node:crypto';
 import type { BanmianConfig } from '../config/types.js';
 import type { Position } from 'unist';
 import { continuationOf, originOf, type ArticleRef, type IssueRef, type PageRef, type SiteModel } from './model.js';
@@ -59,6 +60,28 @@ export interface RenderContext {
 
 // ---------------------------------------------------------------------------
 // One issue at a time
+
+/**
+ * What an issue's views (front, page views, article views, search source) show from outside
+ * the issue, as a digest: the site's fields (paper name, addresses, the stylesheet's and
+ * scripts' content-hashed names; the font faces' sheet has a fixed name), the base address
+ * and origin, and the neighbours' addresses and dates (上一期 / 下一期). Nothing else of
+ * the archive is written into a view: the date picker's days come from ISSUE_DATES, the font
+ * faces from assets/fonts.css, both fetched by the browser.
+ *
+ * So an issue's views are byte-identical to the previous build's when this key is equal and
+ * so are its inputs the key does not cover: the issue's own page files and issue.yaml (its
+ * corrections), its layout.json
+ * and images (figures, page images), the templates and banmian's code. A new issue changes
+ * the key of its older neighbour only (its 下一期).
+ */
+export function issueViewKey(rc: RenderContext, issue: IssueRef): string {
+  const i = rc.model.issues.indexOf(issue);
+  if (i < 0) throw new Error(`issueViewKey: issue ${issue.id} is not in the model`);
+  const neighbour = (n: IssueRef | undefined) => (n ? [n.url, n.dateText] : null);
+  const outside = { site: siteView(rc), base: rc.urls.basePath, origin: rc.urls.origin, newer: neighbour(rc.model.issues[i - 1]), older: neighbour(rc.model.issues[i + 1]) };
+  return createHash('sha256').update(JSON.stringify(outside)).digest('hex');
+}
 
 /** Where an issue's search source goes (site-relative). */
 export function searchSourceFile(issueId: string): string {
