@@ -197,15 +197,13 @@ export function renderIssueDates(rc: RenderContext): string {
 /** Calendars by render context and month (every view of a month shows the same one). */
 const calendars = new WeakMap<RenderContext, Map<string, ReturnType<typeof buildMonthCalendar>>>();
 
-/** A month's calendar: weeks of days, a day with an issue links to it; `current` is marked. */
-function monthCalendar(rc: RenderContext, key: string, current?: IssueRef) {
+/** A month's calendar (往期回顾): weeks of days, a day with an issue links to it. */
+function monthCalendar(rc: RenderContext, key: string) {
   let byMonth = calendars.get(rc);
   if (!byMonth) calendars.set(rc, (byMonth = new Map()));
   let month = byMonth.get(key);
   if (!month) byMonth.set(key, (month = buildMonthCalendar(rc, key)));
-  if (!current) return month;
-  const url = rc.urls.href(current.url);
-  return { ...month, key: `${month.key}|${url}`, weeks: month.weeks.map((w) => (w.days.some((d) => d.url === url) ? { days: w.days.map((d) => (d.url === url ? { ...d, current: true } : d)) } : w)) };
+  return month;
 }
 
 function buildMonthCalendar(rc: RenderContext, key: string) {
