@@ -110,6 +110,19 @@ export function renderPageFiles(rc: RenderContext, page: PageRef, out: Map<strin
 // ---------------------------------------------------------------------------
 // Shared parts of every view
 
+/**
+ * Parts of a view that are the same on many views (an issue's masthead line and issue bar,
+ * a page's sidebar), built once per render context: less to allocate per view, and the
+ * templates' block cache finds the JSON of its key already made for the same object.
+ */
+const shared = new WeakMap<RenderContext, Map<string, unknown>>();
+function once<T>(rc: RenderContext, key: string, build: () => T): T {
+  let byKey = shared.get(rc);
+  if (!byKey) shared.set(rc, (byKey = new Map()));
+  if (!byKey.has(key)) byKey.set(key, build());
+  return byKey.get(key) as T;
+}
+
 /** The site's fields, one object per render context: every view shows the same (the templates' block cache keys on it). */
 const siteViews = new WeakMap<RenderContext, ReturnType<typeof buildSiteView>>();
 function siteView(rc: RenderContext) {
@@ -142,7 +155,7 @@ function buildSiteView(rc: RenderContext) {
 }
 
 function issueInfo(rc: RenderContext, issue: IssueRef) {
-  return {
+  return once(rc, `issueInfo ${issue.id}`, () => ({
     url: rc.urls.href(issue.url),
     date: issue.date,
     dateText: issue.dateText,
@@ -150,7 +163,7 @@ function issueInfo(rc: RenderContext, issue: IssueRef) {
     lunar: issue.lunar,
     number: issue.issue.number,
     total: issue.issue.total ?? null,
-  };
+  }));
 }
 
 /**
@@ -160,6 +173,10 @@ function issueInfo(rc: RenderContext, issue: IssueRef) {
  * view shows nothing of other issues but its neighbours' dates.
  */
 function issueNavView(rc: RenderContext, issue: IssueRef) {
+  return once(rc, `issueNav ${issue.id}`, () => buildIssueNav(rc, issue));
+}
+
+function buildIssueNav(rc: RenderContext, issue: IssueRef) {
   const i = rc.model.issues.indexOf(issue);
   const newer = rc.model.issues[i - 1];
   const older = rc.model.issues[i + 1];
@@ -235,7 +252,7 @@ function imageView(rc: RenderContext, img: ImageRef | undefined) {
 }
 
 function sidebarView(rc: RenderContext, issue: IssueRef, current?: PageRef) {
-  return {
+  return once(rc, `sidebar ${issue.id} ${current?.number ?? ''}`, () => ({
     pages: issue.pages.map((p) => ({
       title: p.title,
       url: rc.urls.href(p.url),
@@ -243,7 +260,7 @@ function sidebarView(rc: RenderContext, issue: IssueRef, current?: PageRef) {
       current: p === current,
     })),
     pdf: issue.layout?.pdf ? rc.urls.href(routes.issueFile(issue.id, issue.layout.pdf)) : null,
-  };
+  }));
 }
 
 interface HeadInput {
