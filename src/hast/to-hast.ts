@@ -304,10 +304,42 @@ const STRINGIFY = { allowDangerousHtml: true, characterReferences: { useNamedRef
 
 type HastInput = Inline | BodyBlock | Banner | { type: string; children?: unknown[] };
 
+/** Handler tables by options object: an edition renders many node lists with one options object. */
+const tables = new WeakMap<HastOptions, Handlers>();
+
+/**
+ * What the newspaper table's handlers use of mdast-util-to-hast's state: `one` only. Its
+ * `createState` copies the default handler table and walks the tree for definitions on
+ * every call, which was most of the cost of rendering a short node list; this state
+ * does neither. A tree with a node kind only mdast-util-to-hast's defaults know (a
+ * hand-built AST's `heading`, `table` …) goes the full way, so the output is the same.
+ */
+function lightState(hs: Handlers): State {
+  const table = hs as Record<string, Handler>;
+  const state = {
+    handlers: hs,
+    one: (node: AnyNode, parent: AnyNode | undefined) => table[node.type](state as never, node as never, parent as never),
+  };
+  return state as unknown as State;
+}
+
+/** Whether every node of the tree has a handler of the newspaper table. */
+function allOurs(node: AnyNode, hs: Handlers): boolean {
+  if (!Object.hasOwn(hs, node.type)) return false;
+  const children = node.children;
+  if (children) for (let i = 0; i < children.length; i++) if (!allOurs(children[i], hs)) return false;
+  return true;
+}
+
 /** The hast of one node or a list of nodes. */
 export function toHast(nodes: HastInput | readonly HastInput[], options: HastOptions): HastRoot {
-  const tree = Array.isArray(nodes) ? { type: 'root', children: nodes } : { type: 'root', children: [nodes] };
-  const hs = handlers(options);
+  const tree = (Array.isArray(nodes) ? { type: 'root', children: nodes } : { type: 'root', children: [nodes] }) as AnyNode;
+  let hs = tables.get(options);
+  if (!hs) tables.set(options, (hs = handlers(options)));
+  if (allOurs(tree, hs)) {
+    const node = lightState(hs).one(tree as never, undefined as never) as unknown;
+    return (Array.isArray(node) ? { type: 'root', children: node } : (node ?? { type: 'root', children: [] })) as HastRoot;
+  }
   return mdastToHast(tree as never, {
     handlers: hs,
     unknownHandler: (_state, node) => {

@@ -36,31 +36,39 @@ export interface StyleResult {
 export interface StyleJob {
   css: string;
   cssBytes: number;
+  /** Site-relative path of the font faces' stylesheet (a fixed name), null without self-hosted faces. */
+  fonts: string | null;
   /** Resolves with the whole result when the font files are written. */
   done: Promise<StyleResult>;
 }
 
+/** The font faces' stylesheet: a fixed name, so that no view's HTML names the site's characters. */
+export const FONT_CSS = 'fonts.css';
+
 /**
- * Writes `assets/web.<hash>.css`: styles/web.css followed by the @font-face rules of the
- * self-hosted fallback slices (src/web/fonts.ts), when `chars` is given.
+ * Writes `assets/web.<hash>.css` (styles/web.css) and, when `chars` is given,
+ * `assets/fonts.css`: the @font-face rules of the self-hosted fallback slices
+ * (src/web/fonts.ts). The faces' rules change with every new character of the site; under
+ * a fixed name they change no view's HTML (each view stays byte-identical when a later
+ * issue is added), and views load the file without waiting for it (templates/web/layouts/base.hbs).
  */
 export async function writeStyles(root: string, outDir: string, opts: { chars: SiteCharacters | null; previousOutDir?: string }): Promise<StyleJob> {
-  const base = await readFile(path.join(root, 'styles', 'web.css'), 'utf8');
+  const css = await readFile(path.join(root, 'styles', 'web.css'), 'utf8');
   await mkdir(path.join(outDir, 'assets'), { recursive: true });
   const fonts = opts.chars ? await writeFonts(outDir, opts.chars, opts.previousOutDir) : { css: '', done: Promise.resolve({ files: 0, bytes: 0, subset: 0 }) };
-  const css = fonts.css ? `${base}\n/* Self-hosted fallback faces, subset to the site's characters (src/web/fonts.ts) */\n${fonts.css}` : base;
   const hash = createHash('sha256').update(css).digest('hex').slice(0, 10);
   const cssName = `web.${hash}.css`;
   await writeFile(path.join(outDir, 'assets', cssName), css);
+  if (fonts.css) await writeFile(path.join(outDir, 'assets', FONT_CSS), `/* Self-hosted fallback faces, subset to the site's characters (src/web/fonts.ts) */\n${fonts.css}`);
   const ref = routes.asset(cssName);
   const cssBytes = Buffer.byteLength(css);
-  return { css: ref, cssBytes, done: fonts.done.then((f) => ({ css: ref, cssBytes, fontFiles: f.files, fontBytes: f.bytes, fontsSubset: f.subset })) };
+  return { css: ref, cssBytes, fonts: fonts.css ? routes.asset(FONT_CSS) : null, done: fonts.done.then((f) => ({ css: ref, cssBytes, fontFiles: f.files, fontBytes: f.bytes, fontsSubset: f.subset })) };
 }
 
 const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="4" fill="#c41e24"/><rect x="7" y="8" width="18" height="3" fill="#fff"/><rect x="7" y="14" width="8" height="10" fill="#fff"/><rect x="17" y="14" width="8" height="2" fill="#fff"/><rect x="17" y="18" width="8" height="2" fill="#fff"/><rect x="17" y="22" width="8" height="2" fill="#fff"/></svg>\n`;
 
-/** The icon and the two scripts (search page, page view zoom), named by content hash. */
-export async function writeStaticAssets(outDir: string): Promise<{ icon: string; searchScript: string; pageScript: string }> {
+/** The icon and the three scripts (search page, page view zoom, every view: src/web/view-client.js), named by content hash. */
+export async function writeStaticAssets(outDir: string): Promise<{ icon: string; searchScript: string; pageScript: string; viewScript: string }> {
   await mkdir(path.join(outDir, 'assets'), { recursive: true });
   await writeFile(path.join(outDir, 'assets', 'icon.svg'), ICON);
   const script = async (source: string, stem: string) => {
@@ -69,7 +77,7 @@ export async function writeStaticAssets(outDir: string): Promise<{ icon: string;
     await writeFile(path.join(outDir, 'assets', name), code);
     return routes.asset(name);
   };
-  return { icon: routes.asset('icon.svg'), searchScript: await script('search-client.js', 'search'), pageScript: await script('page-client.js', 'page') };
+  return { icon: routes.asset('icon.svg'), searchScript: await script('search-client.js', 'search'), pageScript: await script('page-client.js', 'page'), viewScript: await script('view-client.js', 'view') };
 }
 
 // ---------------------------------------------------------------------------

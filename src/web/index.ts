@@ -9,7 +9,7 @@ import type { IssueLayout } from '../layout/types.js';
 import { WebSite, type WebBuildResult, type WebOptions } from './site.js';
 
 export { WebSite, type UpdateResult, type WebBuildResult, type WebOptions } from './site.js';
-export { renderArchive, renderArticle, renderHome, renderIssueFront, renderIssueViews, renderNotFound, renderPageView, renderSearch, renderSearchSource, renderSubscribe, type RenderContext } from './render.js';
+export { issueViewKey, renderArchive, renderArticle, renderHome, renderIssueFront, renderIssueViews, renderNotFound, renderPageView, renderSearch, renderSearchSource, renderSubscribe, type RenderContext } from './render.js';
 export { buildModel, type ArticleRef, type IssueRef, type PageRef, type SiteModel } from './model.js';
 export { loadTemplates, Templates } from './templates.js';
 export { renderFeed } from './feed.js';

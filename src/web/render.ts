@@ -7,6 +7,7 @@ import { articleCorrections } from '../archive/corrections.js';
 import { toString } from 'mdast-util-to-string';
 import type { Article, Banner, BodyBlock } from '../ast/types.js';
 import { issueNumberText, monthText, pageLabel, RUNNING_TEXT_TYPES, staffText } from '../ast/vocabulary.js';
+import { createHash } from 'node:crypto';
 import type { BanmianConfig } from '../config/types.js';
 import type { Position } from 'unist';
 import { continuationOf, originOf, type ArticleRef, type IssueRef, type PageRef, type SiteModel } from './model.js';
@@ -31,9 +32,13 @@ export interface ImageRef {
 export interface Assets {
   /** Site-relative path of the stylesheet, with its cache-busting query. */
   css: string;
+  /** Site-relative path of the font faces' stylesheet (a fixed name), null without self-hosted faces. */
+  fonts?: string | null;
   icon: string;
   searchScript: string;
   pageScript: string;
+  /** Every view's script (src/web/view-client.js): font faces switched on, the date picker's calendar. */
+  viewScript: string;
   figure(issueId: string, src: string): ImageRef | undefined;
   thumb(issueId: string, page: number): ImageRef | undefined;
   /** The page image of the print edition, with its WebP copy. */
@@ -55,6 +60,28 @@ export interface RenderContext {
 
 // ---------------------------------------------------------------------------
 // One issue at a time
+
+/**
+ * What an issue's views (front, page views, article views, search source) show from outside
+ * the issue, as a digest: the site's fields (paper name, addresses, the stylesheet's and
+ * scripts' content-hashed names; the font faces' sheet has a fixed name), the base address
+ * and origin, and the neighbours' addresses and dates (上一期 / 下一期). Nothing else of
+ * the archive is written into a view: the date picker's days come from ISSUE_DATES, the font
+ * faces from assets/fonts.css, both fetched by the browser.
+ *
+ * So an issue's views are byte-identical to the previous build's when this key is equal and
+ * so are its inputs the key does not cover: the issue's own page files and issue.yaml (its
+ * corrections), its layout.json
+ * and images (figures, page images), the templates and banmian's code. A new issue changes
+ * the key of its older neighbour only (its 下一期).
+ */
+export function issueViewKey(rc: RenderContext, issue: IssueRef): string {
+  const i = rc.model.issues.indexOf(issue);
+  if (i < 0) throw new Error(`issueViewKey: issue ${issue.id} is not in the model`);
+  const neighbour = (n: IssueRef | undefined) => (n ? [n.url, n.dateText] : null);
+  const outside = { site: siteView(rc), base: rc.urls.basePath, origin: rc.urls.origin, newer: neighbour(rc.model.issues[i - 1]), older: neighbour(rc.model.issues[i + 1]) };
+  return createHash('sha256').update(JSON.stringify(outside)).digest('hex');
+}
 
 /** Where an issue's search source goes (site-relative). */
 export function searchSourceFile(issueId: string): string {
@@ -83,7 +110,28 @@ export function renderPageFiles(rc: RenderContext, page: PageRef, out: Map<strin
 // ---------------------------------------------------------------------------
 // Shared parts of every view
 
+/**
+ * Parts of a view that are the same on many views (an issue's masthead line and issue bar,
+ * a page's sidebar), built once per render context: less to allocate per view, and the
+ * templates' block cache finds the JSON of its key already made for the same object.
+ */
+const shared = new WeakMap<RenderContext, Map<string, unknown>>();
+function once<T>(rc: RenderContext, key: string, build: () => T): T {
+  let byKey = shared.get(rc);
+  if (!byKey) shared.set(rc, (byKey = new Map()));
+  if (!byKey.has(key)) byKey.set(key, build());
+  return byKey.get(key) as T;
+}
+
+/** The site's fields, one object per render context: every view shows the same (the templates' block cache keys on it). */
+const siteViews = new WeakMap<RenderContext, ReturnType<typeof buildSiteView>>();
 function siteView(rc: RenderContext) {
+  let v = siteViews.get(rc);
+  if (!v) siteViews.set(rc, (v = buildSiteView(rc)));
+  return v;
+}
+
+function buildSiteView(rc: RenderContext) {
   const { paper } = rc.config;
   const h = (rel: string) => rc.urls.href(rel);
   return {
@@ -99,12 +147,15 @@ function siteView(rc: RenderContext) {
     search: h(routes.search()),
     feed: h(routes.feed()),
     css: h(rc.assets.css),
+    fonts: rc.assets.fonts ? h(rc.assets.fonts) : null,
+    script: h(rc.assets.viewScript),
+    dates: h(ISSUE_DATES),
     icon: h(rc.assets.icon),
   };
 }
 
 function issueInfo(rc: RenderContext, issue: IssueRef) {
-  return {
+  return once(rc, `issueInfo ${issue.id}`, () => ({
     url: rc.urls.href(issue.url),
     date: issue.date,
     dateText: issue.dateText,
@@ -112,37 +163,64 @@ function issueInfo(rc: RenderContext, issue: IssueRef) {
     lunar: issue.lunar,
     number: issue.issue.number,
     total: issue.issue.total ?? null,
-  };
+  }));
 }
 
 /**
- * 上一期 / 下一期 and the date picker of every issue view: the calendar of the issue's
- * month, only days with an issue are links (the archive has the other months).
+ * 上一期 / 下一期 and the date picker of every issue view. The picker names only the issue's
+ * month and the issue: its calendar (the days with an issue) is built by the view's script
+ * from ISSUE_DATES when opened, and without scripts it links to the month in 往期回顾; so a
+ * view shows nothing of other issues but its neighbours' dates.
  */
 function issueNavView(rc: RenderContext, issue: IssueRef) {
+  return once(rc, `issueNav ${issue.id}`, () => buildIssueNav(rc, issue));
+}
+
+function buildIssueNav(rc: RenderContext, issue: IssueRef) {
   const i = rc.model.issues.indexOf(issue);
   const newer = rc.model.issues[i - 1];
   const older = rc.model.issues[i + 1];
+  const month = issue.date.slice(0, 7);
   return {
     older: older ? { url: rc.urls.href(older.url), text: older.dateText } : null,
     newer: newer ? { url: rc.urls.href(newer.url), text: newer.dateText } : null,
     dateText: issue.dateText,
-    month: monthCalendar(rc, issue.date.slice(0, 7), issue),
+    month,
+    current: rc.urls.href(issue.url),
+    monthArchive: `${rc.urls.href(routes.archive())}#m-${month}`,
   };
+}
+
+/** The date picker's data (site-relative): every issue's day, by month. */
+export const ISSUE_DATES = 'archive/dates.json';
+
+/**
+ * ISSUE_DATES: `{"months": {"2026-11": [[20, "/2026-11-20/", "2026年11月20日 第3000期"], …]}}`,
+ * months newest first, days in order; a day with two issues links the one 往期回顾's calendars link.
+ */
+export function renderIssueDates(rc: RenderContext): string {
+  const months: Record<string, Array<[number, string, string]>> = {};
+  for (const issue of rc.model.issues) {
+    const key = issue.date.slice(0, 7);
+    const day = Number(issue.date.slice(8, 10));
+    const list = (months[key] ??= []);
+    if (list.some((d) => d[0] === day)) continue;
+    list.push([day, rc.urls.href(issue.url), `${issue.dateText} ${issueNumberText(issue.issue.number)}`]);
+  }
+  const newestFirst = Object.fromEntries(Object.entries(months).sort(([a], [b]) => (a < b ? 1 : -1)).map(([k, days]) => [k, days.sort((a, b) => a[0] - b[0])]));
+  return `${JSON.stringify({ months: newestFirst })}\n`;
 }
 
 /** Calendars by render context and month (every view of a month shows the same one). */
 const calendars = new WeakMap<RenderContext, Map<string, ReturnType<typeof buildMonthCalendar>>>();
 
-/** A month's calendar: weeks of days, a day with an issue links to it; `current` is marked. */
-function monthCalendar(rc: RenderContext, key: string, current?: IssueRef) {
+/** A month's calendar (往期回顾): weeks of days, a day with an issue links to it. */
+function monthCalendar(rc: RenderContext, key: string) {
   let byMonth = calendars.get(rc);
   if (!byMonth) calendars.set(rc, (byMonth = new Map()));
   let month = byMonth.get(key);
   if (!month) byMonth.set(key, (month = buildMonthCalendar(rc, key)));
-  if (!current) return month;
-  const url = rc.urls.href(current.url);
-  return { ...month, key: `${month.key}|${url}`, weeks: month.weeks.map((w) => (w.days.some((d) => d.url === url) ? { days: w.days.map((d) => (d.url === url ? { ...d, current: true } : d)) } : w)) };
+  return month;
 }
 
 function buildMonthCalendar(rc: RenderContext, key: string) {
@@ -174,7 +252,7 @@ function imageView(rc: RenderContext, img: ImageRef | undefined) {
 }
 
 function sidebarView(rc: RenderContext, issue: IssueRef, current?: PageRef) {
-  return {
+  return once(rc, `sidebar ${issue.id} ${current?.number ?? ''}`, () => ({
     pages: issue.pages.map((p) => ({
       title: p.title,
       url: rc.urls.href(p.url),
@@ -182,7 +260,7 @@ function sidebarView(rc: RenderContext, issue: IssueRef, current?: PageRef) {
       current: p === current,
     })),
     pdf: issue.layout?.pdf ? rc.urls.href(routes.issueFile(issue.id, issue.layout.pdf)) : null,
-  };
+  }));
 }
 
 interface HeadInput {

@@ -17,7 +17,7 @@ import { figureSources, processFigure, pageImages, writeStaticAssets, writeStyle
 import { renderFeed } from './feed.js';
 import { siteCharacters } from './fonts.js';
 import { buildModel, pageFootprint, replaceIssue, type IssueRef, type SiteModel } from './model.js';
-import { renderArchive, renderHome, renderIssueViews, renderPageFiles, renderSubscribe, renderNotFound, renderSearch, renderSearchSource, searchSourceFile, type Assets, type ImageRef, type RenderContext } from './render.js';
+import { ISSUE_DATES, renderArchive, renderIssueDates, renderHome, renderIssueViews, renderPageFiles, renderSubscribe, renderNotFound, renderSearch, renderSearchSource, searchSourceFile, type Assets, type ImageRef, type RenderContext } from './render.js';
 import { buildSearchIndex, type SearchIndexResult } from './search.js';
 import { renderRobots, renderSitemap } from './sitemap.js';
 import { loadTemplates, type Templates } from './templates.js';
@@ -81,7 +81,7 @@ export class WebSite {
   private readonly only: ReadonlySet<string> | undefined;
   private readonly figures = new Map<string, Map<string, ImageRef>>();
   private readonly pageImages = new Map<string, Map<number, PageImages>>();
-  private assetRefs: { css: string; icon: string; searchScript: string; pageScript: string } | undefined;
+  private assetRefs: { css: string; fonts: string | null; icon: string; searchScript: string; pageScript: string; viewScript: string } | undefined;
   private readonly templatesDir: string;
   private styles: StyleResult | undefined;
 
@@ -118,7 +118,7 @@ export class WebSite {
       }),
     );
     const statics = await step('assets', () => writeStaticAssets(this.outDir));
-    this.assetRefs = { css: styles.css, ...statics };
+    this.assetRefs = { css: styles.css, fonts: styles.fonts, ...statics };
     styles.done.catch(() => undefined); // awaited below; a render failure must not leave it unhandled
     let outputs: Awaited<ReturnType<typeof this.renderAndWrite>>;
     try {
@@ -279,10 +279,11 @@ export class WebSite {
     renderIssueViews(rc, issue, out);
   }
 
-  /** What depends on every issue: the home page (latest issue's first page), archive, feed, sitemap. */
+  /** What depends on every issue: the home page (latest issue's first page), archive and the date picker's data, feed, sitemap. */
   private renderSiteWide(rc: RenderContext, out: Map<string, string>): void {
     out.set(routeFile(routes.home()), renderHome(rc));
     out.set(routeFile(routes.archive()), renderArchive(rc));
+    out.set(ISSUE_DATES, renderIssueDates(rc));
     out.set(routes.feed(), renderFeed(this.model, this.urls, this.ctx.config));
     out.set(routes.sitemap(), renderSitemap(this.model, this.urls));
   }

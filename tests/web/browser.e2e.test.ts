@@ -259,7 +259,11 @@ describe('e-paper in the browser (served under /epaper/)', () => {
     const { page, problems } = await openTab(375);
     await page.goto(root + '2026-11-20/03/a1/', { waitUntil: 'networkidle0' });
     expect(await page.$eval('.date-picker', (d) => (d as HTMLDetailsElement).open)).toBe(false);
+    // Without scripts: the link to the issue's month in 往期回顾 (the only link before the days arrive).
+    expect(await page.$eval('.date-picker-panel a', (a) => a.getAttribute('href'))).toBe(`${BASE}archive/#m-2026-11`);
     await page.click('.date-picker summary');
+    // The days come from archive/dates.json (src/web/view-client.js): the view names no other issue.
+    await page.waitForSelector('.date-picker table.calendar');
     const days = await page.$$eval('.date-picker td', (tds) => tds.map((td) => ({ text: td.textContent, link: !!td.querySelector('a') })).filter((d) => d.text));
     expect(days).toHaveLength(30);
     expect(days.filter((d) => d.link).map((d) => d.text)).toEqual(['19', '20']);
@@ -325,7 +329,10 @@ describe('e-paper in the browser (served under /epaper/)', () => {
       for (const rel of views) {
         await page.goto(root + rel, { waitUntil: 'networkidle0' });
         if (rel.startsWith('search/')) await page.waitForSelector('.hit-excerpt mark');
-        if (rel === '2026-11-20/01/') await page.click('.date-picker summary'); // the open calendar too
+        if (rel === '2026-11-20/01/') {
+          await page.click('.date-picker summary'); // the open calendar too
+          await page.waitForSelector('.date-picker table.calendar');
+        }
         await page.addScriptTag({ path: axePath });
         const result = await page.evaluate(async () => {
           const r = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run();

@@ -91,16 +91,22 @@ describe('web edition: addresses and files', () => {
     expect(archive).toContain('<a href="/epaper/2026-11-20/" aria-label="2026年11月20日 第2468期">20</a>');
   });
 
-  it('every issue view has 上一期 / 下一期 and a date picker where only days with an issue are links', async () => {
+  it('every issue view has 上一期 / 下一期 and a date picker: its days from archive/dates.json, a link to 往期回顾 without scripts', async () => {
     for (const rel of ['index.html', '2026-11-20/index.html', '2026-11-20/02/index.html', '2026-11-20/02/a1/index.html']) {
       const html = await read(rel);
       expect(html, rel).toContain('<a class="issue-step" rel="prev" href="/epaper/2026-11-19/" aria-label="上一期：2026年11月19日">');
       expect(html, rel).toContain('<span class="issue-step pager-off" aria-disabled="true">下一期 ›</span>');
-      const picker = /<details class="date-picker">[\s\S]*?<\/details>/.exec(html)![0];
-      expect(picker.match(/<a href="\/epaper\/2026-11-\d\d\/"/g), rel).toHaveLength(2);
-      expect(picker, rel).toContain('aria-current="date">20</a>');
-      expect(picker, rel).toContain('<td><span>21</span></td>');
+      const picker = /<details class="date-picker"[\s\S]*?<\/details>/.exec(html)![0];
+      // The view names its month and itself, not the other issues' days.
+      expect(picker, rel).toContain('<details class="date-picker" data-dates="/epaper/archive/dates.json" data-month="2026-11" data-current="/epaper/2026-11-20/">');
+      expect(picker, rel).toContain('<a href="/epaper/archive/#m-2026-11">');
+      expect(picker, rel).not.toContain('2026-11-19');
+      expect(html, rel).toMatch(/<script src="\/epaper\/assets\/view\.[0-9a-f]{10}\.js" defer><\/script>/);
     }
+    // The picker's data: every day with an issue, by month, as the calendars of 往期回顾 link them.
+    expect(JSON.parse(await read('archive/dates.json'))).toEqual({
+      months: { '2026-11': [[19, '/epaper/2026-11-19/', '2026年11月19日 第2467期'], [20, '/epaper/2026-11-20/', '2026年11月20日 第2468期']] },
+    });
     const old = await read('2026-11-19/01/a1/index.html');
     expect(old).toContain('<a class="issue-step" rel="next" href="/epaper/2026-11-20/"');
     const sub = await read('feed/index.html');
@@ -143,11 +149,17 @@ describe('web edition: addresses and files', () => {
     expect(await read('index.html')).toMatch(/<source srcset="\/epaper\/2026-11-20\/01\/thumb\.[0-9a-f]{10}\.webp" type="image\/webp">/);
   });
 
-  it('self-hosted fonts: one stylesheet, faces subset to the site\'s characters, behind the named system fonts', async () => {
+  it('self-hosted fonts: one blocking stylesheet, faces subset to the site\'s characters, behind the named system fonts', async () => {
     const home = await read('index.html');
-    // One stylesheet in <head>: no separate font-face sheet to block the first paint.
-    expect(home.match(/<link rel="stylesheet"/g)).toHaveLength(1);
-    const css = await read(/href="\/epaper\/(assets\/web\.[0-9a-f]+\.css)"/.exec(home)![1]);
+    // One render-blocking stylesheet in <head>; the font faces' sheet (a fixed name: no view
+    // names the site's characters) loads without blocking the first paint (media="print" until
+    // loaded; a plain link for readers without scripts).
+    const head = home.slice(0, home.indexOf('</head>')).replace(/<noscript>[\s\S]*?<\/noscript>/g, '');
+    expect(head.match(/<link rel="stylesheet" href="[^"]+">/g)).toHaveLength(1);
+    expect(head).toContain('<link rel="stylesheet" href="/epaper/assets/fonts.css" media="print" data-fonts>');
+    expect(home).toContain('<noscript><link rel="stylesheet" href="/epaper/assets/fonts.css"></noscript>');
+    expect(await read(/href="\/epaper\/(assets\/web\.[0-9a-f]+\.css)"/.exec(home)![1])).not.toContain('@font-face');
+    const css = await read('assets/fonts.css');
     const faces = css.split('\n').filter((l) => l.startsWith('@font-face'));
     expect(faces.length).toBeGreaterThan(2);
     const covered = (weight: number) => {
@@ -174,7 +186,8 @@ describe('web edition: addresses and files', () => {
     // The fixture site's characters, both faces: a few hundred KB at most (the whole slices are 5.6 MB).
     expect(bytes).toBeLessThan(400_000);
     // The system CJK fonts come first in both stacks; "Banmian" is the last CJK resort.
-    for (const v of ['--serif', '--sans']) expect(css).toMatch(new RegExp(`${v}: "[^;]*(SC|Songti)[^;]*", "Banmian", (sans-)?serif;`));
+    const webCss = await read(/href="\/epaper\/(assets\/web\.[0-9a-f]+\.css)"/.exec(home)![1]);
+    for (const v of ['--serif', '--sans']) expect(webCss).toMatch(new RegExp(`${v}: "[^;]*(SC|Songti)[^;]*", "Banmian", (sans-)?serif;`));
   });
 
   it('article view: parts, Q&A, figure with web image, jumps linked to the continuation', async () => {
@@ -215,8 +228,8 @@ describe('web edition: safety', () => {
     expect(warns).toContainEqual(expect.stringContaining('dropped link with unsafe URL "javascript:alert(2)"'));
     for (const rel of (await listFiles(out)).filter((f) => f.endsWith('.html'))) {
       const page = await read(rel);
-      // The only scripts: JSON-LD, the search page's script and the page view's zoom.
-      for (const m of page.matchAll(/<script([^>]*)>/g)) expect(m[1]).toMatch(/application\/ld\+json|src="\/epaper\/assets\/(search|page)\.[0-9a-f]{10}\.js"( defer)?/);
+      // The only scripts: JSON-LD, the search page's script, the page view's zoom, every view's script.
+      for (const m of page.matchAll(/<script([^>]*)>/g)) expect(m[1]).toMatch(/application\/ld\+json|src="\/epaper\/assets\/(search|page|view)\.[0-9a-f]{10}\.js"( defer)?/);
       expect(page).not.toMatch(/\son[a-z]+=/i);
     }
   });
@@ -347,8 +360,8 @@ describe('web edition: templates and incremental rebuild', () => {
     if (a.type !== 'article') throw new Error('fixture changed');
     a.children.push({ type: 'paragraph', children: [{ type: 'text', value: '只改正文的一段。' }] });
     const text = await site.updatePage('2026-11-20', page);
-    // The search source, the page view and its articles' views, and home, archive, feed, sitemap.
-    expect(text.rendered).toBe(1 + 1 + pageRef().articles.length + 4);
+    // The search source, the page view and its articles' views, and home, archive, its dates.json, feed, sitemap.
+    expect(text.rendered).toBe(1 + 1 + pageRef().articles.length + 5);
     expect(text.written).toContain('2026-11-20/02/a1/index.html');
     await sameAsFullRender();
     // A new headline shows on other views (版面导航 of the front, 上一篇/下一篇, 标题导航): the whole issue again.
@@ -360,7 +373,7 @@ describe('web edition: templates and incremental rebuild', () => {
     headline.children = [{ type: 'text', value: '改过的标题' }];
     const whole = await site.updatePage('2026-11-20', retitled);
     const ref = site.model.byId.get('2026-11-20')!;
-    expect(whole.rendered).toBe(2 + ref.pages.length + ref.articles.length + 4);
+    expect(whole.rendered).toBe(2 + ref.pages.length + ref.articles.length + 5);
     expect(whole.written).toContain('2026-11-20/index.html');
     await sameAsFullRender();
   });
