@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type LaunchedBrowser } from '../../src/print/browser.js';
 import { buildWebEdition } from '../../src/web/index.js';
@@ -218,6 +219,50 @@ describe('e-paper in the browser (served under /epaper/)', () => {
       await page.close();
       expect(problems).toEqual([]);
     }
+  });
+
+  it('标题导航 and the issue front\'s title lists: a title of two lines has its number or bullet on its first line, at 375 and 1280 px', async () => {
+    let wrapped = 0;
+    for (const width of [375, 1280]) {
+      const { page, problems } = await openTab(width);
+      for (const [rel, selector] of [['2026-11-20/01/', '.title-nav li'], ['2026-11-20/', '.front-titles li']]) {
+        await page.goto(root + rel, { waitUntil: 'networkidle0' });
+        await page.evaluate(() => document.fonts.ready);
+        // Per item: the box of its marker's gutter (left of the link) and its link's first and last line.
+        const items = await page.$$eval(selector, (lis) =>
+          lis.map((li) => {
+            const a = li.querySelector('a')!;
+            const range = document.createRange();
+            range.selectNodeContents(a);
+            const lines = [...range.getClientRects()].filter((r) => r.width > 0);
+            const box = li.getBoundingClientRect();
+            const first = lines[0];
+            const last = lines[lines.length - 1];
+            return { text: a.textContent, gutter: { x: box.left - 24, y: box.top + window.scrollY, width: 22, height: box.height }, first: { top: first.top + window.scrollY, bottom: first.bottom + window.scrollY }, lastTop: last.top + window.scrollY };
+          }),
+        );
+        expect(items.length, `${rel} ${selector}`).toBeGreaterThan(0);
+        for (const item of items) {
+          if (item.lastTop <= item.first.top + 1) continue;
+          wrapped++;
+          // The marker's ink: the rows of the gutter with dark pixels.
+          const shot = await page.screenshot({ clip: { ...item.gutter, x: Math.max(0, item.gutter.x) }, captureBeyondViewport: true });
+          const { data, info } = await sharp(shot).greyscale().raw().toBuffer({ resolveWithObject: true });
+          const rows: number[] = [];
+          for (let y = 0; y < info.height; y++) if (data.subarray(y * info.width, (y + 1) * info.width).some((v) => v < 140)) rows.push(y);
+          expect(rows.length, `${rel} at ${width}px: no list marker left of "${item.text}"`).toBeGreaterThan(0);
+          const scale = info.height / item.gutter.height;
+          const inkTop = item.gutter.y + rows[0] / scale;
+          const inkBottom = item.gutter.y + rows[rows.length - 1] / scale;
+          expect(inkTop, `${rel} at ${width}px: the marker of "${item.text}" is below its first line`).toBeGreaterThanOrEqual(item.first.top - 1);
+          expect(inkBottom, `${rel} at ${width}px: the marker of "${item.text}" is below its first line`).toBeLessThanOrEqual(item.first.bottom + 1);
+        }
+      }
+      await page.close();
+      expect(problems).toEqual([]);
+    }
+    // The fixture has titles long enough to wrap on a phone: the check above did run.
+    expect(wrapped).toBeGreaterThan(0);
   });
 
   it('zoom: +/− buttons and keys enlarge the page image with its hot areas, which still open their articles', async () => {
