@@ -118,6 +118,7 @@ describe('e-paper in the browser (served under /epaper/)', () => {
     return page.$$eval('.search-hit', (lis) =>
       lis.map((li) => ({
         href: li.querySelector('h2 a')!.getAttribute('href'),
+        title: li.querySelector('h2 a')!.textContent ?? '',
         meta: li.querySelector('.hit-meta')!.textContent,
         marks: [...li.querySelectorAll('mark')].map((m) => m.textContent),
       })),
@@ -150,8 +151,11 @@ describe('e-paper in the browser (served under /epaper/)', () => {
     expect(problems).toEqual([]);
   });
 
-  it('search: sort by date, filter by date range and page name, from the form', async () => {
+  it('search: by relevance (the default: headline matches first), sort by date, filter by date range and page name, from the form', async () => {
     const { page, problems } = await openTab();
+    const ranked = (await searchFor(page, '区')).map((h) => h.title.includes('区'));
+    expect(ranked.includes(true) && ranked.includes(false)).toBe(true);
+    expect(ranked.indexOf(false)).toBeGreaterThan(ranked.lastIndexOf(true));
     const all = await searchFor(page, '区', '&sort=date');
     expect(all.length).toBeGreaterThan(1);
     const dates = all.map((h) => h.meta!.slice(0, 11));
