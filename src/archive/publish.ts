@@ -83,6 +83,9 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
   if (opts.again && !opts.reason?.trim()) throw new BanmianError('publish --again needs --reason "…" (it goes into the record\'s history)');
   const previous = opts.again ? await readRecord(archiveDir, id, shown).catch(() => undefined) : undefined;
 
+  // The record gets the zoom's 2× page images (print.publishImageWidth); everyday builds keep the cheaper width.
+  const print = { ...opts.config.print, pageImageWidth: Math.max(opts.config.print.pageImageWidth, opts.config.print.publishImageWidth) };
+  const config: BanmianConfig = { ...opts.config, print, editions: { ...opts.config.editions, pdf: true } };
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'banmian-publish-'));
   const staged = path.join(archiveDir, `.${id}.publishing-${process.pid}`);
   try {
@@ -90,7 +93,7 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
     const quiet: Logger = { info: (m) => log.info(`  ${m}`), warn: (m) => log.warn(m), progress: (l, d, t) => log.progress(l, d, t) };
     const result = await build({
       root: opts.root,
-      config: { ...opts.config, editions: { ...opts.config.editions, pdf: true } },
+      config,
       issuesDir,
       outDir: path.join(tmp, 'out'),
       outShown: '(publish)',
@@ -142,7 +145,7 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
       await copyFile(path.join(issueDir, rel), path.join(staged, 'source', rel));
     }
     const at = (opts.now ?? new Date()).toISOString();
-    const banmian = await banmianVersion(opts.root, opts.config);
+    const banmian = await banmianVersion(opts.root, config);
     const record: RecordManifest = {
       record: RECORD_VERSION,
       issue: id,

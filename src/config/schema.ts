@@ -129,24 +129,31 @@ const print = v.pipe(
     /** A browser to use instead of the bundled one (PUPPETEER_EXECUTABLE_PATH wins over it). */
     browserPath: v.optional(text()),
     /**
-     * Width in px of the page images the print edition captures for the e-paper's page view
-     * (its zoom and srcset copies are made from it). 2200 gives a true 2× zoom but costs
-     * about 1.1–1.4 s more CPU a page in the print stage (docs/web.md), so it is opt-in.
+     * Width in px of the page images an everyday build captures for the e-paper's page view
+     * (its srcset copies are made from it). Kept at 1100: a 2× capture costs about 1.1–1.4 s
+     * more CPU a page in the print stage (docs/web.md), which no build knob made cheaper.
      */
     pageImageWidth: v.optional(whole(), 1100),
+    /**
+     * Width in px of the page images `banmian publish` captures into the print record (the
+     * larger of this and `pageImageWidth`): 2200 is true 2× pixels for the page view's zoom,
+     * paid once per issue at publish, not by every build.
+     */
+    publishImageWidth: v.optional(whole(), 2200),
     /** The press files (`banmian press`, docs/press.md). */
     press: v.optional(press, {}),
     /** Folder of house fillers (公益广告/补白), relative to the project root (docs/print.md). */
     fillers: v.optional(text(), 'fillers'),
   }),
   // The preset's geometry under whatever the user gave.
-  v.transform(({ preset, marks, concurrency, browserPath, pageImageWidth, press, fillers, ...given }) => ({
+  v.transform(({ preset, marks, concurrency, browserPath, pageImageWidth, publishImageWidth, press, fillers, ...given }) => ({
     preset,
     ...PRESETS[preset],
     ...withoutUndefined(given),
     marks,
     concurrency,
     pageImageWidth,
+    publishImageWidth,
     ...(browserPath === undefined ? {} : { browserPath }),
     press,
     fillers,

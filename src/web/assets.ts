@@ -180,8 +180,9 @@ export interface PageImages {
 /**
  * Widths (px) of the page image's responsive copies: phone, tablet (and a 2× phone),
  * desktop (and a 3× phone), a 2× desktop column (820 px) or a desktop zoomed to 200%.
- * The PNG's own width (2200 px, src/print/index.ts) caps them and is the last copy, for
- * 2× screens zoomed in: a page view not zoomed never needs it.
+ * The PNG's own width (1100 px every day, 2200 px in a published issue's record:
+ * print.publishImageWidth) caps them and is the last copy, for 2× screens zoomed in: a
+ * page view not zoomed never needs it.
  */
 export const PAGE_IMAGE_WIDTHS = [375, 768, 1280, 1640];
 /** Copies wider than this are for zoom and 2× desktops. */
