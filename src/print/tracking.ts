@@ -12,15 +12,11 @@ import type { Page as BrowserPage } from 'puppeteer-core';
 
 /** Letter-spacing steps tried, in em, in order of preference. */
 export const TRACKING_STEPS = [-0.01, -0.02, -0.03, -0.04, -0.05, 0.01, 0.02, 0.03, 0.04, 0.05];
-/** How far from a paragraph's end its last two lines are surely found (two lines of 13 characters and a margin). */
-const TAIL_CHARS = 40;
 
 /** Sets the tracking of the measuring sheet's loose paragraphs; returns [article key, block index, paragraph of a turn or -1, em] for each. */
 export async function fitTracking(tab: BrowserPage): Promise<Array<[string, number, number, number]>> {
-  return tab.evaluate((steps: number[], tailChars: number) => {
-    const TAIL_CHARS = tailChars;
+  return tab.evaluate((steps: number[]) => {
     const han = /[\u3400-\u9fff\uf900-\ufaff]/;
-    const mayBeLoose = /[0-9０-９A-Za-z.,%:/-]{3,}|——|……/;
     const range = document.createRange();
     /** Lines of `el`: for each, the most justification space after a Han character, in px. */
     const lines = (el: HTMLElement, from = 0): Array<{ gap: number }> => {
@@ -75,11 +71,11 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
         else if (el.matches('p:not(.jump):not(.endnote):not(.caption-only), .brief, blockquote')) units.push([el, index, -1]);
       });
       for (const [el, index, part] of units) {
-        // Only a run of about 3 em that cannot break (digits, Latin, a glued dash) leaves a line
-        // loose, or the last characters glued together (the line before the last): elsewhere only
-        // the paragraph's end is looked at.
-        const text = el.textContent ?? '';
-        const before = faults(el, mayBeLoose.test(text) ? 0 : Math.max(0, text.length - TAIL_CHARS));
+        // Every line is looked at: a run that cannot break is not only digits, Latin or `——`
+        // (a number of two digits glued to its unit and the character before, `委—社`, a
+        // character with the closing marks that may not start a line: `修？”`), and a paragraph
+        // that was only looked at near its end kept such lines loose.
+        const before = faults(el, 0);
         if (before === 0) continue;
         // Tried on a copy in a box of its own (a layout boundary): each try lays out one paragraph, not the sheet.
         const scratch = document.createElement('div');
@@ -107,5 +103,5 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
       }
     }
     return out;
-  }, TRACKING_STEPS, TAIL_CHARS);
+  }, TRACKING_STEPS);
 }
