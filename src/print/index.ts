@@ -32,7 +32,7 @@ import { debugTimings, StageTimer } from './timing.js';
 import { issueFolder } from '../ast/issue-folder.js';
 import { warnAboutPage } from '../report/page-files.js';
 import { loadFillerPages } from '../parse/fillers.js';
-import { pickQuote } from '../layout/quote.js';
+import { PULL_QUOTE_LABEL, pickQuote } from '../layout/quote.js';
 import { measureProof } from '../proof/measure.js';
 import { proofJson } from '../proof/report.js';
 import { fitTracking } from './tracking.js';
@@ -156,7 +156,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
       const from = page.children.find((c): c is Article => c.type === 'article' && c.lead) ?? page.children.find((c): c is Article => c.type === 'article');
       const said = from && pickQuote(columnBlocks(from).filter((b) => b.type === 'paragraph' || b.type === 'answer').map((b) => toString(b)));
       if (!from || !said) continue;
-      const article: Article = { type: 'article', id: `q-${from.id}`, lead: false, children: [{ type: 'headline', children: [{ type: 'text', value: `“${said}”` }] }], data: { filler: true, pullQuote: from.id } };
+      const article: Article = { type: 'article', id: `q-${from.id}`, lead: false, children: [PULL_QUOTE_LABEL, { type: 'headline', children: [{ type: 'text', value: `“${said}”` }] }], data: { filler: true, pullQuote: from.id } };
       const m = newMetrics(page.number, article, 'brief', []);
       infos.push({ article, page, first: issue.children[0], banner: undefined, blocks: [], photos: [], metrics: m });
       (metrics.fillers ??= []).push(m);
