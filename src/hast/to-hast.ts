@@ -233,7 +233,7 @@ function handlers(o: HastOptions): Handlers {
     subhead: ending(`h${o.headlineRank + 1}`, () => ({ className: ['subhead'] })),
     question: wrap('div', { className: ['turn', 'question'] }),
     answer: wrap('div', { className: ['turn', 'answer'] }),
-    brief: (state, node) => el('div', { className: ['brief'], ...tracked(node as AnyNode) }, kids(state, node as AnyNode)),
+    brief: (state, node) => el('div', { ...cutClasses(node as AnyNode, 'brief'), ...tracked(node as AnyNode) }, kids(state, node as AnyNode)),
     endnote: wrap('p', { className: ['endnote'] }),
     jump: (state, node) => {
       const n = node as AnyNode;

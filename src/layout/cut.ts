@@ -18,7 +18,7 @@ export type { CutMarks } from '../ast/data.js';
 
 /** Blocks that can be cut between two of their lines (running text, not headings or credits). */
 export function isSplittable(b: Pick<BodyBlock, 'type'>): boolean {
-  return b.type === 'paragraph' || b.type === 'lead' || b.type === 'question' || b.type === 'answer';
+  return b.type === 'paragraph' || b.type === 'lead' || b.type === 'question' || b.type === 'answer' || b.type === 'brief';
 }
 
 /** Length of the text a node prints (the DOM's textContent of its HTML): the unit of cut offsets. */
@@ -76,7 +76,8 @@ export function sliceBlock(b: BodyBlock, start: number, end: number): BodyBlock 
 
 function sliceOf(b: BodyBlock, start: number, end: number): BodyBlock {
   if (b.type === 'paragraph' || b.type === 'lead') return slicePara(b, start, end);
-  if (b.type === 'question' || b.type === 'answer') {
+  // An interview turn or a brief item (■): its paragraphs, the one where the cut falls sliced.
+  if (b.type === 'question' || b.type === 'answer' || b.type === 'brief') {
     const children: Paragraph[] = [];
     let at = 0;
     for (const p of b.children) {
@@ -88,6 +89,8 @@ function sliceOf(b: BodyBlock, start: number, end: number): BodyBlock {
       copyTracking(p, part);
       children.push(part);
     }
+    // A brief cut before its start is set as a continuation (no second ■, its first paragraph indented as it was).
+    if (b.type === 'brief' && start > 0) return { ...b, children, data: { ...(b.data ?? {}), cutStart: true } };
     return { ...b, children };
   }
   return b;

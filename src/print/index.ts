@@ -307,7 +307,7 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
         else if (el.dataset.kind === 'f') r.f.push([w, Number(el.dataset.i), h]);
         else if (el.dataset.kind === 'b') {
           r.b = [...el.children].map((c) => c.getBoundingClientRect().height);
-          r.s = [...el.children].map((c) => (c.matches('p:not(.caption-only):not(.endnote):not(.jump), .turn') ? lineStarts(c) : []));
+          r.s = [...el.children].map((c) => (c.matches('p:not(.caption-only):not(.endnote):not(.jump), .turn, .brief') ? lineStarts(c) : []));
         }
         else if (el.dataset.kind === 'j') r.j = h;
       }
