@@ -54,10 +54,11 @@ describe('pickQuote', () => {
         const q = pickQuote([p], 4, 40);
         if (q === undefined) return;
         expect(p).toContain(q);
-        // Where the quote sits, the text before it has as many opening as closing marks.
+        // Where the quote sits, every quotation mark opened before it is closed (or it is one whole quote).
         const at = p.indexOf(q);
         const before = p.slice(0, at);
-        const depth = [...before].filter((c) => c === '“').length - [...before].filter((c) => c === '”').length;
+        // (A stray closing mark opens nothing: the depth never goes below 0.)
+        const depth = [...before].reduce((d, c) => (c === '“' ? d + 1 : c === '”' ? Math.max(0, d - 1) : d), 0);
         expect(depth === 0 || (depth === 1 && before.endsWith('“'))).toBe(true);
       }),
     );
