@@ -70,7 +70,7 @@ function slicePara<T extends Paragraph | Lead>(p: T, start: number, end: number)
 export function sliceBlock(b: BodyBlock, start: number, end: number): BodyBlock {
   const slice = sliceOf(b, start, end);
   // A slice is set with its block's tracking (src/layout/lines.ts), as it was measured.
-  copyTracking(b, slice);
+  copyTracking(b, slice, start);
   return slice;
 }
 
@@ -86,7 +86,7 @@ function sliceOf(b: BodyBlock, start: number, end: number): BodyBlock {
       at += len;
       if (a + len <= start || a >= end) continue;
       const part = a >= start && a + len <= end ? p : slicePara(p, Math.max(0, start - a), Math.min(len, end - a));
-      copyTracking(p, part);
+      copyTracking(p, part, Math.max(0, start - a));
       children.push(part);
     }
     // A brief cut before its start is set as a continuation (no second ■, its first paragraph indented as it was).

@@ -36,7 +36,7 @@ import { PULL_QUOTE_LABEL, pickQuote } from '../layout/quote.js';
 import { measureProof } from '../proof/measure.js';
 import { proofJson } from '../proof/report.js';
 import { fitTracking } from './tracking.js';
-import { clearTracking, setTracking } from '../layout/lines.js';
+import { clearTracking, setPrefixTracking, setTracking } from '../layout/lines.js';
 import { rankArticles } from '../layout/rank.js';
 import { acceptsContinuations } from '../layout/jumps.js';
 import { toString } from 'mdast-util-to-string';
@@ -225,9 +225,11 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
   for (const info of infos) for (const b of info.blocks) clearTracking(b);
   await showDocument(tab, table, '/measure.html', measureDocument(grid, POLICY, items));
   // Paragraphs with a loose line get a small tracking, before they are measured.
-  for (const [k, i, part, em] of await fitTracking(tab)) {
+  for (const [k, i, part, em, chars] of await fitTracking(tab)) {
     const block = infos.find((x) => key(x) === k)!.blocks[i];
-    setTracking(part >= 0 && 'children' in block ? (block.children as object[])[part] : block, em);
+    const target = part >= 0 && 'children' in block ? (block.children as object[])[part] : block;
+    if (chars >= 0) setPrefixTracking(target, em, chars);
+    else setTracking(target, em);
   }
   type Raw = Record<string, { h: Array<[number, number, number]>; c: Array<[number, number, number]>; f: Array<[number, number, number]>; b: number[]; s: number[][]; j: number }>;
   // Runs in the page: the measures of the articles start..end of the sheet.

@@ -13,24 +13,28 @@ import type { Page as BrowserPage } from 'puppeteer-core';
 /** Letter-spacing steps tried, in em, in order of preference. */
 export const TRACKING_STEPS = [-0.01, -0.02, -0.03, -0.04, -0.05, 0.01, 0.02, 0.03, 0.04, 0.05];
 
-/** Sets the tracking of the measuring sheet's loose paragraphs; returns [article key, block index, paragraph of a turn or -1, em] for each. */
-export async function fitTracking(tab: BrowserPage): Promise<Array<[string, number, number, number]>> {
+/**
+ * Sets the tracking of the measuring sheet's loose paragraphs; returns [article key, block
+ * index, paragraph of a turn or -1, em, characters] for each: characters −1 for the whole
+ * paragraph, else the tracking is on its first so many characters only (its first lines).
+ */
+export async function fitTracking(tab: BrowserPage): Promise<Array<[string, number, number, number, number]>> {
   return tab.evaluate((steps: number[]) => {
     const han = /[\u3400-\u9fff\uf900-\ufaff]/;
     const range = document.createRange();
     /** Lines of `el`: for each, the most justification space after a Han character, in px. */
-    const lines = (el: HTMLElement, from = 0): Array<{ gap: number }> => {
-      const out: Array<{ gap: number }> = [];
+    const lines = (el: HTMLElement, from = 0): Array<{ gap: number; start: number }> => {
+      const out: Array<{ gap: number; start: number }> = [];
       const em = parseFloat(getComputedStyle(el).fontSize);
       const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-      // Letter-spacing is set on the block only (its spans inherit it).
-      const ls = parseFloat(getComputedStyle(el).letterSpacing) || 0;
       let prev: { c: string; left: number; top: number } | undefined;
-      let line: { gap: number } | undefined;
+      let line: { gap: number; start: number } | undefined;
       let offset = 0;
       for (let t = walker.nextNode() as Text | null; t; t = walker.nextNode() as Text | null) {
         const skip = Math.max(0, from - offset);
         offset += t.data.length;
+        // The letter-spacing of this text (the block's, or a first-lines span's).
+        const ls = parseFloat(getComputedStyle(t.parentElement ?? el).letterSpacing) || 0;
         for (let i = skip; i < t.data.length; i++) {
           const c = t.data[i];
           if (/\s/.test(c)) continue;
@@ -39,7 +43,7 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
           const r = range.getBoundingClientRect();
           if (r.width === 0) continue;
           if (!line || !prev || Math.abs(r.top - prev.top) > em / 2 || r.left < prev.left) {
-            line = { gap: 0 };
+            line = { gap: 0, start: offset - t.data.length + i };
             out.push(line);
           } else if (han.test(prev.c) && han.test(c)) {
             line.gap = Math.max(line.gap, r.left - prev.left - em - ls);
@@ -55,11 +59,47 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
       const em = parseFloat(getComputedStyle(el).fontSize);
       const ls = lines(el, from);
       count = ls.length;
-      return ls.filter((l, i) => i < ls.length - 1 && l.gap >= em * 0.25 - 0.01).length;
+      const loose = ls.map((l, i) => i < ls.length - 1 && l.gap >= em * 0.25 - 0.01);
+      firstLoose = loose.indexOf(true);
+      starts = ls.map((l) => l.start);
+      return loose.filter(Boolean).length;
+    };
+    let firstLoose = -1;
+    let starts: number[] = [];
+    /**
+     * Sets the first `chars` characters of paragraph `p` in a span with letter-spacing `em`:
+     * the DOM the print HTML has for a first-lines tracking (src/hast/to-hast.ts `splitContent`:
+     * elements across the cut are split in two, no empty node is left).
+     */
+    const wrapFirst = (p: HTMLElement, chars: number, em: number): void => {
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      let acc = 0;
+      for (let t = walker.nextNode() as Text | null; t; t = walker.nextNode() as Text | null) {
+        if (acc + t.data.length < chars) {
+          acc += t.data.length;
+          continue;
+        }
+        const cut = document.createRange();
+        cut.setStart(p, 0);
+        cut.setEnd(t, chars - acc);
+        const head = cut.extractContents();
+        const span = document.createElement('span');
+        span.style.letterSpacing = `${em}em`;
+        span.append(head);
+        p.prepend(span);
+        // extractContents leaves empty text and empty clones where the cut fell at a node's end.
+        for (const root of [span, p]) {
+          const empties: Node[] = [];
+          const all = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+          for (let n = all.nextNode(); n; n = all.nextNode()) if ((n.nodeType === Node.TEXT_NODE && (n as Text).data === '') || (n instanceof HTMLSpanElement && n !== span && n.textContent === '')) empties.push(n);
+          for (const n of empties.reverse()) n.parentNode?.removeChild(n);
+        }
+        return;
+      }
     };
     // Lines of the paragraph last looked at (from its start when the whole was looked at).
     let count = 0;
-    const out: Array<[string, number, number, number]> = [];
+    const out: Array<[string, number, number, number, number]> = [];
     for (const m of document.querySelectorAll<HTMLElement>('.measure')) {
       const body = m.querySelector<HTMLElement>('[data-kind="b"]');
       if (!body) continue;
@@ -95,10 +135,35 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
           if (n < best.n || (n === 0 && best.n === 0 && best.longer && !longer)) best = { n, step, longer };
           if (n === 0 && !longer) break;
         }
+        if (best.n > 0 && el.matches('p')) {
+          // No one value for the whole: track only the lines before the first loose one (the
+          // fewest first), so the lines after it stay as they were; kept if it leaves no loose
+          // line and no extra line.
+          copy.style.letterSpacing = '';
+          faults(copy);
+          const k = firstLoose;
+          const lineStarts = starts;
+          let first: { em: number; chars: number } | undefined;
+          for (const step of steps) {
+            for (let j = 1; j <= k && !first; j++) {
+              const trial = el.cloneNode(true) as HTMLElement;
+              wrapFirst(trial, lineStarts[j], step);
+              scratch.replaceChildren(trial);
+              if (faults(trial) === 0 && count <= lineCount) first = { em: step, chars: lineStarts[j] };
+            }
+            if (first) break;
+          }
+          if (first) {
+            scratch.remove();
+            wrapFirst(el, first.chars, first.em);
+            out.push([m.dataset.key!, index, part, first.em, first.chars]);
+            continue;
+          }
+        }
         scratch.remove();
         if (best.step !== 0) {
           el.style.letterSpacing = `${best.step}em`;
-          out.push([m.dataset.key!, index, part, best.step]);
+          out.push([m.dataset.key!, index, part, best.step, -1]);
         }
       }
     }
