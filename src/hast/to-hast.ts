@@ -68,6 +68,8 @@ export interface HastOptions {
   tracking?(block: object): number | undefined;
   /** Print: letter-spacing on a paragraph's first characters only (src/layout/lines.ts `PrefixTracking`). */
   prefixTracking?(paragraph: object): { em: number; chars: number } | undefined;
+  /** Print: characters [from, to) of a paragraph glued into one unbreakable run (src/layout/lines.ts `setGlue`). */
+  glue?(paragraph: object): [number, number] | undefined;
   /** Warnings about dropped links, removed markup, missing images. */
   warn?(message: string, position?: Position): void;
 }
@@ -213,6 +215,13 @@ function handlers(o: HastOptions): Handlers {
   };
   /** A paragraph's content with its first-lines tracking: the first `chars` characters in a span of their own. */
   const firstLines = (node: AnyNode, content: ElementContent[]): ElementContent[] => {
+    const g = o.glue?.(node);
+    if (g) {
+      const [head, rest] = splitContent(content, g[0]);
+      const [mid, tail] = splitContent(rest, g[1] - g[0]);
+      // Only plain text directly in the paragraph is glued (as in the sheet); else the content as it is.
+      if (mid.every((c) => c.type === 'text') && contentLength(mid) === g[1] - g[0]) return [...head, el('span', { className: ['nb'] }, mid), ...tail];
+    }
     const t = o.prefixTracking?.(node);
     if (!t) return content;
     const [head, tail] = splitContent(content, t.chars);

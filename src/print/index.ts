@@ -35,8 +35,8 @@ import { loadFillerPages } from '../parse/fillers.js';
 import { PULL_QUOTE_LABEL, pickQuote } from '../layout/quote.js';
 import { measureProof } from '../proof/measure.js';
 import { proofJson } from '../proof/report.js';
-import { fitTracking } from './tracking.js';
-import { clearTracking, setPrefixTracking, setTracking } from '../layout/lines.js';
+import { decodeGlue, fitTracking } from './tracking.js';
+import { clearTracking, setGlue, setPrefixTracking, setTracking } from '../layout/lines.js';
 import { rankArticles } from '../layout/rank.js';
 import { acceptsContinuations } from '../layout/jumps.js';
 import { toString } from 'mdast-util-to-string';
@@ -228,7 +228,8 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
   for (const [k, i, part, em, chars] of await fitTracking(tab)) {
     const block = infos.find((x) => key(x) === k)!.blocks[i];
     const target = part >= 0 && 'children' in block ? (block.children as object[])[part] : block;
-    if (chars >= 0) setPrefixTracking(target, em, chars);
+    if (chars <= -2) setGlue(target, ...decodeGlue(chars));
+    else if (chars >= 0) setPrefixTracking(target, em, chars);
     else setTracking(target, em);
   }
   type Raw = Record<string, { h: Array<[number, number, number]>; c: Array<[number, number, number]>; f: Array<[number, number, number]>; b: number[]; s: number[][]; j: number }>;

@@ -16,8 +16,16 @@ export const TRACKING_STEPS = [-0.01, -0.02, -0.03, -0.04, -0.05, 0.01, 0.02, 0.
 /**
  * Sets the tracking of the measuring sheet's loose paragraphs; returns [article key, block
  * index, paragraph of a turn or -1, em, characters] for each: characters −1 for the whole
- * paragraph, else the tracking is on its first so many characters only (its first lines).
+ * paragraph, ≥ 0 for a tracking on its first so many characters only (its first lines), and
+ * ≤ −2 for a glue instead of a tracking: −2 − from × 4096 − length (see `decodeGlue`).
  */
+/** The glue [from, to) of a `fitTracking` result's characters value ≤ −2. */
+export function decodeGlue(chars: number): [number, number] {
+  const v = -2 - chars;
+  const from = Math.floor(v / 4096);
+  return [from, from + (v % 4096)];
+}
+
 export async function fitTracking(tab: BrowserPage): Promise<Array<[string, number, number, number, number]>> {
   return tab.evaluate((steps: number[]) => {
     const han = /[\u3400-\u9fff\uf900-\ufaff]/;
@@ -99,6 +107,31 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
     };
     // Lines of the paragraph last looked at (from its start when the whole was looked at).
     let count = 0;
+    /**
+     * Characters [from, to) of paragraph `p` in a `span.nb` of their own, if they are plain
+     * text of one text node (no span of the line rules across them): the DOM the print HTML has
+     * for a glue (src/hast/to-hast.ts). False when it cannot be done.
+     */
+    const glue = (p: HTMLElement, from: number, to: number): boolean => {
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      let acc = 0;
+      for (let t = walker.nextNode() as Text | null; t; t = walker.nextNode() as Text | null) {
+        if (acc + t.data.length <= from) {
+          acc += t.data.length;
+          continue;
+        }
+        if (acc + t.data.length < to || t.parentElement !== p || /\s/.test(t.data.slice(from - acc, to - acc))) return false;
+        const r = document.createRange();
+        r.setStart(t, from - acc);
+        r.setEnd(t, to - acc);
+        const span = document.createElement('span');
+        span.className = 'nb';
+        r.surroundContents(span);
+        for (const n of [...p.childNodes]) if (n.nodeType === Node.TEXT_NODE && (n as Text).data === '') n.remove();
+        return true;
+      }
+      return false;
+    };
     const out: Array<[string, number, number, number, number]> = [];
     for (const m of document.querySelectorAll<HTMLElement>('.measure')) {
       const body = m.querySelector<HTMLElement>('[data-kind="b"]');
@@ -158,6 +191,26 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
             wrapFirst(el, first.chars, first.em);
             out.push([m.dataset.key!, index, part, first.em, first.chars]);
             continue;
+          }
+          // Pushing characters out (推出): the last one or two characters of the line before the
+          // loose one are glued to its first character (an unbreakable run), so they go down
+          // with it and fill the loose line; kept if it leaves no loose line and no extra line.
+          if (k >= 1) {
+            let glued: [number, number] | undefined;
+            for (let j = 1; j <= 2 && !glued; j++) {
+              const from = lineStarts[k] - j;
+              if (from <= lineStarts[k - 1]) break;
+              const trial = el.cloneNode(true) as HTMLElement;
+              if (!glue(trial, from, lineStarts[k] + 1)) break;
+              scratch.replaceChildren(trial);
+              if (faults(trial) === 0 && count <= lineCount) glued = [from, lineStarts[k] + 1];
+            }
+            if (glued) {
+              scratch.remove();
+              glue(el, glued[0], glued[1]);
+              out.push([m.dataset.key!, index, part, 0, -2 - glued[0] * 4096 - (glued[1] - glued[0])]);
+              continue;
+            }
           }
         }
         scratch.remove();

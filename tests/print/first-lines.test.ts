@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { Paragraph } from '../../src/ast/types.js';
 import { splitContent } from '../../src/hast/to-hast.js';
 import { sliceBlock } from '../../src/layout/cut.js';
-import { clearTracking, prefixTrackingOf, setPrefixTracking } from '../../src/layout/lines.js';
+import { clearTracking, glueOf, prefixTrackingOf, setGlue, setPrefixTracking } from '../../src/layout/lines.js';
+import { decodeGlue } from '../../src/print/tracking.js';
 import { blockHtml } from '../../src/print/html.js';
 
 const textOf = (html: string) => html.replace(/<[^>]+>/g, '');
@@ -56,5 +57,22 @@ describe('first-lines tracking', () => {
     expect(prefixTrackingOf(later)).toBeUndefined();
     expect(textOf(blockHtml(tail)).startsWith('坚持党建')).toBe(true);
     expect(blockHtml(tail)).toContain('<span style="letter-spacing:-0.02em">坚持党建</span>');
+  });
+
+  it('glue (推出): the characters are one unbreakable run in the print HTML, text unchanged; a slice keeps it when it holds it', () => {
+    const p: Paragraph = { type: 'paragraph', children: [{ type: 'text', value: '计局获悉，前三季度，海岸新区实现地区生产总值' }] };
+    const plain = blockHtml(p);
+    setGlue(p, 11, 14);
+    const html = blockHtml(p);
+    expect(html).toContain('海<span class="nb">岸新区</span>实现');
+    expect(textOf(html)).toBe(textOf(plain));
+    const tail = sliceBlock(p, 5, Infinity);
+    expect(glueOf(tail)).toEqual([6, 9]);
+    expect(blockHtml(tail)).toContain('<span class="nb">岸新区</span>');
+    expect(glueOf(sliceBlock(p, 13, Infinity))).toBeUndefined();
+    clearTracking(p);
+    expect(blockHtml(p)).toBe(plain);
+    // The sheet's result carries [from, to) in one number.
+    for (const [from, to] of [[0, 2], [11, 14], [4000, 4003]]) expect(decodeGlue(-2 - from * 4096 - (to - from))).toEqual([from, to]);
   });
 });
