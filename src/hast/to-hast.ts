@@ -66,6 +66,10 @@ export interface HastOptions {
   lineRules?: boolean;
   /** Print: the letter-spacing (em) a block or paragraph is set with (chosen in the measuring sheet). */
   tracking?(block: object): number | undefined;
+  /** Print: letter-spacing on a paragraph's first characters only (src/layout/lines.ts `PrefixTracking`). */
+  prefixTracking?(paragraph: object): { em: number; chars: number } | undefined;
+  /** Print: characters [from, to) of a paragraph glued into one unbreakable run (src/layout/lines.ts `setGlue`). */
+  glue?(paragraph: object): [number, number] | undefined;
   /** Warnings about dropped links, removed markup, missing images. */
   warn?(message: string, position?: Position): void;
 }
@@ -84,6 +88,42 @@ function txt(value: string): ElementContent {
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+/** Characters of text in hast content (what the DOM's textContent counts). */
+function contentLength(nodes: ElementContent[]): number {
+  return nodes.reduce((n, c) => n + (c.type === 'text' ? c.value.length : c.type === 'element' ? contentLength(c.children) : 0), 0);
+}
+
+/**
+ * Content cut after its first `n` characters of text: an element across the cut becomes two
+ * (same tag and properties), as a DOM Range's extractContents does; no empty node is made.
+ */
+export function splitContent(nodes: ElementContent[], n: number): [ElementContent[], ElementContent[]] {
+  const head: ElementContent[] = [];
+  const tail: ElementContent[] = [];
+  let left = n;
+  for (const c of nodes) {
+    if (left <= 0) {
+      tail.push(c);
+      continue;
+    }
+    const len = c.type === 'text' ? c.value.length : c.type === 'element' ? contentLength(c.children) : 0;
+    if (len <= left) {
+      head.push(c);
+      left -= len;
+    } else if (c.type === 'text') {
+      head.push({ ...c, value: c.value.slice(0, left) });
+      tail.push({ ...c, value: c.value.slice(left) });
+      left = 0;
+    } else if (c.type === 'element') {
+      const [h, t] = splitContent(c.children, left);
+      head.push({ ...c, children: h });
+      tail.push({ ...c, properties: { ...c.properties }, children: t });
+      left = 0;
+    }
+  }
+  return [head, tail];
 }
 
 function cutClasses(node: AnyNode, base?: string): Properties {
@@ -173,6 +213,20 @@ function handlers(o: HastOptions): Handlers {
     const t = o.tracking?.(node);
     return t === undefined ? {} : { style: `letter-spacing:${t}em` };
   };
+  /** A paragraph's content with its first-lines tracking: the first `chars` characters in a span of their own. */
+  const firstLines = (node: AnyNode, content: ElementContent[]): ElementContent[] => {
+    const g = o.glue?.(node);
+    if (g) {
+      const [head, rest] = splitContent(content, g[0]);
+      const [mid, tail] = splitContent(rest, g[1] - g[0]);
+      // Only plain text directly in the paragraph is glued (as in the sheet); else the content as it is.
+      if (mid.every((c) => c.type === 'text') && contentLength(mid) === g[1] - g[0]) return [...head, el('span', { className: ['nb'] }, mid), ...tail];
+    }
+    const t = o.prefixTracking?.(node);
+    if (!t) return content;
+    const [head, tail] = splitContent(content, t.chars);
+    return head.length ? [el('span', { style: `letter-spacing:${t.em}em` }, head), ...tail] : content;
+  };
   const inline = (state: State, nodes: AnyNode[] | undefined) => kids(state, { type: 'fragment', children: nodes ?? [] });
   const sized = (factor: number): Properties => (o.headlinePt ? { style: `font-size:${round(Math.max(10.5, o.headlinePt * factor))}pt` } : {});
   const h: Record<string, Handler> = {
@@ -228,12 +282,12 @@ function handlers(o: HastOptions): Handlers {
     byline: (state, node) => el('p', { className: (node as AnyNode).mark ? ['byline', 'mark'] : ['byline'] }, kids(state, node as AnyNode)),
 
     // Body
-    paragraph: (state, node) => el('p', { ...cutClasses(node as AnyNode), ...tracked(node as AnyNode) }, kids(state, runs(node as AnyNode, ends(node as AnyNode)))),
-    lead: (state, node) => el('p', { ...cutClasses(node as AnyNode, 'lead'), ...tracked(node as AnyNode) }, kids(state, runs(node as AnyNode, ends(node as AnyNode)))),
+    paragraph: (state, node) => el('p', { ...cutClasses(node as AnyNode), ...tracked(node as AnyNode) }, firstLines(node as AnyNode, kids(state, runs(node as AnyNode, ends(node as AnyNode))))),
+    lead: (state, node) => el('p', { ...cutClasses(node as AnyNode, 'lead'), ...tracked(node as AnyNode) }, firstLines(node as AnyNode, kids(state, runs(node as AnyNode, ends(node as AnyNode))))),
     subhead: ending(`h${o.headlineRank + 1}`, () => ({ className: ['subhead'] })),
     question: wrap('div', { className: ['turn', 'question'] }),
     answer: wrap('div', { className: ['turn', 'answer'] }),
-    brief: (state, node) => el('div', { className: ['brief'], ...tracked(node as AnyNode) }, kids(state, node as AnyNode)),
+    brief: (state, node) => el('div', { ...cutClasses(node as AnyNode, 'brief'), ...tracked(node as AnyNode) }, kids(state, node as AnyNode)),
     endnote: wrap('p', { className: ['endnote'] }),
     jump: (state, node) => {
       const n = node as AnyNode;

@@ -18,7 +18,7 @@ export type { CutMarks } from '../ast/data.js';
 
 /** Blocks that can be cut between two of their lines (running text, not headings or credits). */
 export function isSplittable(b: Pick<BodyBlock, 'type'>): boolean {
-  return b.type === 'paragraph' || b.type === 'lead' || b.type === 'question' || b.type === 'answer';
+  return b.type === 'paragraph' || b.type === 'lead' || b.type === 'question' || b.type === 'answer' || b.type === 'brief';
 }
 
 /** Length of the text a node prints (the DOM's textContent of its HTML): the unit of cut offsets. */
@@ -70,13 +70,14 @@ function slicePara<T extends Paragraph | Lead>(p: T, start: number, end: number)
 export function sliceBlock(b: BodyBlock, start: number, end: number): BodyBlock {
   const slice = sliceOf(b, start, end);
   // A slice is set with its block's tracking (src/layout/lines.ts), as it was measured.
-  copyTracking(b, slice);
+  copyTracking(b, slice, start);
   return slice;
 }
 
 function sliceOf(b: BodyBlock, start: number, end: number): BodyBlock {
   if (b.type === 'paragraph' || b.type === 'lead') return slicePara(b, start, end);
-  if (b.type === 'question' || b.type === 'answer') {
+  // An interview turn or a brief item (■): its paragraphs, the one where the cut falls sliced.
+  if (b.type === 'question' || b.type === 'answer' || b.type === 'brief') {
     const children: Paragraph[] = [];
     let at = 0;
     for (const p of b.children) {
@@ -85,9 +86,11 @@ function sliceOf(b: BodyBlock, start: number, end: number): BodyBlock {
       at += len;
       if (a + len <= start || a >= end) continue;
       const part = a >= start && a + len <= end ? p : slicePara(p, Math.max(0, start - a), Math.min(len, end - a));
-      copyTracking(p, part);
+      copyTracking(p, part, Math.max(0, start - a));
       children.push(part);
     }
+    // A brief cut before its start is set as a continuation (no second ■, its first paragraph indented as it was).
+    if (b.type === 'brief' && start > 0) return { ...b, children, data: { ...(b.data ?? {}), cutStart: true } };
     return { ...b, children };
   }
   return b;

@@ -154,17 +154,67 @@ export function trackingOf(block: object): number | undefined {
   return tracking.get(block);
 }
 
+/**
+ * Tracking of a paragraph's first lines only: `em` on its first `chars` characters of printed
+ * text (a line start in the measuring sheet). Chosen when no one value for the whole paragraph
+ * leaves it without a loose line: two unbreakable runs whose fixes undo each other (tracking the
+ * whole moves the second run's line), while tracking the lines before the first run leaves the
+ * lines after it as they were. Printed as a span around those characters (src/hast/to-hast.ts),
+ * the same span the sheet set (src/print/tracking.ts).
+ */
+export interface PrefixTracking {
+  em: number;
+  chars: number;
+}
+const prefixTracking = new WeakMap<object, PrefixTracking>();
+
+export function setPrefixTracking(paragraph: object, em: number, chars: number): void {
+  prefixTracking.set(paragraph, { em, chars });
+}
+
+export function prefixTrackingOf(paragraph: object): PrefixTracking | undefined {
+  return prefixTracking.get(paragraph);
+}
+
+/**
+ * Glue (推出): characters [from, to) of a paragraph's printed text set as one unbreakable run,
+ * chosen in the measuring sheet when a line before a loose one can give its last characters to
+ * it (the run goes down whole and fills the loose line). Printed as a `span.nb` (src/hast/to-hast.ts).
+ */
+const glues = new WeakMap<object, [number, number]>();
+
+export function setGlue(paragraph: object, from: number, to: number): void {
+  glues.set(paragraph, [from, to]);
+}
+
+export function glueOf(paragraph: object): [number, number] | undefined {
+  return glues.get(paragraph);
+}
+
 /** Forgets the tracking of a block and its paragraphs (it is chosen afresh whenever the block is measured). */
 export function clearTracking(block: object): void {
   tracking.delete(block);
+  prefixTracking.delete(block);
+  glues.delete(block);
   const children = (block as { children?: unknown }).children;
-  if (Array.isArray(children)) for (const c of children) if (c && typeof c === 'object') tracking.delete(c);
+  if (Array.isArray(children))
+    for (const c of children)
+      if (c && typeof c === 'object') {
+        tracking.delete(c);
+        prefixTracking.delete(c);
+        glues.delete(c);
+      }
 }
 
-/** `to` is a slice of `from`: the same tracking. */
-export function copyTracking(from: object, to: object): void {
+/** `to` is a slice of `from` starting at its printed-text offset `start`: the same tracking, a first-lines tracking moved to the slice's offsets. */
+export function copyTracking(from: object, to: object, start = 0): void {
   const t = tracking.get(from);
   if (t !== undefined) tracking.set(to, t);
+  const p = prefixTracking.get(from);
+  if (p && p.chars > start) prefixTracking.set(to, { em: p.em, chars: p.chars - start });
+  // A glue never spans a line start, so a slice (cut at line starts) holds all of it or none.
+  const g = glues.get(from);
+  if (g && g[0] >= start) glues.set(to, [g[0] - start, g[1] - start]);
 }
 
 /** The style attribute of a tracked block ('' when it has none). */

@@ -7,7 +7,7 @@ import type { Article, Banner, BodyBlock, Figure, Inline } from '../ast/types.js
 import { articleParts } from '../ast/parts.js';
 import { jumpText } from '../ast/vocabulary.js';
 import { type HastOptions, toHtml } from '../hast/to-hast.js';
-import { trackingOf } from '../layout/lines.js';
+import { glueOf, prefixTrackingOf, trackingOf } from '../layout/lines.js';
 
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -15,7 +15,7 @@ export function esc(s: string): string {
 
 /** The print edition's options for the shared AST → HTML table (src/hast). */
 export function printMarkup(extra: Partial<HastOptions> = {}): HastOptions {
-  return { headlineRank: 2, lineRules: true, tracking: trackingOf, printColumns: true, normaliseJumps: true, ...extra };
+  return { headlineRank: 2, lineRules: true, tracking: trackingOf, prefixTracking: prefixTrackingOf, glue: glueOf, printColumns: true, normaliseJumps: true, ...extra };
 }
 
 export function inlineHtml(nodes: Inline[]): string {

@@ -32,11 +32,11 @@ import { debugTimings, StageTimer } from './timing.js';
 import { issueFolder } from '../ast/issue-folder.js';
 import { warnAboutPage } from '../report/page-files.js';
 import { loadFillerPages } from '../parse/fillers.js';
-import { pickQuote } from '../layout/quote.js';
+import { PULL_QUOTE_LABEL, pickQuote } from '../layout/quote.js';
 import { measureProof } from '../proof/measure.js';
 import { proofJson } from '../proof/report.js';
-import { fitTracking } from './tracking.js';
-import { clearTracking, setTracking } from '../layout/lines.js';
+import { decodeGlue, fitTracking } from './tracking.js';
+import { clearTracking, setGlue, setPrefixTracking, setTracking } from '../layout/lines.js';
 import { rankArticles } from '../layout/rank.js';
 import { acceptsContinuations } from '../layout/jumps.js';
 import { toString } from 'mdast-util-to-string';
@@ -156,7 +156,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
       const from = page.children.find((c): c is Article => c.type === 'article' && c.lead) ?? page.children.find((c): c is Article => c.type === 'article');
       const said = from && pickQuote(columnBlocks(from).filter((b) => b.type === 'paragraph' || b.type === 'answer').map((b) => toString(b)));
       if (!from || !said) continue;
-      const article: Article = { type: 'article', id: `q-${from.id}`, lead: false, children: [{ type: 'headline', children: [{ type: 'text', value: `“${said}”` }] }], data: { filler: true, pullQuote: from.id } };
+      const article: Article = { type: 'article', id: `q-${from.id}`, lead: false, children: [PULL_QUOTE_LABEL, { type: 'headline', children: [{ type: 'text', value: `“${said}”` }] }], data: { filler: true, pullQuote: from.id } };
       const m = newMetrics(page.number, article, 'brief', []);
       infos.push({ article, page, first: issue.children[0], banner: undefined, blocks: [], photos: [], metrics: m });
       (metrics.fillers ??= []).push(m);
@@ -225,9 +225,12 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
   for (const info of infos) for (const b of info.blocks) clearTracking(b);
   await showDocument(tab, table, '/measure.html', measureDocument(grid, POLICY, items));
   // Paragraphs with a loose line get a small tracking, before they are measured.
-  for (const [k, i, part, em] of await fitTracking(tab)) {
+  for (const [k, i, part, em, chars] of await fitTracking(tab)) {
     const block = infos.find((x) => key(x) === k)!.blocks[i];
-    setTracking(part >= 0 && 'children' in block ? (block.children as object[])[part] : block, em);
+    const target = part >= 0 && 'children' in block ? (block.children as object[])[part] : block;
+    if (chars <= -2) setGlue(target, ...decodeGlue(chars));
+    else if (chars >= 0) setPrefixTracking(target, em, chars);
+    else setTracking(target, em);
   }
   type Raw = Record<string, { h: Array<[number, number, number]>; c: Array<[number, number, number]>; f: Array<[number, number, number]>; b: number[]; s: number[][]; j: number }>;
   // Runs in the page: the measures of the articles start..end of the sheet.
@@ -307,7 +310,7 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
         else if (el.dataset.kind === 'f') r.f.push([w, Number(el.dataset.i), h]);
         else if (el.dataset.kind === 'b') {
           r.b = [...el.children].map((c) => c.getBoundingClientRect().height);
-          r.s = [...el.children].map((c) => (c.matches('p:not(.caption-only):not(.endnote):not(.jump), .turn') ? lineStarts(c) : []));
+          r.s = [...el.children].map((c) => (c.matches('p:not(.caption-only):not(.endnote):not(.jump), .turn, .brief') ? lineStarts(c) : []));
         }
         else if (el.dataset.kind === 'j') r.j = h;
       }

@@ -55,6 +55,21 @@ describe('sliceBlock', () => {
     expect(sliceBlock(sub, 1, 2)).toBe(sub);
     expect(isSplittable(rich)).toBe(true);
   });
+
+  it('cuts a brief item (■) like running text: the rest is marked as a continuation, nothing lost', () => {
+    const brief: BodyBlock = { type: 'brief', children: [para(text('杏花村公交线路将加密班次')), para(text('对于市民反映的问题，区交通运输局回复。'))] };
+    expect(isSplittable(brief)).toBe(true);
+    const len = printed(brief).length;
+    for (let cut = 1; cut < len; cut++) {
+      const a = sliceBlock(brief, 0, cut);
+      const b = sliceBlock(brief, cut, Infinity);
+      expect(printed(a) + printed(b)).toBe(printed(brief));
+      expect(a.type).toBe('brief');
+      // The first part keeps its ■ (no mark on the brief); the rest is set without one (print.css `.brief.cut-start`).
+      expect((a.data as { cutStart?: boolean } | undefined)?.cutStart).toBeUndefined();
+      expect(b.data).toMatchObject({ cutStart: true });
+    }
+  });
 });
 
 describe('blockLines', () => {

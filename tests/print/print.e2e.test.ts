@@ -298,12 +298,12 @@ describe.skipIf(!HAS_CORPUS)('corpus pages short of copy (tabloid)', () => {
     const placed = layout.pages.flatMap((p, i) => (p.fillers ?? []).map((f) => ({ f, page: p.number, text: pages[i].filter((t) => { const c = centre(t); return c.x >= f.rect.x && c.x <= f.rect.x + f.rect.w && c.y >= f.rect.y && c.y <= f.rect.y + f.rect.h; }).map((t) => t.str).join('') })));
     expect(placed.length).toBeGreaterThan(0);
     // Each box holds one of fillers/ whole (headline, then its text), or a pull quote: a
-    // sentence of that page's text verbatim, in quotation marks; never news text otherwise.
+    // sentence of that page's text verbatim, in quotation marks under its label 引语; never news text otherwise.
     const heads = ['节约用水从点滴做起', '礼让斑马线文明你我他', '垃圾分一分环境美十分'];
     let quotes = 0;
     for (const { text, page } of placed) {
       const flat = text.replace(/\s+/g, '');
-      const quote = /^“(.+)”$/u.exec(flat);
+      const quote = /^引语“(.+)”$/u.exec(flat);
       if (quote) {
         quotes++;
         expect(significantChars(toString(issue.children.find((p) => p.number === page)!))).toContain(significantChars(quote[1]));
