@@ -528,32 +528,17 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
     await writeFile(path.join(ctx.outDir, paths.proofJson(issue.id)), proofJson({ issue: issue.id, browser: browserVersion, pages }));
   }
 
-  // The page images are captured first and the issue PDF is printed while the browser
-  // rasters and encodes them; the page PDFs are cut from it while sharp encodes the images
-  // (src/print/output.ts). The stages inside overlap: they are kept as "(overlapped)" under
-  // one stage, so their CPU time is counted once.
+  // The issue PDF; then the page images while the page PDFs are cut from it and sharp
+  // encodes the images: src/print/output.ts.
   for (const r of renders) await mkdir(path.join(ctx.outDir, paths.pageDir(issue.id, r.page.number)), { recursive: true });
   const out = (file: string) => path.join(ctx.outDir, file);
   const meta = { title: `${ctx.config.paper.name} ${issue.date} ${issueNumberText(issue.number)}`, author: ctx.config.paper.name, date: issue.date };
   const pageJobs = renders.map((r) => ({ file: out(paths.pagePdf(issue.id, r.page.number)), meta: { ...meta, title: `${meta.title} ${pageLabel(r.page.number)}` } }));
-  const inner = new StageTimer(ctx.session.served);
-  inner.browserPid = timer.browserPid;
-  const images = await timer.time('pdfs, page images', async () => {
-    let printNow: () => void = () => undefined;
-    const captured = new Promise<void>((resolve) => {
-      printNow = resolve;
-    });
-    const shots = pageImages(tab, renders.map((r) => ({ image: out(paths.pageImage(issue.id, r.page.number)), thumb: out(paths.pageThumb(issue.id, r.page.number)) })), ctx.config.print.pageImageWidth, THUMB_WIDTH, inner, printNow);
-    // If the capture fails before it is asked for, the PDF is still printed (and the error thrown below).
-    shots.then(printNow, printNow);
-    await captured;
-    const issuePdf = printIssuePdf(tab, { file: out(paths.issuePdf(issue.id)), meta }, inner);
-    const pagePdfs = issuePdf.then((bytes) => splitPagePdfs(bytes, pageJobs, inner));
-    pagePdfs.catch(() => undefined);
-    const [done] = await Promise.all([shots, pagePdfs]);
-    // The images are written meanwhile: awaited below, page by page.
-    return done;
-  });
+  const issuePdf = await printIssuePdf(tab, { file: out(paths.issuePdf(issue.id)), meta }, timer);
+  const pagePdfs = splitPagePdfs(issuePdf, pageJobs, timer);
+  pagePdfs.catch(() => undefined);
+  const images = await pageImages(tab, renders.map((r) => ({ image: out(paths.pageImage(issue.id, r.page.number)), thumb: out(paths.pageThumb(issue.id, r.page.number)) })), ctx.config.print.pageImageWidth, THUMB_WIDTH, timer);
+  await pagePdfs;
   const pagesOut: PageLayout[] = [];
   for (const [i, r] of renders.entries()) {
     const n = r.page.number;
@@ -618,8 +603,6 @@ async function render(tab: BrowserPage, grid: Grid, issue: Issue, renders: PageR
     }
     ctx.log.progress('pages laid out', i + 1, renders.length);
   }
-  // Every page image is written now (sharp's stage too).
-  for (const s of inner.stages) timer.add({ ...s, name: s.name.endsWith('(overlapped)') ? s.name : `${s.name} (overlapped)` });
   const oversetLine = oversetSummary(issue, plan.overset, grid);
   if (oversetLine) ctx.log.warn(oversetLine);
   // A continuation on a themed or special page: no news page after it had room.

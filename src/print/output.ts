@@ -42,10 +42,9 @@ const MAX_CAPTURE_PX = 12_500;
  * screenshot (each capture costs a pass over the whole document besides its pixels),
  * and writes each page's `page.png` and `thumb.png`. Returns when the screenshots are
  * taken; each promise settles when that page's files are written (sharp cuts and
- * encodes them while the browser goes on). `onFirstCapture` is called once the first
- * capture has been asked for.
+ * encodes them while the browser goes on).
  */
-export async function pageImages(tab: BrowserPage, files: ImageFiles[], width: number, thumbWidth: number, timer: StageTimer, onFirstCapture?: () => void): Promise<Array<Promise<ImageSize>>> {
+export async function pageImages(tab: BrowserPage, files: ImageFiles[], width: number, thumbWidth: number, timer: StageTimer): Promise<Array<Promise<ImageSize>>> {
   const boxes = await tab.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>('.pagedjs_page')].map((p) => {
       const r = p.getBoundingClientRect();
@@ -61,11 +60,7 @@ export async function pageImages(tab: BrowserPage, files: ImageFiles[], width: n
     const top = boxes[first].y;
     // Two px more than the pages, so the last page's rounded height is in the capture.
     const clip = { x: boxes[first].x, y: top, width: boxes[first].width, height: boxes[last].y + boxes[last].height - top + 2 / scale, scale };
-    const shot = timer.time('screenshots', () => tab.screenshot({ type: 'png', optimizeForSpeed: true, clip, captureBeyondViewport: true }));
-    // The capture is asked of the browser within this turn of the event loop: what the
-    // caller queues on the tab after it (the issue PDF) runs while it is rastered and encoded.
-    if (first === 0 && onFirstCapture) setImmediate(onFirstCapture);
-    const png = await shot;
+    const png = await timer.time('screenshots', () => tab.screenshot({ type: 'png', optimizeForSpeed: true, clip, captureBeyondViewport: true }));
     // Decoded once for all its pages (sharp, off the main thread).
     const group = sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     group.catch(() => undefined);
