@@ -164,7 +164,7 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
     photosDone();
     // 2. Measure.
     const byKey = new Map(infos.map((i) => [key(i), i]));
-    await timer.time('measure', () => measure(tab, grid, table, infos, (done) => ctx.log.progress(`${issue.id}: articles measured`, done, infos.length)));
+    await measure(tab, grid, table, infos, timer, (done) => ctx.log.progress(`${issue.id}: articles measured`, done, infos.length));
     // 3. Plan the pages (src/layout), let Paged.js make them, check the fit on them; plan again with what overflowed.
     let plan: IssuePlan = { pages: [], overset: [], wanted: [], misplaced: [], leftover: [] };
     let renders: PageRender[] = [];
@@ -218,14 +218,15 @@ async function buildIssue(issue: Issue, grid: Grid, ctx: BuildContext, newPage: 
 /** Articles read back from the measuring sheet per call: a long issue reports progress between calls. */
 const MEASURE_BATCH = 40;
 
-async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: ArticleInfo[], progress?: (done: number) => void): Promise<void> {
+/** Stages: `measure: sheet` (the sheet shown, its fonts loaded), `measure: tracking`, `measure: read-back`. */
+async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: ArticleInfo[], timer: StageTimer, progress?: (done: number) => void): Promise<void> {
   const items: MeasureItem[] = infos.map((i) => ({ key: key(i), article: i.article, rank: i.metrics.rank, front: i.page === i.first, banner: i.banner, blocks: i.blocks, photos: i.photos.map((p) => p.figure) }));
   if (infos.length > MEASURE_BATCH) progress?.(0);
   // Tracking is chosen afresh (the same AST measured again, as by the dev server, gives the same pages).
   for (const info of infos) for (const b of info.blocks) clearTracking(b);
-  await showDocument(tab, table, '/measure.html', measureDocument(grid, POLICY, items));
+  await timer.time('measure: sheet', () => showDocument(tab, table, '/measure.html', measureDocument(grid, POLICY, items)));
   // Paragraphs with a loose line get a small tracking, before they are measured.
-  for (const [k, i, part, em, chars] of await fitTracking(tab)) {
+  for (const [k, i, part, em, chars] of await timer.time('measure: tracking', () => fitTracking(tab))) {
     const block = infos.find((x) => key(x) === k)!.blocks[i];
     const target = part >= 0 && 'children' in block ? (block.children as object[])[part] : block;
     if (chars <= -2) setGlue(target, ...decodeGlue(chars));
@@ -319,11 +320,13 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
     return out;
   };
   const raw: Raw = {};
+  const readDone = timer.start('measure: read-back');
   for (let start = 0; start < infos.length; start += MEASURE_BATCH) {
     if (infos.length > MEASURE_BATCH && start > 0) progress?.(start);
     Object.assign(raw, await tab.evaluate(readBack, (grid.line * PX_PER_PT) / 2, grid.charsPerColumn, start, start + MEASURE_BATCH));
   }
   if (infos.length > MEASURE_BATCH) progress?.(infos.length);
+  readDone();
   const toLinesUp = (px: number) => Math.ceil(px / PX_PER_PT / grid.line - 0.05);
   for (const info of infos) {
     const r = raw[key(info)];

@@ -93,6 +93,35 @@ export async function showDocument(tab: BrowserPage, table: AssetTable, path: st
         if (!chars) byFont.set(font, (chars = new Set()));
         for (const ch of t.data) chars.add(ch);
       }
+      // Generated text (a rule's `content: '□'` before a byline, a caption's `■`): its faces
+      // too. A face first asked for by the layout makes the whole sheet be laid out again.
+      const generated = (rules: CSSRuleList) => {
+        for (const r of rules) {
+          if ('cssRules' in r && !(r instanceof CSSStyleRule)) generated((r as CSSGroupingRule).cssRules);
+          if (!(r instanceof CSSStyleRule)) continue;
+          const text = /^"(.+)"$/.exec(r.style.getPropertyValue('content'))?.[1];
+          if (!text) continue;
+          for (const part of r.selectorText.split(',')) {
+            const pseudo = /::?(before|after)\s*$/.exec(part);
+            if (!pseudo) continue;
+            for (const el of body.querySelectorAll(part.slice(0, pseudo.index) || '*')) {
+              if (known && el.closest(known)) continue;
+              const st = getComputedStyle(el, `::${pseudo[1]}`);
+              const font = `${st.fontStyle} ${st.fontWeight} 16px ${st.fontFamily}`;
+              let chars = byFont.get(font);
+              if (!chars) byFont.set(font, (chars = new Set()));
+              for (const ch of text) chars.add(ch);
+            }
+          }
+        }
+      };
+      for (const sheet of document.styleSheets) {
+        try {
+          generated(sheet.cssRules);
+        } catch {
+          // A sheet whose rules cannot be read: its generated text is left to the layout.
+        }
+      }
       await Promise.all([...byFont].map(([font, chars]) => document.fonts.load(font, [...chars].join('')).catch(() => [])));
       if (keepHidden) return;
       body.style.removeProperty('display');

@@ -12,13 +12,6 @@ import type { Page as BrowserPage } from 'puppeteer-core';
 
 /** Letter-spacing steps tried, in em, in order of preference. */
 export const TRACKING_STEPS = [-0.01, -0.02, -0.03, -0.04, -0.05, 0.01, 0.02, 0.03, 0.04, 0.05];
-
-/**
- * Sets the tracking of the measuring sheet's loose paragraphs; returns [article key, block
- * index, paragraph of a turn or -1, em, characters] for each: characters −1 for the whole
- * paragraph, ≥ 0 for a tracking on its first so many characters only (its first lines), and
- * ≤ −2 for a glue instead of a tracking: −2 − from × 4096 − length (see `decodeGlue`).
- */
 /** The glue [from, to) of a `fitTracking` result's characters value ≤ −2. */
 export function decodeGlue(chars: number): [number, number] {
   const v = -2 - chars;
@@ -26,54 +19,74 @@ export function decodeGlue(chars: number): [number, number] {
   return [from, from + (v % 4096)];
 }
 
+/**
+ * Sets the tracking of the measuring sheet's loose paragraphs; returns [article key, block
+ * index, paragraph of a turn or -1, em, characters] for each, in document order: characters
+ * −1 for the whole paragraph, ≥ 0 for a tracking on its first so many characters only (its
+ * first lines), and ≤ −2 for a glue instead of a tracking: −2 − from × 4096 − length (see
+ * `decodeGlue`).
+ *
+ * One pass in the page, in batches, so the sheet is laid out a few times in all, not once or
+ * twice per loose paragraph: (1) every line of every paragraph is read as the sheet sets it
+ * (no change made meanwhile, so no layout); (2) the loose ones are copied, each into a box of
+ * its own (a layout boundary) beside it, all at once, and each step is set on every copy
+ * still looking for one before they are read again: one small layout per step; a try stops
+ * being read once it has as many loose lines as the best so far (it cannot be chosen);
+ * (3) a paragraph that no one value for the whole fixes tries a tracking of its first lines,
+ * then pushing characters out (推出) — one by one, as these are few; (4) the chosen tracking is
+ * set on the paragraphs. What is chosen is the same as trying the paragraphs one by one: a
+ * paragraph's lines depend on its width and style only.
+ */
 export async function fitTracking(tab: BrowserPage): Promise<Array<[string, number, number, number, number]>> {
   return tab.evaluate((steps: number[]) => {
     const han = /[\u3400-\u9fff\uf900-\ufaff]/;
     const range = document.createRange();
-    /** Lines of `el`: for each, the most justification space after a Han character, in px. */
-    const lines = (el: HTMLElement, from = 0): Array<{ gap: number; start: number }> => {
-      const out: Array<{ gap: number; start: number }> = [];
-      const em = parseFloat(getComputedStyle(el).fontSize);
+    /**
+     * Lines of `el` as set now, each with its start (character offset) and the most
+     * justification space after a Han character on it, px. Reading stops once `enough`
+     * justified lines (not the last) are loose.
+     */
+    const readLines = (el: HTMLElement, enough = Infinity): { starts: number[]; loose: number[]; lines: number } => {
+      const st = getComputedStyle(el);
+      const em = parseFloat(st.fontSize);
+      const limit = em * 0.25 - 0.01;
       const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
       let prev: { c: string; left: number; top: number } | undefined;
-      let line: { gap: number; start: number } | undefined;
+      // The most justification space after a Han character on the line being read, px.
+      let gap = -Infinity;
+      const starts: number[] = [];
+      // Indices of the loose lines found.
+      const loose: number[] = [];
       let offset = 0;
       for (let t = walker.nextNode() as Text | null; t; t = walker.nextNode() as Text | null) {
-        const skip = Math.max(0, from - offset);
+        const base = offset;
         offset += t.data.length;
         // The letter-spacing of this text (the block's, or a first-lines span's).
-        const ls = parseFloat(getComputedStyle(t.parentElement ?? el).letterSpacing) || 0;
-        for (let i = skip; i < t.data.length; i++) {
+        const parent = t.parentElement ?? el;
+        const ls = parent === el ? parseFloat(st.letterSpacing) || 0 : parseFloat(getComputedStyle(parent).letterSpacing) || 0;
+        for (let i = 0; i < t.data.length; i++) {
           const c = t.data[i];
           if (/\s/.test(c)) continue;
           range.setStart(t, i);
           range.setEnd(t, i + 1);
           const r = range.getBoundingClientRect();
           if (r.width === 0) continue;
-          if (!line || !prev || Math.abs(r.top - prev.top) > em / 2 || r.left < prev.left) {
-            line = { gap: 0, start: offset - t.data.length + i };
-            out.push(line);
+          if (!prev || Math.abs(r.top - prev.top) > em / 2 || r.left < prev.left) {
+            // A new line: the one before it is not the last, so it counts if loose.
+            if (starts.length > 0 && gap >= limit) {
+              loose.push(starts.length - 1);
+              if (loose.length >= enough) return { starts, loose, lines: starts.length };
+            }
+            starts.push(base + i);
+            gap = 0;
           } else if (han.test(prev.c) && han.test(c)) {
-            line.gap = Math.max(line.gap, r.left - prev.left - em - ls);
+            gap = Math.max(gap, r.left - prev.left - em - ls);
           }
           prev = { c, left: r.left, top: r.top };
         }
       }
-      return out;
+      return { starts, loose, lines: starts.length };
     };
-    // Loose lines of a paragraph as set now (its last line is not justified). A one-character
-    // last line cannot happen: the paragraph's last two characters are glued (src/layout/lines.ts).
-    const faults = (el: HTMLElement, from = 0): number => {
-      const em = parseFloat(getComputedStyle(el).fontSize);
-      const ls = lines(el, from);
-      count = ls.length;
-      const loose = ls.map((l, i) => i < ls.length - 1 && l.gap >= em * 0.25 - 0.01);
-      firstLoose = loose.indexOf(true);
-      starts = ls.map((l) => l.start);
-      return loose.filter(Boolean).length;
-    };
-    let firstLoose = -1;
-    let starts: number[] = [];
     /**
      * Sets the first `chars` characters of paragraph `p` in a span with letter-spacing `em`:
      * the DOM the print HTML has for a first-lines tracking (src/hast/to-hast.ts `splitContent`:
@@ -99,14 +112,14 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
         for (const root of [span, p]) {
           const empties: Node[] = [];
           const all = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
-          for (let n = all.nextNode(); n; n = all.nextNode()) if ((n.nodeType === Node.TEXT_NODE && (n as Text).data === '') || (n instanceof HTMLSpanElement && n !== span && n.textContent === '')) empties.push(n);
+          for (let n = all.nextNode(); n; n = all.nextNode())
+            if ((n.nodeType === Node.TEXT_NODE && (n as Text).data === '') || (n instanceof HTMLSpanElement && n !== span && n.textContent === ''))
+              empties.push(n);
           for (const n of empties.reverse()) n.parentNode?.removeChild(n);
         }
         return;
       }
     };
-    // Lines of the paragraph last looked at (from its start when the whole was looked at).
-    let count = 0;
     /**
      * Characters [from, to) of paragraph `p` in a `span.nb` of their own, if they are plain
      * text of one text node (no span of the line rules across them): the DOM the print HTML has
@@ -132,11 +145,22 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
       }
       return false;
     };
-    const out: Array<[string, number, number, number, number]> = [];
+    // 1. Every line of every paragraph as the sheet sets it, also those of an interview turn.
+    // Every line is looked at: a run that cannot break is not only digits, Latin or `——` (a
+    // number of two digits glued to its unit and the character before, `委—社`, a character
+    // with the closing marks that may not start a line: `修？”`).
+    interface Loose {
+      key: string;
+      /** Block index, and paragraph in it or -1. */
+      index: number;
+      part: number;
+      el: HTMLElement;
+      before: number;
+    }
+    const loose: Loose[] = [];
     for (const m of document.querySelectorAll<HTMLElement>('.measure')) {
       const body = m.querySelector<HTMLElement>('[data-kind="b"]');
       if (!body) continue;
-      // Each paragraph on its own, also those of an interview turn: [block, paragraph in it or -1].
       const units: Array<[HTMLElement, number, number]> = [];
       [...body.children].forEach((el, index) => {
         if (!(el instanceof HTMLElement)) return;
@@ -144,81 +168,92 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
         else if (el.matches('p:not(.jump):not(.endnote):not(.caption-only), .brief, blockquote')) units.push([el, index, -1]);
       });
       for (const [el, index, part] of units) {
-        // Every line is looked at: a run that cannot break is not only digits, Latin or `——`
-        // (a number of two digits glued to its unit and the character before, `委—社`, a
-        // character with the closing marks that may not start a line: `修？”`), and a paragraph
-        // that was only looked at near its end kept such lines loose.
-        const before = faults(el, 0);
-        if (before === 0) continue;
-        // Tried on a copy in a box of its own (a layout boundary): each try lays out one paragraph, not the sheet.
-        const scratch = document.createElement('div');
-        scratch.style.cssText = `position:absolute;left:0;top:0;width:${el.getBoundingClientRect().width}px;height:1px;contain:strict`;
-        const copy = el.cloneNode(true) as HTMLElement;
-        scratch.append(copy);
-        el.parentElement!.append(scratch);
-        faults(copy);
-        const lineCount = count;
-        // The first step that leaves no loose line without adding a line (a longer paragraph
-        // changes the page's packing), else the first that leaves none, else the one with fewest.
-        let best = { n: before, step: 0, longer: false };
+        const before = readLines(el).loose.length;
+        if (before > 0) loose.push({ key: m.dataset.key!, index, part, el, before });
+      }
+    }
+    // 2. Tried on copies, each in a box of its own beside its paragraph (a layout boundary:
+    // a try lays out one paragraph, not the sheet).
+    const widths = loose.map((x) => x.el.getBoundingClientRect().width);
+    const tries = loose.map((x, k) => {
+      const scratch = document.createElement('div');
+      scratch.style.cssText = `position:absolute;left:0;top:0;width:${widths[k]}px;height:1px;contain:strict`;
+      const copy = x.el.cloneNode(true) as HTMLElement;
+      scratch.append(copy);
+      x.el.parentElement!.append(scratch);
+      return { ...x, scratch, copy, lineCount: 0, best: { n: x.before, step: 0, longer: false }, done: false };
+    });
+    for (const t of tries) t.lineCount = readLines(t.copy).lines;
+    // The first step that leaves no loose line without adding a line (a longer paragraph
+    // changes the page's packing), else the first that leaves none, else the one with fewest.
+    for (const step of steps) {
+      const open = tries.filter((t) => !t.done);
+      if (open.length === 0) break;
+      for (const t of open) t.copy.style.letterSpacing = `${step}em`;
+      for (const t of open) {
+        const r = readLines(t.copy, Math.max(t.best.n, 1));
+        const n = r.loose.length;
+        const longer = r.lines > t.lineCount;
+        if (n < t.best.n || (n === 0 && t.best.n === 0 && t.best.longer && !longer)) t.best = { n, step, longer };
+        if (n === 0 && !longer) t.done = true;
+      }
+    }
+    const out: Array<[string, number, number, number, number]> = [];
+    for (const t of tries) {
+      const { el, scratch, copy, lineCount } = t;
+      if (t.best.n > 0 && el.matches('p')) {
+        // 3. No one value for the whole: track only the lines before the first loose one (the
+        // fewest first), so the lines after it stay as they were; kept if it leaves no loose
+        // line and no extra line.
+        copy.style.letterSpacing = '';
+        const plain = readLines(copy);
+        const k = plain.loose[0] ?? -1;
+        const lineStarts = plain.starts;
+        const clean = (trial: HTMLElement): boolean => {
+          scratch.replaceChildren(trial);
+          const r = readLines(trial, 1);
+          return r.loose.length === 0 && r.lines <= lineCount;
+        };
+        let first: { em: number; chars: number } | undefined;
         for (const step of steps) {
-          copy.style.letterSpacing = `${step}em`;
-          const n = faults(copy);
-          const longer = count > lineCount;
-          if (n < best.n || (n === 0 && best.n === 0 && best.longer && !longer)) best = { n, step, longer };
-          if (n === 0 && !longer) break;
-        }
-        if (best.n > 0 && el.matches('p')) {
-          // No one value for the whole: track only the lines before the first loose one (the
-          // fewest first), so the lines after it stay as they were; kept if it leaves no loose
-          // line and no extra line.
-          copy.style.letterSpacing = '';
-          faults(copy);
-          const k = firstLoose;
-          const lineStarts = starts;
-          let first: { em: number; chars: number } | undefined;
-          for (const step of steps) {
-            for (let j = 1; j <= k && !first; j++) {
-              const trial = el.cloneNode(true) as HTMLElement;
-              wrapFirst(trial, lineStarts[j], step);
-              scratch.replaceChildren(trial);
-              if (faults(trial) === 0 && count <= lineCount) first = { em: step, chars: lineStarts[j] };
-            }
-            if (first) break;
+          for (let j = 1; j <= k && !first; j++) {
+            const trial = el.cloneNode(true) as HTMLElement;
+            wrapFirst(trial, lineStarts[j], step);
+            if (clean(trial)) first = { em: step, chars: lineStarts[j] };
           }
-          if (first) {
+          if (first) break;
+        }
+        if (first) {
+          scratch.remove();
+          wrapFirst(el, first.chars, first.em);
+          out.push([t.key, t.index, t.part, first.em, first.chars]);
+          continue;
+        }
+        // Pushing characters out (推出): the last one or two characters of the line before the
+        // loose one are glued to its first character (an unbreakable run), so they go down
+        // with it and fill the loose line; kept if it leaves no loose line and no extra line.
+        if (k >= 1) {
+          let glued: [number, number] | undefined;
+          for (let j = 1; j <= 2 && !glued; j++) {
+            const from = lineStarts[k] - j;
+            if (from <= lineStarts[k - 1]) break;
+            const trial = el.cloneNode(true) as HTMLElement;
+            if (!glue(trial, from, lineStarts[k] + 1)) break;
+            if (clean(trial)) glued = [from, lineStarts[k] + 1];
+          }
+          if (glued) {
             scratch.remove();
-            wrapFirst(el, first.chars, first.em);
-            out.push([m.dataset.key!, index, part, first.em, first.chars]);
+            glue(el, glued[0], glued[1]);
+            out.push([t.key, t.index, t.part, 0, -2 - glued[0] * 4096 - (glued[1] - glued[0])]);
             continue;
           }
-          // Pushing characters out (推出): the last one or two characters of the line before the
-          // loose one are glued to its first character (an unbreakable run), so they go down
-          // with it and fill the loose line; kept if it leaves no loose line and no extra line.
-          if (k >= 1) {
-            let glued: [number, number] | undefined;
-            for (let j = 1; j <= 2 && !glued; j++) {
-              const from = lineStarts[k] - j;
-              if (from <= lineStarts[k - 1]) break;
-              const trial = el.cloneNode(true) as HTMLElement;
-              if (!glue(trial, from, lineStarts[k] + 1)) break;
-              scratch.replaceChildren(trial);
-              if (faults(trial) === 0 && count <= lineCount) glued = [from, lineStarts[k] + 1];
-            }
-            if (glued) {
-              scratch.remove();
-              glue(el, glued[0], glued[1]);
-              out.push([m.dataset.key!, index, part, 0, -2 - glued[0] * 4096 - (glued[1] - glued[0])]);
-              continue;
-            }
-          }
-        }
-        scratch.remove();
-        if (best.step !== 0) {
-          el.style.letterSpacing = `${best.step}em`;
-          out.push([m.dataset.key!, index, part, best.step, -1]);
         }
       }
+      // 4. The chosen tracking, on the sheet's paragraph.
+      scratch.remove();
+      if (t.best.step === 0) continue;
+      el.style.letterSpacing = `${t.best.step}em`;
+      out.push([t.key, t.index, t.part, t.best.step, -1]);
     }
     return out;
   }, TRACKING_STEPS);
