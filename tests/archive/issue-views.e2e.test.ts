@@ -1,0 +1,100 @@
+/**
+ * One new issue does not render the archive again: an issue whose views' inputs are
+ * unchanged (src/build/issue-views.ts) keeps its files from the previous output (hard
+ * links: the same inode, byte-identical), only the new issue, its neighbour and the issues
+ * of its month are rendered, and the result equals a clean build of the same input.
+ */
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyPublished } from '../../bench/archive-fixture.js';
+import { publish } from '../../src/archive/publish.js';
+import { MANIFEST } from '../../src/build/cache.js';
+import { loadConfig } from '../../src/config/index.js';
+import { snapshot } from '../reliability/helpers.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const ID = '2026-11-20';
+const outputSnapshot = (dir: string) => snapshot(dir, { skip: [path.dirname(MANIFEST)] });
+
+/** `banmian …` as a child process (a browser that cannot start: nothing may be laid out). */
+function banmian(args: string[], dir: string): Promise<{ status: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/banmian.js', ...args], { cwd: ROOT, env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: path.join(dir, 'no-such-browser') } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (status) => resolve({ status, out, err }));
+  });
+}
+
+/** Every file under `dir/rel` → inode. */
+async function inodes(dir: string, rel: string, out = new Map<string, number>()): Promise<Map<string, number>> {
+  for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
+    const r = `${rel}/${e.name}`;
+    if (e.isDirectory()) await inodes(dir, r, out);
+    else out.set(r, (await stat(path.join(dir, r))).ino);
+  }
+  return out;
+}
+
+describe('a new issue reuses the views of unchanged issues', () => {
+  let dir: string;
+  let issues: string;
+  let archive: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'banmian-views-test-'));
+    issues = path.join(dir, 'issues');
+    archive = path.join(dir, 'archive');
+    await cp(path.join(ROOT, 'issues', ID), path.join(issues, ID), { recursive: true });
+    const { config } = await loadConfig(ROOT);
+    const log = { info() {}, warn() {}, progress() {} };
+    await publish({ root: ROOT, config, issuesDir: issues, id: ID, printFrom: path.join(dir, 'none'), pressDir: path.join(dir, 'none'), log, now: new Date('2026-11-20T18:00:00Z') });
+    // Two months before the sample's: their calendars and neighbours do not change when 2026-11-21 comes.
+    await copyPublished(issues, archive, ID, ['2026-09-01', '2026-09-02', '2026-10-01', '2026-10-02', '2026-10-03'], { firstNumber: 2400 });
+  }, 600_000);
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps older issues byte-identical (not rewritten), renders the new issue and its neighbour, equals a clean build', async () => {
+    const dist = path.join(dir, 'dist');
+    const first = await banmian(['build', '--issues', issues, '--out', dist], dir);
+    expect(first.status, first.err).toBe(0);
+    expect(first.out).not.toMatch(/views reused/);
+    const older = ['2026-09-01', '2026-09-02', '2026-10-01', '2026-10-02', '2026-10-03'];
+    const before = new Map<string, number>();
+    for (const id of older) for (const [rel, ino] of await inodes(dist, id)) before.set(rel, ino);
+    const sample = await inodes(dist, ID);
+    const snapBefore = await outputSnapshot(dist);
+
+    // The next day's issue (a published copy: no browser needed).
+    await copyPublished(issues, archive, ID, ['2026-11-21'], { firstNumber: 2500 });
+    const second = await banmian(['build', '--issues', issues, '--out', dist], dir);
+    expect(second.status, second.err).toBe(0);
+    expect(second.out).toMatch(/\(5 issue\(s\)' views reused from the last build\)/);
+    const snapAfter = await outputSnapshot(dist);
+    // Older issues: the very same files (hard links of the previous output), nothing rewritten.
+    for (const id of older) for (const [rel, ino] of await inodes(dist, id)) expect(before.get(rel), rel).toBe(ino);
+    for (const rel of before.keys()) expect(snapAfter[rel], rel).toBe(snapBefore[rel]);
+    // The neighbour (上一期/下一期 and its month's calendar now link the new issue) was rendered again.
+    const neighbour = await readFile(path.join(dist, ID, 'index.html'), 'utf8');
+    expect(neighbour).toContain('2026-11-21');
+    expect([...(await inodes(dist, ID))].some(([rel, ino]) => rel.endsWith('.html') && sample.get(rel) !== ino)).toBe(true);
+    // The manifest's digests of reused files are right (taken from the previous manifest, not re-read).
+    const manifest = JSON.parse(await readFile(path.join(dist, MANIFEST), 'utf8')) as { digests: Record<string, string>; views: Record<string, unknown> };
+    for (const [rel, sum] of Object.entries(snapAfter)) if (sum !== 'dir') expect(manifest.digests[rel], rel).toBe(sum);
+    expect(Object.keys(manifest.views).sort()).toEqual([...older, ID, '2026-11-21']);
+
+    // A clean build of the same input gives the same files.
+    const clean = await banmian(['build', '--force', '--issues', issues, '--out', path.join(dir, 'clean')], dir);
+    expect(clean.status, clean.err).toBe(0);
+    expect(clean.out).not.toMatch(/views reused/);
+    expect(await outputSnapshot(path.join(dir, 'clean'))).toEqual(snapAfter);
+  }, 900_000);
+});
