@@ -187,7 +187,8 @@ export class WebSite {
       const key = keys.get(issue);
       const previous = key?.reusable ? this.reuse!.previous![issue.id] : undefined;
       if (previous && (await reuseIssueViews(previous, this.reuse!.fromDir, this.outDir, this.reuse!.digests, this.writtenDigests, dirs))) {
-        for (const [rel] of previous.files) written.add(rel);
+        // The views (the result lists pages, not image copies).
+        for (const [rel] of previous.files) if (/\.(html|json|xml|txt)$/.test(rel)) written.add(rel);
         for (const w of previous.warnings ?? []) rc.warn(w.message, w.where);
         this.viewRecords.set(issue.id, previous);
         this.reusedIssues++;
