@@ -170,6 +170,8 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     return inOutDir(err, staging, outDir);
   };
 
+  // The previous output failed its full check: none of its views is reused either.
+  let damaged = false;
   if (key && previous.output?.key === key && !opts.force && !opts.keepSite && !opts.shard && !opts.mergeFrom) {
     try {
       const reused = await reuseOutput(previous.output, previous.digests, outDir, staging, verified);
@@ -189,6 +191,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
         return { reused: true, issues: [], files: [], warnings: previous.output.warnings, editionWarnings: [], layouts, outDir, session };
       }
       log.info('the last build\'s output was changed or is incomplete: building again');
+      damaged = true;
     } catch (err) {
       throw await failed(err);
     }
@@ -290,7 +293,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
       // Published issues' web images come from their records (frozen with the print output).
       const frozenDir = (i: Issue) => (isPublished(i) && !opts.relayout?.includes(i.id) ? archiveDir : undefined);
       // Issues whose inputs are unchanged keep their views from the previous output (src/build/issue-views.ts).
-      const canReuse = inputs && !opts.force && !opts.keepSite && !opts.stalePrint && !opts.mergeFrom;
+      const canReuse = inputs && !damaged && !opts.force && !opts.keepSite && !opts.stalePrint && !opts.mergeFrom;
       const reuse = canReuse ? await viewsReuse(opts, inputs, issues, layouts, manifest, archiveDir, outDir, previous) : undefined;
       web = (await buildWebEdition(issues, layouts, ctx, { ...webOptions, frozenDir, reuse })).site;
       // The pages were hashed as they were written (or their digests come from the last manifest): listOutput need not read them back.

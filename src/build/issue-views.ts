@@ -12,9 +12,10 @@
  * loads its data), drop it here.
  *
  * When an issue's key equals the one the previous build recorded (`Manifest.views`), its
- * files are hard-linked from the previous output, each checked by its size (like a print
- * record: an in-place change of the same size is not seen), and their digests taken from the
- * previous manifest — nothing is read, parsed into views or hashed again.
+ * files are hard-linked from the previous output, each checked by its size and modification
+ * time (a file edited in place has a new mtime; one edited and given its old mtime back is
+ * not seen — `--force` renders everything), and their digests taken from the previous
+ * manifest: nothing is read, rendered or hashed again.
  */
 import { createHash } from 'node:crypto';
 import { copyFile, link, mkdir, stat } from 'node:fs/promises';
@@ -26,8 +27,8 @@ import type { IssueRef, SiteModel } from '../web/model.js';
 /** What the previous build recorded of one issue's web views (in `.banmian/manifest.json`, `views`). */
 export interface IssueViewsRecord {
   key: string;
-  /** Every file of the issue's views and its images' web copies: [site-relative path, size]. */
-  files: Array<[string, number]>;
+  /** Every file of the issue's views and its images' web copies: [site-relative path, size, mtime (ms)]. */
+  files: Array<[string, number, number]>;
   /** Warnings rendering its views gave (reported again when they are reused). */
   warnings?: Array<{ message: string; where: PageWarning }>;
 }
@@ -61,6 +62,16 @@ export function issueInputsKey(folderDigest: string | undefined, printKey: strin
   return sha(JSON.stringify([folderDigest, printKey ?? null, recordDigest ?? null, layoutJson ? sha(layoutJson) : null]));
 }
 
+/** Each file's [path, size, mtime] in `dir` (a file that is not there is left out). */
+export async function fileStamps(dir: string, rels: Iterable<string>): Promise<Array<[string, number, number]>> {
+  const out: Array<[string, number, number]> = [];
+  for (const rel of [...new Set(rels)].sort()) {
+    const s = await stat(path.join(dir, rel)).catch(() => undefined);
+    if (s?.isFile()) out.push([rel, s.size, s.mtimeMs]);
+  }
+  return out;
+}
+
 /** The key of one issue's views (see the module comment for what it covers). */
 export function issueViewsKey(model: SiteModel, issue: IssueRef, siteKey: string, assets: unknown, inputs: string): string {
   const i = model.issues.indexOf(issue);
@@ -79,8 +90,8 @@ export function issueViewsKey(model: SiteModel, issue: IssueRef, siteKey: string
  */
 export async function reuseIssueViews(record: IssueViewsRecord, fromDir: string, toDir: string, digests: Record<string, string> | undefined, verified: Map<string, string>, dirs: Set<string>): Promise<boolean> {
   if (!digests) return false;
-  const sizes = await Promise.all(record.files.map(([rel]) => stat(path.join(fromDir, rel)).then((s) => (s.isFile() ? s.size : -1), () => -1)));
-  if (record.files.some(([rel, size], i) => sizes[i] !== size || !digests[rel])) return false;
+  const stats = await Promise.all(record.files.map(([rel]) => stat(path.join(fromDir, rel)).then((s) => (s.isFile() ? s : undefined), () => undefined)));
+  if (record.files.some(([rel, size, mtime], i) => stats[i]?.size !== size || stats[i]?.mtimeMs !== mtime || !digests[rel])) return false;
   for (const [rel] of record.files) {
     const to = path.join(toDir, rel);
     const dir = path.dirname(to);
@@ -111,7 +122,7 @@ export function viewsRecords(v: unknown): Record<string, IssueViewsRecord> | und
   for (const r of Object.values(v as Record<string, unknown>)) {
     const rec = r as IssueViewsRecord;
     if (typeof rec !== 'object' || rec === null || typeof rec.key !== 'string' || !Array.isArray(rec.files)) return undefined;
-    if (!rec.files.every((f) => Array.isArray(f) && typeof f[0] === 'string' && typeof f[1] === 'number')) return undefined;
+    if (!rec.files.every((f) => Array.isArray(f) && typeof f[0] === 'string' && typeof f[1] === 'number' && typeof f[2] === 'number')) return undefined;
   }
   return v as Record<string, IssueViewsRecord>;
 }

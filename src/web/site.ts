@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Issue, Page } from '../ast/types.js';
 import type { BuildContext } from '../build/context.js';
@@ -24,7 +24,7 @@ import { loadTemplates, type Templates } from './templates.js';
 import { routeFile, routes, SiteUrls } from './urls.js';
 import { copyIssue, issueFolder } from '../ast/issue-folder.js';
 import { type PageWarning, warnAboutPage } from '../report/page-files.js';
-import { type IssueViewsRecord, issueViewsKey, reuseIssueViews, type ViewsReuse } from '../build/issue-views.js';
+import { fileStamps, type IssueViewsRecord, issueViewsKey, reuseIssueViews, type ViewsReuse } from '../build/issue-views.js';
 
 export interface WebOptions {
   /** Run Pagefind after writing the pages (default true). */
@@ -231,11 +231,9 @@ export class WebSite {
     return keys;
   }
 
-  /** The files of an issue's views (`out`) and of its images' web copies, with their sizes. */
-  private async issueFileSizes(issue: IssueRef, out: Map<string, string>): Promise<Array<[string, number]>> {
-    const files = new Map<string, number>();
-    for (const [rel, content] of out) files.set(rel, Buffer.byteLength(content));
-    const images = new Set<string>();
+  /** The files of an issue's views (`out`) and of its images' web copies, with their sizes and mtimes. */
+  private async issueFileSizes(issue: IssueRef, out: Map<string, string>): Promise<Array<[string, number, number]>> {
+    const images = new Set<string>(out.keys());
     const addRef = (img: ImageRef | undefined) => {
       if (!img) return;
       images.add(img.path);
@@ -247,11 +245,7 @@ export class WebSite {
       addRef(p.image);
       addRef(p.thumb);
     }
-    for (const rel of [...images].sort()) {
-      const size = await stat(path.join(this.outDir, rel)).then((s) => (s.isFile() ? s.size : -1), () => -1);
-      if (size >= 0) files.set(rel, size);
-    }
-    return [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return fileStamps(this.outDir, images);
   }
 
   /** Whether this build renders the issue's own views (all, unless a shard's share was given). */
