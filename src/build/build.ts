@@ -293,8 +293,9 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
       // Published issues' web images come from their records (frozen with the print output).
       const frozenDir = (i: Issue) => (isPublished(i) && !opts.relayout?.includes(i.id) ? archiveDir : undefined);
       // Issues whose inputs are unchanged keep their views from the previous output (src/build/issue-views.ts).
-      const canReuse = inputs && !damaged && !opts.force && !opts.keepSite && !opts.stalePrint && !opts.mergeFrom;
-      const reuse = canReuse ? await viewsReuse(opts, inputs, issues, layouts, manifest, archiveDir, outDir, previous) : undefined;
+      // Keys are recorded by every build that has them (a --force build too), for the next one.
+      const canReuse = !damaged && !opts.force && !opts.keepSite;
+      const reuse = inputs && !opts.mergeFrom ? await viewsReuse(opts, inputs, issues, layouts, manifest, archiveDir, outDir, canReuse ? previous : undefined) : undefined;
       web = (await buildWebEdition(issues, layouts, ctx, { ...webOptions, frozenDir, reuse })).site;
       // The pages were hashed as they were written (or their digests come from the last manifest): listOutput need not read them back.
       for (const [rel, sum] of web.writtenDigests) verified.set(rel, sum);
@@ -328,7 +329,8 @@ async function viewsReuse(
   manifest: Manifest,
   archiveDir: string,
   outDir: string,
-  previous: Manifest,
+  /** The previous output's manifest, or undefined when none of its views may be reused. */
+  previous: Manifest | undefined,
 ): Promise<ViewsReuse> {
   const own = new Map<string, string | undefined>();
   for (const issue of issues) {
@@ -341,8 +343,8 @@ async function viewsReuse(
     siteKey: webSiteKey(opts.config, inputs.parts, path.join(opts.root, 'templates', 'web')),
     issueInputs: (id) => own.get(id),
     fromDir: outDir,
-    previous: previous.views,
-    digests: previous.digests,
+    previous: previous?.views,
+    digests: previous?.digests,
   };
 }
 

@@ -95,5 +95,10 @@ describe('a new issue reuses the views of unchanged issues', () => {
     const clean = await banmian(['build', '--force', '--issues', issues, '--out', path.join(dir, 'clean')], dir, 'another-browser');
     expect(clean.status, clean.err).toBe(0);
     expect(await outputSnapshot(path.join(dir, 'clean'))).toEqual(await outputSnapshot(dist));
+    // A --force build renders everything but records its views' keys: the next build reuses them.
+    const after = await banmian(['build', '--issues', issues, '--out', path.join(dir, 'clean')], dir);
+    expect(after.status, after.err).toBe(0);
+    expect(after.out).toMatch(/\(7 issue\(s\)' views reused from the last build\)/);
+    expect(await outputSnapshot(path.join(dir, 'clean'))).toEqual(await outputSnapshot(dist));
   }, 900_000);
 });
