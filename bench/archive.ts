@@ -155,26 +155,20 @@ export async function benchArchive(): Promise<Record<string, number | string>> {
     row('  …its log', (single.out.match(/parsed [^\n]*|print edition: [^\n]*|web edition written[^\n]*|search index: [^\n]*/g) ?? []).join(' | '));
     row('  …load average after', load());
 
-    const shardDirs = [1, 2, 3, 4].map((k) => path.join(dir, `shard-${k}`));
-    const tShards = performance.now();
-    const shards = await Promise.all(shardDirs.map((out, i) => banmian(['build', '--shard', `${i + 1}/4`, '--issues', issues, '--out', out], noBrowser)));
-    const shardsMs = performance.now() - tShards;
-    for (const s of shards) if (s.status !== 0) throw new Error(`shard build failed: ${s.out.slice(-2000)}`);
-    row('4 shards at once (s)', secs(shardsMs));
-    row('  …CPU user+sys of the 4 (s)', secs(shards.reduce((n, s) => n + s.cpuMs, 0)));
-    row('  …peak RSS of the largest shard (MB)', Math.round(Math.max(...shards.map((s) => s.rssMb))));
-    const merge = await banmian(['merge', '--issues', issues, '--out', path.join(dir, 'merged'), ...shardDirs], noBrowser);
-    if (merge.status !== 0) throw new Error(`merge failed: ${merge.out.slice(-2000)}`);
-    row('merge (s)', secs(merge.ms));
-    row('  …merge CPU user+sys (s)', secs(merge.cpuMs));
-    row('  …merge peak RSS (MB)', Math.round(merge.rssMb));
-    row('4 shards + merge wall (s), beside the single build above', secs(shardsMs + merge.ms));
-    const a = await digests(path.join(dir, 'dist'));
-    const b = await digests(path.join(dir, 'merged'));
-    const differing = [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k));
-    row('merged dist/ byte-identical to the single build', differing.length ? `no: ${differing.length} file(s) differ, e.g. ${differing.slice(0, 3).join(', ')}` : `yes (${a.size} files)`);
-    for (const d of shardDirs) await rm(d, { recursive: true, force: true });
-    await rm(path.join(dir, 'merged'), { recursive: true, force: true });
+    // The whole output's key changes (another browser path), no issue's views' inputs do: every issue's views
+    // come from the previous output (src/build/issue-views.ts) — what a new issue costs besides its own views,
+    // its neighbours' and its month's, once the font split no longer depends on the whole archive.
+    row('load average before the views-reuse rebuild', load());
+    const again = await banmian(['build', '--issues', issues, '--out', path.join(dir, 'dist')], { PUPPETEER_EXECUTABLE_PATH: path.join(dir, 'no-such-browser-2') });
+    if (again.status !== 0) throw new Error(`rebuild failed: ${again.out.slice(-2000)}`);
+    row('rebuild, no view input changed (s)', secs(again.ms));
+    row('  …its CPU user+sys (s)', secs(again.cpuMs));
+    row('  …peak RSS (MB)', Math.round(again.rssMb));
+    row('  …its log', (again.out.match(/parsed [^\n]*|print edition: [^\n]*|web edition written[^\n]*|search index: [^\n]*|built [^\n]*/g) ?? []).join(' | '));
+
+    // BANMIAN_BENCH_ARCHIVE_SHARDS=0 skips the shards and merge (a 1,000-issue run on a loaded machine otherwise takes over an hour).
+    if (process.env.BANMIAN_BENCH_ARCHIVE_SHARDS !== '0') await shardsAndMerge(dir, issues, noBrowser, row, secs);
+    else row('4 shards + merge', 'skipped (BANMIAN_BENCH_ARCHIVE_SHARDS=0)');
 
     // One new issue, not published: laid out with the real browser, everything else from records.
     const newId = issueDates(2, dates[dates.length - 1])[1];
@@ -190,8 +184,33 @@ export async function benchArchive(): Promise<Record<string, number | string>> {
     row('  …the rest (s)  [floor 5]', secs(added.ms - printMs));
     row('  …CPU user+sys of banmian (s; the browser not counted)', secs(added.cpuMs));
     row('  …peak RSS (MB)', Math.round(added.rssMb));
+    row('  …its log', (added.out.match(/parsed [^\n]*|print edition: [^\n]*|web edition written[^\n]*|search index: [^\n]*/g) ?? []).join(' | '));
     return results;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** 4 shards at once + merge: wall and CPU beside the single build, and whether the merged output is byte-identical. */
+async function shardsAndMerge(dir: string, issues: string, noBrowser: Record<string, string>, row: (key: string, value: number | string) => void, secs: (ms: number) => number): Promise<void> {
+  const shardDirs = [1, 2, 3, 4].map((k) => path.join(dir, `shard-${k}`));
+  const tShards = performance.now();
+  const shards = await Promise.all(shardDirs.map((out, i) => banmian(['build', '--shard', `${i + 1}/4`, '--issues', issues, '--out', out], noBrowser)));
+  const shardsMs = performance.now() - tShards;
+  for (const s of shards) if (s.status !== 0) throw new Error(`shard build failed: ${s.out.slice(-2000)}`);
+  row('4 shards at once (s)', secs(shardsMs));
+  row('  …CPU user+sys of the 4 (s)', secs(shards.reduce((n, s) => n + s.cpuMs, 0)));
+  row('  …peak RSS of the largest shard (MB)', Math.round(Math.max(...shards.map((s) => s.rssMb))));
+  const merge = await banmian(['merge', '--issues', issues, '--out', path.join(dir, 'merged'), ...shardDirs], noBrowser);
+  if (merge.status !== 0) throw new Error(`merge failed: ${merge.out.slice(-2000)}`);
+  row('merge (s)', secs(merge.ms));
+  row('  …merge CPU user+sys (s)', secs(merge.cpuMs));
+  row('  …merge peak RSS (MB)', Math.round(merge.rssMb));
+  row('4 shards + merge wall (s), beside the single build above', secs(shardsMs + merge.ms));
+  const a = await digests(path.join(dir, 'dist'));
+  const b = await digests(path.join(dir, 'merged'));
+  const differing = [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k));
+  row('merged dist/ byte-identical to the single build', differing.length ? `no: ${differing.length} file(s) differ, e.g. ${differing.slice(0, 3).join(', ')}` : `yes (${a.size} files)`);
+  for (const d of shardDirs) await rm(d, { recursive: true, force: true });
+  await rm(path.join(dir, 'merged'), { recursive: true, force: true });
 }

@@ -47,6 +47,9 @@ import { recoverOutDir, stagingPath, swapIn } from './swap.js';
 import { endOrphanBrowsers } from '../print/profiles.js';
 import { PageDiagnostics } from '../report/page-files.js';
 import { archiveDirFor, isPublished } from '../archive/record.js';
+import { issueInputsKey, type ViewsReuse, webSiteKey } from './issue-views.js';
+import { issueFolder } from '../ast/issue-folder.js';
+import { createHash } from 'node:crypto';
 
 export interface BuildOptions {
   root: string;
@@ -167,6 +170,8 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     return inOutDir(err, staging, outDir);
   };
 
+  // The previous output failed its full check: none of its views is reused either.
+  let damaged = false;
   if (key && previous.output?.key === key && !opts.force && !opts.keepSite && !opts.shard && !opts.mergeFrom) {
     try {
       const reused = await reuseOutput(previous.output, previous.digests, outDir, staging, verified);
@@ -186,6 +191,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
         return { reused: true, issues: [], files: [], warnings: previous.output.warnings, editionWarnings: [], layouts, outDir, session };
       }
       log.info('the last build\'s output was changed or is incomplete: building again');
+      damaged = true;
     } catch (err) {
       throw await failed(err);
     }
@@ -286,10 +292,15 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
       const { buildWebEdition } = await import('../web/index.js');
       // Published issues' web images come from their records (frozen with the print output).
       const frozenDir = (i: Issue) => (isPublished(i) && !opts.relayout?.includes(i.id) ? archiveDir : undefined);
-      web = (await buildWebEdition(issues, layouts, ctx, { ...webOptions, frozenDir })).site;
-      // The pages were hashed as they were written: listOutput need not read them back.
+      // Issues whose inputs are unchanged keep their views from the previous output (src/build/issue-views.ts).
+      // Keys are recorded by every build that has them (a --force build too), for the next one.
+      const canReuse = !damaged && !opts.force && !opts.keepSite;
+      const reuse = inputs && !opts.mergeFrom ? await viewsReuse(opts, inputs, issues, layouts, manifest, archiveDir, outDir, canReuse ? previous : undefined) : undefined;
+      web = (await buildWebEdition(issues, layouts, ctx, { ...webOptions, frozenDir, reuse })).site;
+      // The pages were hashed as they were written (or their digests come from the last manifest): listOutput need not read them back.
       for (const [rel, sum] of web.writtenDigests) verified.set(rel, sum);
-      log.info(`web edition written in ${ms(t)}`);
+      if (inputs) manifest.views = Object.fromEntries([...web.viewRecords].sort(([a], [b]) => (a < b ? -1 : 1)));
+      log.info(`web edition written in ${ms(t)}${web.reusedIssues ? ` (${web.reusedIssues} issue(s)' views reused from the last build)` : ''}`);
     }
     const listed = await listOutput(staging, verified);
     manifest.digests = listed.digests;
@@ -307,6 +318,34 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
   } catch (err) {
     throw await failed(err);
   }
+}
+
+/** What reusing issues' views needs: the site's key and each issue's own inputs (src/build/issue-views.ts). */
+async function viewsReuse(
+  opts: BuildOptions,
+  inputs: { parts: Record<string, string> },
+  issues: Issue[],
+  layouts: Map<string, IssueLayout>,
+  manifest: Manifest,
+  archiveDir: string,
+  outDir: string,
+  /** The previous output's manifest, or undefined when none of its views may be reused. */
+  previous: Manifest | undefined,
+): Promise<ViewsReuse> {
+  const own = new Map<string, string | undefined>();
+  for (const issue of issues) {
+    // A published issue's page images come from its record: its record.json (digests of every record file) is an input.
+    const record = isPublished(issue) ? await readFile(path.join(archiveDir, issue.id, 'record.json')).then((b) => createHash('sha256').update(b).digest('hex'), () => undefined) : undefined;
+    const layout = layouts.get(issue.id);
+    own.set(issue.id, issueInputsKey(inputs.parts[`issue:${path.basename(issueFolder(issue))}`], manifest.print[issue.id], record, layout && JSON.stringify(layout)));
+  }
+  return {
+    siteKey: webSiteKey(opts.config, inputs.parts, path.join(opts.root, 'templates', 'web')),
+    issueInputs: (id) => own.get(id),
+    fromDir: outDir,
+    previous: previous?.views,
+    digests: previous?.digests,
+  };
 }
 
 /** An fs error in the staging folder names the file as it would be in the output folder (staging is gone by then). */

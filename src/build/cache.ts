@@ -28,6 +28,7 @@ import type { BanmianConfig } from '../config/types.js';
 import type { IssueLayout } from '../layout/types.js';
 import { paths } from './context.js';
 import { issueFolder } from '../ast/issue-folder.js';
+import { type IssueViewsRecord, viewsRecords } from './issue-views.js';
 
 export const MANIFEST = '.banmian/manifest.json';
 /** Where banmian's own code, print styles and lockfile are (the project root when run from this checkout). */
@@ -42,6 +43,8 @@ export interface Manifest {
   output?: OutputRecord;
   /** sha256 of every file of the output (relative path → hex), taken when the build wrote it. */
   digests?: Record<string, string>;
+  /** Per issue id: the key and files of its web views, for the next build to reuse (src/build/issue-views.ts). */
+  views?: Record<string, IssueViewsRecord>;
 }
 
 export interface OutputRecord {
@@ -88,7 +91,7 @@ export async function readManifest(outDir: string, warn?: (message: string) => v
   const ok = m as Manifest;
   // Versions 1 and 2 had the same print keys, no digests (so nothing of theirs can be verified and reused).
   if (ok.version !== MANIFEST_VERSION) return { version: MANIFEST_VERSION, print: ok.print };
-  return { version: MANIFEST_VERSION, print: ok.print, output: ok.output, digests: ok.digests };
+  return { version: MANIFEST_VERSION, print: ok.print, output: ok.output, digests: ok.digests, views: viewsRecords(ok.views) };
 }
 
 /** What is wrong with a parsed manifest, or undefined when its shape is right. */

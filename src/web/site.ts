@@ -23,7 +23,8 @@ import { renderRobots, renderSitemap } from './sitemap.js';
 import { loadTemplates, type Templates } from './templates.js';
 import { routeFile, routes, SiteUrls } from './urls.js';
 import { copyIssue, issueFolder } from '../ast/issue-folder.js';
-import { warnAboutPage } from '../report/page-files.js';
+import { type PageWarning, warnAboutPage } from '../report/page-files.js';
+import { fileStamps, type IssueViewsRecord, issueViewsKey, reuseIssueViews, type ViewsReuse } from '../build/issue-views.js';
 
 export interface WebOptions {
   /** Run Pagefind after writing the pages (default true). */
@@ -38,6 +39,8 @@ export interface WebOptions {
   siteWide?: boolean;
   /** Where a published issue's web images were frozen (its print record's archive folder), or undefined. */
   frozenDir?: (issue: Issue) => string | undefined;
+  /** Reuse the views of issues whose inputs are unchanged from the previous output (src/build/issue-views.ts). */
+  reuse?: ViewsReuse;
 }
 
 export interface WebBuildResult {
@@ -75,8 +78,15 @@ export class WebSite {
   readonly warnings: string[] = [];
   /** sha256 of each file `build` wrote from memory (site-relative path → hex), for the output manifest. */
   readonly writtenDigests = new Map<string, string>();
+  /** Per issue rendered or reused: its views' key and files, for the output manifest (`Manifest.views`). */
+  readonly viewRecords = new Map<string, IssueViewsRecord>();
+  /** Issues whose views were taken from the previous output. */
+  reusedIssues = 0;
+  private readonly reuse: ViewsReuse | undefined;
+  /** Warnings of the issue being rendered, kept for its views record. */
+  private captured: Array<{ message: string; where: PageWarning }> | undefined;
   private readonly layouts: Map<string, IssueLayout>;
-  private readonly options: Required<Omit<WebOptions, 'templatesDir' | 'issues' | 'frozenDir'>>;
+  private readonly options: Required<Omit<WebOptions, 'templatesDir' | 'issues' | 'frozenDir' | 'reuse'>>;
   private readonly frozenDir: (issue: Issue) => string | undefined;
   private readonly only: ReadonlySet<string> | undefined;
   private readonly figures = new Map<string, Map<string, ImageRef>>();
@@ -97,6 +107,7 @@ export class WebSite {
     this.options = { search: options.search ?? true, fonts: options.fonts ?? true, siteWide: options.siteWide ?? true };
     this.only = options.issues;
     this.frozenDir = options.frozenDir ?? (() => undefined);
+    this.reuse = options.reuse;
   }
 
   /** Writes the whole web edition. */
@@ -122,10 +133,12 @@ export class WebSite {
     styles.done.catch(() => undefined); // awaited below; a render failure must not leave it unhandled
     let outputs: Awaited<ReturnType<typeof this.renderAndWrite>>;
     try {
+      // Issues whose views the previous output has for the same inputs: not rendered, their images not prepared.
+      const keys = this.viewKeys();
       // A shard or a merge (src/archive/shard.ts): the images of the issues it renders; site-wide views show the latest issue's.
       const latest = this.model.issues[0];
-      await step('images', () => this.prepareImages(this.model.issues.filter((i) => this.renders(i) || (this.options.siteWide && i === latest))));
-      outputs = await step('render+write', () => this.renderAndWrite());
+      await step('images', () => this.prepareImages(this.model.issues.filter((i) => (this.renders(i) && !keys.get(i)?.reusable) || (this.options.siteWide && i === latest))));
+      outputs = await step('render+write', () => this.renderAndWrite(keys));
     } catch (err) {
       // The font worker is still writing into the output folder: let it finish before the
       // caller removes that folder (else the removal races it: ENOTEMPTY instead of the real error).
@@ -158,7 +171,7 @@ export class WebSite {
    * Renders issue by issue and hands each issue's files to the writer before rendering
    * the next, so memory holds one issue's files at a time. Returns the paths written.
    */
-  private async renderAndWrite(): Promise<Set<string>> {
+  private async renderAndWrite(keys: Map<IssueRef, { key: string; reusable: boolean }> = new Map()): Promise<Set<string>> {
     const rc = this.renderContext();
     const writer = new FileWriter(this.outDir, this.writtenDigests);
     const written = new Set<string>();
@@ -168,11 +181,31 @@ export class WebSite {
         await writer.write(rel, content);
       }
     };
+    const dirs = new Set<string>();
     for (const issue of this.model.issues) {
       if (!this.renders(issue)) continue;
+      const key = keys.get(issue);
+      const previous = key?.reusable ? this.reuse!.previous![issue.id] : undefined;
+      if (previous && (await reuseIssueViews(previous, this.reuse!.fromDir, this.outDir, this.reuse!.digests, this.writtenDigests, dirs))) {
+        // The views (the result lists pages, not image copies).
+        for (const [rel] of previous.files) if (/\.(html|json|xml|txt)$/.test(rel)) written.add(rel);
+        for (const w of previous.warnings ?? []) rc.warn(w.message, w.where);
+        this.viewRecords.set(issue.id, previous);
+        this.reusedIssues++;
+        continue;
+      }
+      // Its images were not prepared when it looked reusable.
+      if (previous) await this.prepareImages([issue]);
       const out = new Map<string, string>();
-      this.renderIssue(rc, issue, out);
+      const warnings: Array<{ message: string; where: PageWarning }> = [];
+      this.captured = warnings;
+      try {
+        this.renderIssue(rc, issue, out);
+      } finally {
+        this.captured = undefined;
+      }
       await flush(out);
+      if (key) this.viewRecords.set(issue.id, { key: key.key, files: await this.issueFileSizes(issue, out), ...(warnings.length ? { warnings } : {}) });
     }
     const out = new Map<string, string>();
     if (this.options.siteWide) {
@@ -181,6 +214,38 @@ export class WebSite {
     }
     await flush(out);
     return written;
+  }
+
+  /** Each rendered issue's views key, and whether the previous output has its views for that key. */
+  private viewKeys(): Map<IssueRef, { key: string; reusable: boolean }> {
+    const keys = new Map<IssueRef, { key: string; reusable: boolean }>();
+    const reuse = this.reuse;
+    if (!reuse) return keys;
+    for (const issue of this.model.issues) {
+      if (!this.renders(issue)) continue;
+      const inputs = reuse.issueInputs(issue.id);
+      if (!inputs) continue;
+      const key = issueViewsKey(this.model, issue, reuse.siteKey, this.assetRefs, inputs);
+      keys.set(issue, { key, reusable: reuse.previous?.[issue.id]?.key === key });
+    }
+    return keys;
+  }
+
+  /** The files of an issue's views (`out`) and of its images' web copies, with their sizes and mtimes. */
+  private async issueFileSizes(issue: IssueRef, out: Map<string, string>): Promise<Array<[string, number, number]>> {
+    const images = new Set<string>(out.keys());
+    const addRef = (img: ImageRef | undefined) => {
+      if (!img) return;
+      images.add(img.path);
+      if (img.webp) images.add(img.webp);
+      for (const c of [...(img.srcset?.webp ?? []), ...(img.srcset?.avif ?? [])]) images.add(c.path);
+    };
+    for (const img of this.figures.get(issue.id)?.values() ?? []) addRef(img);
+    for (const p of this.pageImages.get(issue.id)?.values() ?? []) {
+      addRef(p.image);
+      addRef(p.thumb);
+    }
+    return fileStamps(this.outDir, images);
   }
 
   /** Whether this build renders the issue's own views (all, unless a shard's share was given). */
@@ -304,6 +369,7 @@ export class WebSite {
       config: this.ctx.config,
       assets,
       warn: (message, where) => {
+        this.captured?.push({ message, where });
         const place = where.place && 'start' in where.place ? where.place.start : where.place;
         this.warnings.push(`${where.file}${place?.line ? `:${place.line}` : ''}: ${message}`);
         warnAboutPage(this.ctx, message, where);
