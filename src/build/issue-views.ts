@@ -4,12 +4,12 @@
  *
  * An issue's views (front, page views, article views, search source) and the web copies of
  * its images are a function of: banmian's code and the project's templates, styles and
- * config (`webSiteKey`), the asset names every view links (the font stylesheet's name is a
- * hash of the site's characters today), the issue's own inputs (its folder's files, its
- * print key or print record, its layout), its neighbours (上一期 / 下一期) and the issues of
- * its month (the date picker's calendar). `issueViewsKey` hashes exactly that, in this one
- * place; when views stop embedding something (a stable font split, a date picker that
- * loads its data), drop it here.
+ * config (`webSiteKey`), the asset names every view links (fixed or content-hashed names
+ * that do not depend on other issues: the font faces are in `assets/fonts.css`), the
+ * issue's own inputs (its folder's files, its print key or print record, its layout), and
+ * what its views show from outside the issue (`issueViewKey` in src/web/render.ts: the
+ * site's fields, 上一期 / 下一期; the date picker's days are loaded from archive/dates.json).
+ * `issueViewsKey` hashes exactly that, in this one place.
  *
  * When an issue's key equals the one the previous build recorded (`Manifest.views`), its
  * files are hard-linked from the previous output, each checked by its size and modification
@@ -22,7 +22,6 @@ import { copyFile, link, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { BanmianConfig } from '../config/types.js';
 import type { PageWarning } from '../report/page-files.js';
-import type { IssueRef, SiteModel } from '../web/model.js';
 
 /** What the previous build recorded of one issue's web views (in `.banmian/manifest.json`, `views`). */
 export interface IssueViewsRecord {
@@ -72,14 +71,13 @@ export async function fileStamps(dir: string, rels: Iterable<string>): Promise<A
   return out;
 }
 
-/** The key of one issue's views (see the module comment for what it covers). */
-export function issueViewsKey(model: SiteModel, issue: IssueRef, siteKey: string, assets: unknown, inputs: string): string {
-  const i = model.issues.indexOf(issue);
-  const neighbour = (n: IssueRef | undefined) => (n ? [n.id, n.url, n.dateText] : null);
-  const month = issue.date.slice(0, 7);
-  // The date picker's calendar: every issue of the month, as the calendar shows it.
-  const calendar = model.issues.filter((n) => n.date.slice(0, 7) === month).map((n) => [n.date, n.url, n.dateText, n.issue.number]);
-  return sha(JSON.stringify([siteKey, assets, inputs, neighbour(model.issues[i - 1]), neighbour(model.issues[i + 1]), calendar]));
+/**
+ * The key of one issue's views (see the module comment for what it covers): `outside` is
+ * what its views show from outside the issue (`issueViewKey` of src/web/render.ts: the
+ * site's fields and asset names, 上一期 / 下一期).
+ */
+export function issueViewsKey(siteKey: string, assets: unknown, inputs: string, outside: string): string {
+  return sha(JSON.stringify([siteKey, assets, inputs, outside]));
 }
 
 /**

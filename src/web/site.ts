@@ -17,7 +17,7 @@ import { figureSources, processFigure, pageImages, writeStaticAssets, writeStyle
 import { renderFeed } from './feed.js';
 import { siteCharacters } from './fonts.js';
 import { buildModel, pageFootprint, replaceIssue, type IssueRef, type SiteModel } from './model.js';
-import { ISSUE_DATES, renderArchive, renderIssueDates, renderHome, renderIssueViews, renderPageFiles, renderSubscribe, renderNotFound, renderSearch, renderSearchSource, searchSourceFile, type Assets, type ImageRef, type RenderContext } from './render.js';
+import { ISSUE_DATES, issueViewKey, renderArchive, renderIssueDates, renderHome, renderIssueViews, renderPageFiles, renderSubscribe, renderNotFound, renderSearch, renderSearchSource, searchSourceFile, type Assets, type ImageRef, type RenderContext } from './render.js';
 import { buildSearchIndex, type SearchIndexResult } from './search.js';
 import { renderRobots, renderSitemap } from './sitemap.js';
 import { loadTemplates, type Templates } from './templates.js';
@@ -221,11 +221,12 @@ export class WebSite {
     const keys = new Map<IssueRef, { key: string; reusable: boolean }>();
     const reuse = this.reuse;
     if (!reuse) return keys;
+    const rc = this.renderContext();
     for (const issue of this.model.issues) {
       if (!this.renders(issue)) continue;
       const inputs = reuse.issueInputs(issue.id);
       if (!inputs) continue;
-      const key = issueViewsKey(this.model, issue, reuse.siteKey, this.assetRefs, inputs);
+      const key = issueViewsKey(reuse.siteKey, this.assetRefs, inputs, issueViewKey(rc, issue));
       keys.set(issue, { key, reusable: reuse.previous?.[issue.id]?.key === key });
     }
     return keys;
