@@ -86,12 +86,15 @@ describe('a new issue reuses the views of unchanged issues', () => {
     for (const [rel, sum] of Object.entries(snapAfter)) if (sum !== 'dir') expect(manifest.digests[rel], rel).toBe(sum);
     expect(Object.keys(manifest.views)).toEqual(ids);
 
-    // The next day's issue (a published copy: no browser needed): the result is what a clean build makes.
-    // (Today the font stylesheet's name changes with any new text, so every view is rendered again: see docs/scale.md.)
-    await copyPublished(issues, archive, ID, ['2026-11-21'], { firstNumber: 2500 });
+    // A late issue between two others (a published copy: no browser needed): the result is what a clean build makes.
+    // Views show nothing of other issues but 上一期 / 下一期: only the new issue and its two neighbours are
+    // rendered; the other issues of its month (2026-10-01, 02: the date picker's days are in archive/dates.json) are reused.
+    await copyPublished(issues, archive, ID, ['2026-10-04'], { firstNumber: 2500 });
     const third = await banmian(['build', '--issues', issues, '--out', dist], dir, 'another-browser');
     expect(third.status, third.err).toBe(0);
-    expect(await readFile(path.join(dist, ID, 'index.html'), 'utf8')).toContain('2026-11-21/');
+    expect(await readFile(path.join(dist, ID, 'index.html'), 'utf8')).toContain('2026-10-04/');
+    expect(await readFile(path.join(dist, '2026-10-03', 'index.html'), 'utf8')).toContain('2026-10-04/');
+    expect(third.out).toMatch(/\(4 issue\(s\)' views reused from the last build\)/);
     const clean = await banmian(['build', '--force', '--issues', issues, '--out', path.join(dir, 'clean')], dir, 'another-browser');
     expect(clean.status, clean.err).toBe(0);
     expect(await outputSnapshot(path.join(dir, 'clean'))).toEqual(await outputSnapshot(dist));
