@@ -48,7 +48,8 @@ export async function sourcePages(tmp: string): Promise<Source> {
       };
       const { issue } = await parse.loadIssue(sample);
       const pages = [...issue.children];
-      const corpus = path.resolve(ROOT, '..', 'shared', 'corpus');
+      // ../shared/corpus beside the project, or where BANMIAN_CORPUS points (as bench/parse.ts).
+      const corpus = process.env.BANMIAN_CORPUS ? path.resolve(process.env.BANMIAN_CORPUS) : path.resolve(ROOT, '..', 'shared', 'corpus');
       if (existsSync(corpus)) {
         for (const f of (await readdir(corpus)).filter((n) => n.endsWith('.txt')).sort()) {
           const { page } = await parse.parsePage(await readFile(path.join(corpus, f), 'utf8'), { file: f, number: pages.length + 1 });
