@@ -21,7 +21,6 @@ import { Worker } from 'node:worker_threads';
 import { toString } from 'mdast-util-to-string';
 import type { ArticleRef, SiteModel } from './model.js';
 import { BanmianError } from '../errors.js';
-import { sfntToWoff2 } from './woff2.js';
 import { groupByUse, type UseUnits } from './font-groups.js';
 
 const require = createRequire(import.meta.url);
@@ -321,14 +320,16 @@ async function writeSlices(outDir: string, slices: Slice[], previousOutDir?: str
     else toCut.push(slice);
   }
   if (toCut.length) {
-    const worker = new Worker(new URL('./font-worker.js', import.meta.url));
+    // The worker cuts, packs (src/web/woff2.js) and writes each file; it only reports back.
+    // No tsx in it (plain JS): a worker inheriting `--import tsx` spent about a second loading it.
+    const worker = new Worker(new URL('./font-worker.js', import.meta.url), { execArgv: [] });
     try {
       const pending = new Map<number, { resolve(b: Buffer): void; reject(e: Error): void }>();
       worker.on('message', (m: { id: number; data?: Uint8Array; error?: string }) => {
         const p = pending.get(m.id);
         pending.delete(m.id);
         if (m.error || !m.data) p?.reject(new BanmianError(`font subset: ${m.error ?? 'no data'}`));
-        else p?.resolve(Buffer.from(m.data));
+        else p?.resolve(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
       });
       worker.on('error', (err) => {
         for (const p of pending.values()) p.reject(err);
@@ -336,12 +337,10 @@ async function writeSlices(outDir: string, slices: Slice[], previousOutDir?: str
       });
       await Promise.all(
         toCut.map(async (slice, id) => {
-          const sfnt = await new Promise<Buffer>((resolve, reject) => {
+          const data = await new Promise<Buffer>((resolve, reject) => {
             pending.set(id, { resolve, reject });
-            worker.postMessage({ id, file: slice.source, sliceText: slice.sliceText, text: slice.text });
+            worker.postMessage({ id, file: slice.source, sliceText: slice.sliceText, text: slice.text, to: path.join(outDir, 'assets', 'fonts', slice.name) });
           });
-          const data = await sfntToWoff2(sfnt);
-          await writeFile(path.join(outDir, 'assets', 'fonts', slice.name), data);
           subsetCache.set(slice.name, data);
           bytes += data.length;
           subset++;
