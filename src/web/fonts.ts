@@ -4,7 +4,7 @@
  * (many Android phones: their CJK font has no name a page can ask for) downloads only
  * the slices holding characters of the view it opens, each slice subset by harfbuzz
  * (`subset-font`, harfbuzz in wasm) to the site's characters and packed as WOFF2 by
- * src/web/woff2.ts. The faces go inline into the stylesheet with
+ * src/web/woff2.js. The faces go inline into the stylesheet with
  * `font-display: swap`: no extra stylesheet in <head>, no text waiting for a font.
  *
  * Sources: the fontsource packages (Google's unicode-range slices of Noto Serif SC 400
@@ -206,7 +206,7 @@ async function listTemplates(dir: string): Promise<string[]> {
 }
 
 const subsetCache = new Map<string, Buffer>();
-/** Goes into each file's name: a change of the packing (woff2.ts) must not reuse old files. */
+/** Goes into each file's name: a change of the packing (woff2.js) must not reuse old files. */
 const PACKING = 'woff2-null-q5-trim1-from-slice-subset';
 
 export interface FontJob {
@@ -264,7 +264,7 @@ export async function writeFonts(outDir: string, chars: SiteCharacters, previous
 
 /**
  * Measured on the sample issue's subsets (Noto Serif SC 400 / Noto Sans SC 700, our WOFF2
- * packing, src/web/woff2.ts): about 250 bytes a glyph and 750 bytes a file (tables, header).
+ * packing, src/web/woff2.js): about 250 bytes a glyph and 750 bytes a file (tables, header).
  */
 const GROUP_COSTS = { glyphBytes: 250, fileBytes: 750 };
 
