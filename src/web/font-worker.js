@@ -1,11 +1,16 @@
-// Subsets font slices off the main thread (src/web/fonts.ts sends the jobs), so harfbuzz
-// runs on one core while the pages render on the other. Replies with the subset as SFNT.
+// Cuts, packs and writes the font files off the main thread (src/web/fonts.ts sends the
+// jobs), so harfbuzz, Brotli and the writes run on one core while the pages render on the
+// other. The main thread does not run its event loop while it renders (the writes there are
+// synchronous), so anything left for it to do per file would wait until the render ends:
+// the worker writes each file itself and replies with the packed bytes (transferred, not
+// copied) for the process's cache.
 // A slice is split into several files (src/web/font-groups.ts): the slice is first cut
 // once to all of its characters on the site (unpacking its WOFF2 once), and each file is
 // cut from that small TrueType font.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
+import { sfntToWoff2 } from './woff2.js';
 
 const subsetFont = createRequire(import.meta.url)('subset-font');
 const sources = new Map();
@@ -26,7 +31,11 @@ async function run(job) {
       sources.set(key, source);
     }
     const sfnt = await subsetFont(source, job.text, { targetFormat: 'sfnt' });
-    parentPort.postMessage({ id: job.id, data: sfnt });
+    const data = sfntToWoff2(Buffer.from(sfnt.buffer, sfnt.byteOffset, sfnt.byteLength));
+    writeFileSync(job.to, data);
+    // A copy of its own (the pool's buffers share memory) whose memory moves to the main thread.
+    const bytes = new Uint8Array(data);
+    parentPort.postMessage({ id: job.id, data: bytes }, [bytes.buffer]);
   } catch (err) {
     parentPort.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) });
   }

@@ -4,7 +4,7 @@
  * (many Android phones: their CJK font has no name a page can ask for) downloads only
  * the slices holding characters of the view it opens, each slice subset by harfbuzz
  * (`subset-font`, harfbuzz in wasm) to the site's characters and packed as WOFF2 by
- * src/web/woff2.ts. The faces go inline into the stylesheet with
+ * src/web/woff2.js. The faces go inline into the stylesheet with
  * `font-display: swap`: no extra stylesheet in <head>, no text waiting for a font.
  *
  * Sources: the fontsource packages (Google's unicode-range slices of Noto Serif SC 400
@@ -21,7 +21,6 @@ import { Worker } from 'node:worker_threads';
 import { toString } from 'mdast-util-to-string';
 import type { ArticleRef, SiteModel } from './model.js';
 import { BanmianError } from '../errors.js';
-import { sfntToWoff2 } from './woff2.js';
 import { groupByUse, type UseUnits } from './font-groups.js';
 
 const require = createRequire(import.meta.url);
@@ -207,7 +206,7 @@ async function listTemplates(dir: string): Promise<string[]> {
 }
 
 const subsetCache = new Map<string, Buffer>();
-/** Goes into each file's name: a change of the packing (woff2.ts) must not reuse old files. */
+/** Goes into each file's name: a change of the packing (woff2.js) must not reuse old files. */
 const PACKING = 'woff2-null-q5-trim1-from-slice-subset';
 
 export interface FontJob {
@@ -265,7 +264,7 @@ export async function writeFonts(outDir: string, chars: SiteCharacters, previous
 
 /**
  * Measured on the sample issue's subsets (Noto Serif SC 400 / Noto Sans SC 700, our WOFF2
- * packing, src/web/woff2.ts): about 250 bytes a glyph and 750 bytes a file (tables, header).
+ * packing, src/web/woff2.js): about 250 bytes a glyph and 750 bytes a file (tables, header).
  */
 const GROUP_COSTS = { glyphBytes: 250, fileBytes: 750 };
 
@@ -321,14 +320,16 @@ async function writeSlices(outDir: string, slices: Slice[], previousOutDir?: str
     else toCut.push(slice);
   }
   if (toCut.length) {
-    const worker = new Worker(new URL('./font-worker.js', import.meta.url));
+    // The worker cuts, packs (src/web/woff2.js) and writes each file; it only reports back.
+    // No tsx in it (plain JS): a worker inheriting `--import tsx` spent about a second loading it.
+    const worker = new Worker(new URL('./font-worker.js', import.meta.url), { execArgv: [] });
     try {
       const pending = new Map<number, { resolve(b: Buffer): void; reject(e: Error): void }>();
       worker.on('message', (m: { id: number; data?: Uint8Array; error?: string }) => {
         const p = pending.get(m.id);
         pending.delete(m.id);
         if (m.error || !m.data) p?.reject(new BanmianError(`font subset: ${m.error ?? 'no data'}`));
-        else p?.resolve(Buffer.from(m.data));
+        else p?.resolve(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
       });
       worker.on('error', (err) => {
         for (const p of pending.values()) p.reject(err);
@@ -336,12 +337,10 @@ async function writeSlices(outDir: string, slices: Slice[], previousOutDir?: str
       });
       await Promise.all(
         toCut.map(async (slice, id) => {
-          const sfnt = await new Promise<Buffer>((resolve, reject) => {
+          const data = await new Promise<Buffer>((resolve, reject) => {
             pending.set(id, { resolve, reject });
-            worker.postMessage({ id, file: slice.source, sliceText: slice.sliceText, text: slice.text });
+            worker.postMessage({ id, file: slice.source, sliceText: slice.sliceText, text: slice.text, to: path.join(outDir, 'assets', 'fonts', slice.name) });
           });
-          const data = await sfntToWoff2(sfnt);
-          await writeFile(path.join(outDir, 'assets', 'fonts', slice.name), data);
           subsetCache.set(slice.name, data);
           bytes += data.length;
           subset++;

@@ -413,7 +413,9 @@ class FileWriter {
     private readonly digests?: Map<string, string>,
   ) {}
 
-  async write(rel: string, content: string): Promise<void> {
+  async write(rel: string, text: string): Promise<void> {
+    // Encoded to UTF-8 once, for both the digest and the file (each took a string and encoded it).
+    const content = Buffer.from(text);
     this.digests?.set(rel, createHash('sha256').update(content).digest('hex'));
     const file = path.join(this.root, rel);
     const dir = path.dirname(file);

@@ -19,12 +19,44 @@ import { loadDefaultSimplifiedChineseParser } from 'budoux';
 const phraseCache = new Map<string, string[]>();
 let phraseParser: { parse(text: string): string[] } | undefined;
 
-/** Phrases of a Chinese text (BudouX's zh-Hans model), cached: titles repeat on many views. */
+/** Quotation marks whose short content is one term (a name, a slogan, a title): no break inside. */
+const QUOTES: Record<string, string> = { '“': '”', '‘': '’', '「': '」', '『': '』', '《': '》', '〈': '〉' };
+/** A quoted term up to this many characters between its marks stays on one line; a longer quotation may break. */
+const QUOTED_TERM_CHARS = 8;
+
+/**
+ * BudouX's phrases, with a short quoted term kept whole: the model splits 海洋牧场“蓝色粮仓”再扩容
+ * as 海洋|牧场|“蓝色|粮仓”|再|扩容, and a phone then broke the headline as 海洋牧场“蓝色 / 粮仓”再扩容 (issue 15).
+ */
+function keepQuotedTerms(text: string, parts: string[]): string[] {
+  if (parts.length < 2 || !/[“‘「『《〈]/.test(text)) return parts;
+  // Inside a short quoted term (from after its opening mark to before its closing one): no break there.
+  const inside = new Set<number>();
+  const chars = [...text];
+  for (let i = 0; i < chars.length; i++) {
+    const close = QUOTES[chars[i]];
+    if (!close) continue;
+    const j = chars.indexOf(close, i + 1);
+    if (j < 0 || j - i - 1 > QUOTED_TERM_CHARS) continue;
+    for (let k = i + 1; k <= j; k++) inside.add(k);
+    i = j;
+  }
+  const out: string[] = [];
+  let at = 0;
+  for (const part of parts) {
+    if (out.length && inside.has(at)) out[out.length - 1] += part;
+    else out.push(part);
+    at += [...part].length;
+  }
+  return out;
+}
+
+/** Phrases of a Chinese text (BudouX's zh-Hans model, short quoted terms kept whole), cached: titles repeat on many views. */
 export function phrases(text: string): string[] {
   let out = phraseCache.get(text);
   if (!out) {
     phraseParser ??= loadDefaultSimplifiedChineseParser();
-    out = /\p{Script=Han}/u.test(text) ? phraseParser.parse(text) : [text];
+    out = /\p{Script=Han}/u.test(text) ? keepQuotedTerms(text, phraseParser.parse(text)) : [text];
     if (phraseCache.size > 50_000) phraseCache.clear();
     phraseCache.set(text, out);
   }

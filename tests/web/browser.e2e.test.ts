@@ -192,7 +192,7 @@ describe('e-paper in the browser (served under /epaper/)', () => {
         articleLocs: [...sitemap.getElementsByTagName('loc')].filter((l) => /\/\d\d\/a\d+\/$/.test(l.textContent ?? '')).length,
       };
     }, root);
-    expect(counts).toEqual({ feedErrors: 0, sitemapErrors: 0, entries: 8, articleLocs: 8 });
+    expect(counts).toEqual({ feedErrors: 0, sitemapErrors: 0, entries: 9, articleLocs: 9 });
     const res = await page.goto(root + 'no/such/page/', { waitUntil: 'networkidle0' });
     expect(res?.status()).toBe(404);
     expect(await page.$eval('h1', (h) => h.textContent)).toBe('页面不存在');
@@ -277,6 +277,59 @@ describe('e-paper in the browser (served under /epaper/)', () => {
       const top = await page.$eval('.page-image', (el) => el.getBoundingClientRect().top + window.scrollY);
       expect(top, `/${rel}: page image top`).toBeLessThan(812 / 2);
     }
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('a headline on a phone breaks between phrases, never inside a word: 海洋牧场“蓝色粮仓”再扩容 (issue 15)', async () => {
+    const { page, problems } = await openTab(375);
+    /** The headline's lines as the browser laid them out, from the characters' boxes. */
+    const lines = () =>
+      page.$eval('h1.headline', (h1) => {
+        const out: string[] = [];
+        let lastTop = -Infinity;
+        const walker = document.createTreeWalker(h1, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+          for (let i = 0; i < node.length; i++) {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const box = range.getBoundingClientRect();
+            if (box.width === 0) continue;
+            if (box.top > lastTop + box.height / 2) {
+              out.push('');
+              lastTop = box.top;
+            }
+            out[out.length - 1] += node.data[i];
+          }
+        }
+        return out;
+      });
+    // Where a line may end: after 海洋牧场, after “蓝色粮仓”, at the end.
+    const words = ['海洋牧场', '“蓝色粮仓”', '再扩容'];
+    const ends = new Set(words.map((_, i) => words.slice(0, i + 1).join('').length));
+    const cutsAWord = (ls: string[]) => {
+      let at = 0;
+      return ls.some((line) => !ends.has((at += line.length)));
+    };
+    // At 375 px the headline fits one line at the default text size; it wraps with the
+    // phone's text set larger (the reader's font size setting, as 130 % / 160 % root size) and on a 320 px phone.
+    let wrapped = 0;
+    for (const [width, textSize] of [[375, 100], [375, 130], [375, 160], [320, 100]]) {
+      await page.setViewport({ width, height: 800 });
+      await page.goto(root + '2026-11-19/01/a3/', { waitUntil: 'networkidle0' });
+      await page.addStyleTag({ content: `html { font-size: ${textSize}% !important; }` });
+      const built = await lines();
+      expect(built.join('')).toBe('海洋牧场“蓝色粮仓”再扩容');
+      expect(cutsAWord(built), `${width} px, text ${textSize} %: lines ${JSON.stringify(built)}`).toBe(false);
+      if (built.length < 2) continue;
+      wrapped++;
+      if (textSize === 130) await page.screenshot({ path: path.join(SHOTS, 'web-headline-phrases-375.png') });
+      // The check means something: with the browser's plain CJK line breaking the same headline is cut inside a word.
+      await page.addStyleTag({ content: 'h1.headline { word-break: normal !important; }' });
+      expect(cutsAWord(await lines()), `${width} px, text ${textSize} %, plain breaking`).toBe(true);
+    }
+    expect(wrapped).toBeGreaterThan(0);
     await page.close();
     expect(problems).toEqual([]);
   });

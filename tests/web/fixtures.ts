@@ -68,6 +68,11 @@ export function fixtureIssues(root: string): Issue[] {
           { type: 'headline', children: [t('“海岸之夜”消费季落幕')] },
           pt('为期两个月的“海岸之夜”消费季日前落幕，累计吸引游客超过1100万人次。'),
         ]),
+        // Issue 15's example of a headline a phone broke inside a word (海洋牧场“蓝色 / 粮仓”再扩容).
+        article('a3', false, [
+          { type: 'headline', children: [t('海洋牧场“蓝色粮仓”再扩容')] },
+          pt('今年新投放深水网箱120组，海洋牧场养殖水面达到3.2万亩。'),
+        ]),
       ]),
       page(2, 'issues/2026-11-19/02-综合.md', '综合', [
         article('a1', true, [
