@@ -146,6 +146,8 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
   const wantPdf = config.editions.pdf && opts.only !== 'html';
   const wantHtml = config.editions.html && opts.only !== 'pdf';
   const previous = await readManifest(outDir, (m) => log.warn(`warning: ${m}`));
+  // A large previous output is removed after the swap by a detached process (src/build/swap.ts).
+  const previousFiles = Object.keys(previous.digests ?? {}).length;
   // sha256 of files checked against the manifest this build (not read again for the new manifest).
   const verified = new Map<string, string>();
   // Hashed before anything is parsed: an edit made during the build then makes the key stale, never the output.
@@ -184,7 +186,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
           }
         }
         await writeManifest(staging, previous);
-        swapIn(staging, outDir, log);
+        swapIn(staging, outDir, log, previousFiles);
         unregister();
         log.info(`nothing changed since the last build: reused its ${reused} file(s), nothing parsed or rendered`);
         log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
@@ -310,7 +312,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
       const print = Object.fromEntries(printed.map((i) => [i.id, manifest.print[i.id]]).filter(([, k]) => k));
       await sharding!.writeShardInfo(staging, { shard: opts.shard.index, of: opts.shard.count, config: shardKey!, issues: issues.map((i) => i.id).sort(), share: [...share!], print });
     }
-    swapIn(staging, outDir, log);
+    swapIn(staging, outDir, log, previousFiles);
     unregister();
     if (web) web.outDir = outDir;
     log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
