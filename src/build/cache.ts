@@ -357,16 +357,17 @@ export async function outputKey(input: OutputKeyInput): Promise<{ key: string; p
   if (records.length) groups.push(['archive', input.archiveDir!, Promise.resolve(records)]);
   // Each file is digested as soon as it is read, so no more than a few are held at once; one with the size and
   // mtime the previous build recorded is not read (an archive of 1,000 issues has ~12,000 input files).
-  const inputs: InputDigests = {};
   const digest = async (label: string, base: string, f: string) => {
     const id = `${label}|${path.relative(base, f)}`;
     const st = await stat(f);
     const known = input.previous?.[id];
     const sum = known && known[0] === st.size && known[1] === st.mtimeMs ? known[2] : createHash('sha256').update(await readFile(f)).digest('hex');
-    inputs[id] = [st.size, st.mtimeMs, sum];
-    return [f, sum] as const;
+    return [f, sum, id, st] as const;
   };
   const digests = await Promise.all(groups.map(async ([label, base, files]) => Promise.all((await files).map((f) => digest(label, base, f)))));
+  // Filled in the groups' fixed order (not as reads finish): the manifest's bytes do not depend on timing.
+  const inputs: InputDigests = {};
+  for (const group of digests) for (const [, sum, id, st] of group) inputs[id] = [st.size, st.mtimeMs, sum];
   groups.forEach(([label, base], i) => {
     hash.update(`${label}\0`);
     const part = createHash('sha256');
