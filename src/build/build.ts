@@ -146,11 +146,14 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
   const wantPdf = config.editions.pdf && opts.only !== 'html';
   const wantHtml = config.editions.html && opts.only !== 'pdf';
   const previous = await readManifest(outDir, (m) => log.warn(`warning: ${m}`));
+  // A large previous output is removed after the swap by a detached process (src/build/swap.ts).
+  const previousFiles = Object.keys(previous.digests ?? {}).length;
   // sha256 of files checked against the manifest this build (not read again for the new manifest).
   const verified = new Map<string, string>();
   // Hashed before anything is parsed: an edit made during the build then makes the key stale, never the output.
   const archiveDir = opts.archiveDir ?? archiveDirFor(issuesDir);
-  const inputs = opts.stalePrint ? undefined : await outputKey({ root: opts.root, config, issuesDir, ids: opts.ids, wantHtml, wantPdf, archiveDir });
+  // Input files unchanged in size and mtime since the last build are not read again (their digests are in its manifest).
+  const inputs = opts.stalePrint ? undefined : await outputKey({ root: opts.root, config, issuesDir, ids: opts.ids, wantHtml, wantPdf, archiveDir, previous: opts.force ? undefined : previous.inputs });
   const key = inputs?.key;
   if (inputs && previous.output && previous.output.key !== inputs.key && !opts.force) {
     log.info(`changed since the last build: ${changedParts(previous.output.parts, inputs.parts).join(', ')}`);
@@ -183,8 +186,8 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
             if (existsSync(file)) layouts.set(id, JSON.parse(await readFile(file, 'utf8')) as IssueLayout);
           }
         }
-        await writeManifest(staging, previous);
-        swapIn(staging, outDir, log);
+        await writeManifest(staging, { ...previous, inputs: inputs!.inputs });
+        swapIn(staging, outDir, log, previousFiles);
         unregister();
         log.info(`nothing changed since the last build: reused its ${reused} file(s), nothing parsed or rendered`);
         log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);
@@ -215,7 +218,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     const ctx: BuildContext = { root: opts.root, config, outDir: staging, previousOutDir: opts.mergeFrom?.[0] ?? outDir, force: Boolean(opts.force), proof: opts.proof, log, pages, session };
     let layouts = new Map<string, IssueLayout>();
     let web: WebSite | undefined;
-    const manifest: Manifest = { version: previous.version, print: {} };
+    const manifest: Manifest = { version: previous.version, print: {}, ...(inputs ? { inputs: inputs.inputs } : {}) };
     // Whether the output is exactly what these inputs make (no stale or missing print pages).
     let faithful = true;
     // Sharding (src/archive/shard.ts): a shard prints and renders its share only; a merge prints nothing and renders the site-wide files.
@@ -310,7 +313,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
       const print = Object.fromEntries(printed.map((i) => [i.id, manifest.print[i.id]]).filter(([, k]) => k));
       await sharding!.writeShardInfo(staging, { shard: opts.shard.index, of: opts.shard.count, config: shardKey!, issues: issues.map((i) => i.id).sort(), share: [...share!], print });
     }
-    swapIn(staging, outDir, log);
+    swapIn(staging, outDir, log, previousFiles);
     unregister();
     if (web) web.outDir = outDir;
     log.info(`built ${path.relative(process.cwd(), outDir) || outDir}/ in ${ms(started)}`);

@@ -6,6 +6,7 @@
  * (`recoverOutDir`) and removes staging and old folders left by dead builds, so the
  * output folder is never lost and nothing piles up.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from './context.js';
@@ -63,8 +64,23 @@ export function recoverOutDir(outDir: string, log: Logger, shown: string): void 
   }
 }
 
-/** Replaces `outDir` by `staging` (two synchronous renames), then removes the old folder. */
-export function swapIn(staging: string, outDir: string, log: Logger): void {
+/**
+ * From this many files in the previous output on, its removal after the swap is left to a
+ * detached process instead of being waited for. Removing a tree is disk-bound: 2,804
+ * folders and 8,393 files (40 issues) took 10.6 s wall for 0.65 s CPU (`rm -rf`, ext4, a
+ * loaded machine) — most of a one-new-issue rebuild's time outside its print and images.
+ */
+export const BACKGROUND_REMOVAL_FILES = 2000;
+
+/**
+ * Replaces `outDir` by `staging` (two synchronous renames), then removes the old folder:
+ * at once, or — when `previousFiles` (the previous output's file count, from its manifest)
+ * reaches BACKGROUND_REMOVAL_FILES — by a detached process, so the build returns as soon as
+ * the new output is in place. A removal that process does not finish (killed, machine
+ * down) leaves `<out>.old-<pid>-<n>` of a dead build, which the next build removes
+ * (`recoverOutDir`).
+ */
+export function swapIn(staging: string, outDir: string, log: Logger, previousFiles = 0): void {
   const old = staging.replace(/\.tmp-(\d+-\d+)$/, '.old-$1');
   const hadOutput = existsSync(outDir);
   try {
@@ -79,11 +95,28 @@ export function swapIn(staging: string, outDir: string, log: Logger): void {
   } catch (err) {
     throw userFsError(err, 'cannot replace the output folder');
   }
+  if (hadOutput && previousFiles >= BACKGROUND_REMOVAL_FILES && removeInBackground(old)) return;
   // The new output is in place: a previous one that cannot be removed (read-only files in it) only gets a warning.
   try {
     rmSync(old, { recursive: true, force: true, maxRetries: 3 });
   } catch (err) {
     log.warn(`warning: cannot remove the previous output ${old}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** Starts a detached process removing `dir`; false when it cannot be started (then the caller removes it). */
+function removeInBackground(dir: string): boolean {
+  try {
+    const child = spawn(process.execPath, ['-e', 'require("node:fs").rmSync(process.argv[1], { recursive: true, force: true, maxRetries: 3 })', dir], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    // spawn reports a missing executable asynchronously: the folder is then removed by the next build.
+    child.on('error', () => {});
+    child.unref();
+    return child.pid !== undefined;
+  } catch {
+    return false;
   }
 }
 

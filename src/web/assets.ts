@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, link, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Issue } from '../ast/types.js';
@@ -187,22 +188,45 @@ export interface PageImages {
 export const PAGE_IMAGE_WIDTHS = [375, 768, 1280, 1640];
 /** Copies wider than this are for zoom and 2× desktops. */
 const ZOOM_FROM = 1280;
+/** The phone copy's width: its AVIF keeps the slower, sharper effort. */
+const PHONE_WIDTH = PAGE_IMAGE_WIDTHS[0];
 
 export async function pageImages(issueId: string, layout: IssueLayout, outDir: string, previousOutDir?: string, frozenDir?: string): Promise<Map<number, PageImages>> {
-  const out = new Map<number, PageImages>();
-  for (const page of layout.pages) {
-    const entry: PageImages = {};
-    for (const [key, file] of [['image', page.image], ['thumb', page.thumb]] as const) {
-      const rel = routes.issueFile(issueId, file);
-      try {
-        entry[key] = await webImage(rel, outDir, previousOutDir, key === 'image' ? PAGE_IMAGE_WIDTHS : [], frozenDir);
-      } catch {
-        // Missing or unreadable image: the templates fall back (text label, no <source>).
+  // Every page at once: their encodes share the slots of `encodeSlot` (one per core).
+  const entries = await Promise.all(
+    layout.pages.map(async (page) => {
+      const entry: PageImages = {};
+      for (const [key, file] of [['image', page.image], ['thumb', page.thumb]] as const) {
+        const rel = routes.issueFile(issueId, file);
+        try {
+          entry[key] = await webImage(rel, outDir, previousOutDir, key === 'image' ? PAGE_IMAGE_WIDTHS : [], frozenDir);
+        } catch {
+          // Missing or unreadable image: the templates fall back (text label, no <source>).
+        }
       }
-    }
-    out.set(page.number, entry);
+      return [page.number, entry] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
+/**
+ * At most one encode per core at a time, across all issues. sharp runs one libvips thread
+ * per pipeline here (`sharp.concurrency()` is 1 on the reference machine), so one issue's
+ * ~50 page-image encodes one after another used one core: in parallel they use both.
+ */
+const encodeSlots = { free: Math.max(1, os.availableParallelism()), waiting: [] as Array<() => void> };
+
+async function encodeSlot<T>(job: () => Promise<T>): Promise<T> {
+  if (encodeSlots.free > 0) encodeSlots.free--;
+  else await new Promise<void>((resolve) => encodeSlots.waiting.push(resolve));
+  try {
+    return await job();
+  } finally {
+    const next = encodeSlots.waiting.shift();
+    if (next) next();
+    else encodeSlots.free++;
   }
-  return out;
 }
 
 /** PNG content hash → its copies (a dev server's rebuilds encode nothing twice). */
@@ -230,27 +254,40 @@ async function webImage(rel: string, outDir: string, previousOutDir: string | un
     for (const w of widths.filter((w) => w < width)) for (const format of ['webp', 'avif'] as const) variants.push({ w, format, rel: `${stem}.${w}.${format}` });
     variants.push({ w: width, format: 'avif', rel: `${stem}.avif` });
   }
-  for (const v of variants) {
-    const to = path.join(outDir, v.rel);
-    if (existsSync(to)) continue;
-    const done = cached.files.get(v.rel);
-    const previous = previousOutDir ? path.join(previousOutDir, v.rel) : undefined;
-    const frozen = frozenDir ? path.join(frozenDir, v.rel) : undefined;
-    if (frozen && existsSync(frozen)) await linkOrCopy(frozen, to);
-    else if (done && existsSync(done)) await copyFile(done, to);
-    else if (previous && existsSync(previous)) await copyFile(previous, to);
-    else {
-      const img = v.w < width ? sharp(png).resize({ width: v.w }) : sharp(png);
-      // The zoom copies (wider than ZOOM_FROM) are encoded with less effort: on a 2200 px page,
-      // AVIF effort 2 → 0 costs 2.5 → 1.3 s CPU for 380 → 490 KB; WebP effort 4 → 2, 0.8 → 0.4 s
-      // for 583 → 597 KB. They are fetched only by a zoomed or a 2× desktop view.
-      const zoom = v.w > ZOOM_FROM;
-      await (v.format === 'webp' ? img.webp({ quality: 80, effort: zoom ? 2 : 4 }) : img.avif({ quality: 55, effort: zoom ? 0 : 2 })).toFile(to);
-    }
-    cached.files.set(v.rel, to);
-  }
+  const made = await Promise.allSettled(
+    variants.map(async (v) => {
+      const to = path.join(outDir, v.rel);
+      if (existsSync(to)) return;
+      const done = cached.files.get(v.rel);
+      const previous = previousOutDir ? path.join(previousOutDir, v.rel) : undefined;
+      const frozen = frozenDir ? path.join(frozenDir, v.rel) : undefined;
+      if (frozen && existsSync(frozen)) await linkOrCopy(frozen, to);
+      else if (done && existsSync(done)) await copyFile(done, to);
+      else if (previous && existsSync(previous)) await copyFile(previous, to);
+      else await encodeSlot(() => encode(png, v, width, to));
+      cached.files.set(v.rel, to);
+    }),
+  );
+  // Every copy has settled (none is still being written) before an error is passed on.
+  const failed = made.find((m) => m.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
   const srcset = (format: string) => variants.filter((v) => v.format === format).sort((a, b) => a.w - b.w).map((v) => ({ path: v.rel, w: v.w }));
   return { path: rel, width, height, webp: `${stem}.webp`, srcset: widths.length ? { webp: srcset('webp'), avif: srcset('avif') } : undefined };
+}
+
+/**
+ * One copy of a page image. AVIF is encoded at effort 0 except the phone copy (375 px,
+ * seen at 1:1 on the smallest screens: effort 2). On the 1,100 px page images of an
+ * everyday build, effort 2 → 0 costs 8 pages' full-width AVIF 6.1 → 2.7 s CPU for
+ * 1,464 → 1,579 KB and the 768 px copies 3.0 → 0.7 s for 656 → 699 KB; body text at 3×
+ * magnification looks the same (compared by eye; notes/newissue.md). The zoom copies
+ * (wider than ZOOM_FROM) also get less WebP effort: 2,200 px WebP effort 4 → 2 costs
+ * 0.8 → 0.4 s for 583 → 597 KB; they are fetched only by a zoomed or a 2× desktop view.
+ */
+async function encode(png: Buffer, v: { w: number; format: 'webp' | 'avif' }, width: number, to: string): Promise<void> {
+  const img = v.w < width ? sharp(png).resize({ width: v.w }) : sharp(png);
+  const zoom = v.w > ZOOM_FROM;
+  await (v.format === 'webp' ? img.webp({ quality: 80, effort: zoom ? 2 : 4 }) : img.avif({ quality: 55, effort: v.w <= PHONE_WIDTH ? 2 : 0 })).toFile(to);
 }
 
 /** A hard link (a frozen copy is never written in place), or a copy where links cannot be made. */

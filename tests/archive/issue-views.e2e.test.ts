@@ -5,7 +5,7 @@
  * of its month are rendered, and the result equals a clean build of the same input.
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,16 @@ describe('a new issue reuses the views of unchanged issues', () => {
     for (const [rel, sum] of Object.entries(snapAfter)) if (sum !== 'dir') expect(manifest.digests[rel], rel).toBe(sum);
     expect(Object.keys(manifest.views)).toEqual(ids);
 
+    // A new unpublished issue whose print fails (no browser): the build fails, the output is untouched.
+    await copyPublished(issues, archive, ID, ['2026-10-05'], { firstNumber: 2600, published: false });
+    const failed = await banmian(['build', '--issues', issues, '--out', dist], dir, 'another-browser');
+    expect(failed.status).toBe(1);
+    expect(failed.err).toMatch(/PUPPETEER_EXECUTABLE_PATH/);
+    expect(failed.err).not.toMatch(/\n\s+at /);
+    expect(await outputSnapshot(dist)).toEqual(snapBefore);
+    for (const id of ids) for (const [rel, ino] of await inodes(dist, id)) expect(ino, rel).toBe(before.get(rel));
+    await rename(path.join(issues, '2026-10-05'), path.join(dir, 'not-an-issue'));
+
     // A late issue between two others (a published copy: no browser needed): the result is what a clean build makes.
     // Views show nothing of other issues but 上一期 / 下一期: only the new issue and its two neighbours are
     // rendered; the other issues of its month (2026-10-01, 02: the date picker's days are in archive/dates.json) are reused.
@@ -95,6 +105,8 @@ describe('a new issue reuses the views of unchanged issues', () => {
     expect(await readFile(path.join(dist, ID, 'index.html'), 'utf8')).toContain('2026-10-04/');
     expect(await readFile(path.join(dist, '2026-10-03', 'index.html'), 'utf8')).toContain('2026-10-04/');
     expect(third.out).toMatch(/\(4 issue\(s\)' views reused from the last build\)/);
+    // The reused issues' files are the very same (hard links, not rewritten); the swap moved nothing else of theirs.
+    for (const id of ['2026-09-01', '2026-09-02', '2026-10-01', '2026-10-02']) for (const [rel, ino] of await inodes(dist, id)) expect(ino, rel).toBe(before.get(rel));
     const clean = await banmian(['build', '--force', '--issues', issues, '--out', path.join(dir, 'clean')], dir, 'another-browser');
     expect(clean.status, clean.err).toBe(0);
     expect(await outputSnapshot(path.join(dir, 'clean'))).toEqual(await outputSnapshot(dist));
