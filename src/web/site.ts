@@ -226,7 +226,8 @@ export class WebSite {
         collector?.addIssue(issue);
       }
       try {
-        await this.writeIssue(rc, issue, keys.get(summary), dirs, flush, written, index === 0);
+        // Streamed, a render context per issue: what it caches of the issue (src/web/render.ts `once`) goes with it.
+        await this.writeIssue(this.streamed ? this.renderContext() : rc, issue, keys.get(summary), dirs, flush, written, index === 0);
       } finally {
         if (this.streamed) {
           const keepWhole = index === 0 || feedArticles < feedSize;
