@@ -9,6 +9,10 @@
  * 3. one new unpublished issue added: the rebuild's wall time, its print time (the
  *    build's own "print edition … in X s" line) and the rest.
  *
+ * Before the clean build, the same clean build of a fifth of the archive: the peak RSS at the
+ * two sizes gives what each issue adds (a streamed web edition should add little).
+ * `BANMIAN_BENCH_ARCHIVE_SHARDS=0` skips step 2, `BANMIAN_BENCH_ARCHIVE_REBUILDS=0` the rebuilds.
+ *
  * The archive is made without a browser (bench/archive-fixture.ts): the 8-page issue of
  * bench/eight-pages.ts is laid out and published once (kept in .banmian-cache/bench-archive/
  * between runs; `BANMIAN_BENCH_RELAYOUT=1` lays it out again) and copied under 1,000
@@ -146,18 +150,36 @@ export async function benchArchive(): Promise<Record<string, number | string>> {
     row('synthetic archive made (s)', secs(performance.now() - t0));
     const noBrowser = { PUPPETEER_EXECUTABLE_PATH: path.join(dir, 'no-such-browser') };
 
+    // The same clean build of a fifth of the archive first: peak RSS at two sizes shows what each issue adds
+    // (a streamed web edition holds one issue's tree at a time: the growth per issue should be small).
+    const small = Math.max(10, Math.round(count / 5));
+    if (small < count) {
+      const smallDir = path.join(dir, 'small');
+      const made = await makeArchive(base, smallDir, small);
+      row(`load average before the clean build of ${small}`, load());
+      const run = await banmian(['build', '--issues', made.issues, '--out', path.join(smallDir, 'dist')], noBrowser);
+      if (run.status !== 0) throw new Error(`clean build of ${small} issues failed: ${run.out.slice(-2000)}`);
+      row(`clean build of ${small} issues (s)`, secs(run.ms));
+      row('  …its CPU user+sys (s)', secs(run.cpuMs));
+      row('  …peak RSS (MB)', Math.round(run.rssMb));
+      results.smallRssMb = Math.round(run.rssMb);
+      await rm(smallDir, { recursive: true, force: true });
+    }
     row('load average before the clean build', load());
     const single = await banmian(['build', '--issues', issues, '--out', path.join(dir, 'dist')], noBrowser);
     if (single.status !== 0) throw new Error(`clean build failed: ${single.out.slice(-2000)}`);
     row('clean build, no browser (s)  [floor 60]', secs(single.ms));
     row('  …its CPU user+sys (s)', secs(single.cpuMs));
     row('  …peak RSS (MB)  [floor 1536]', Math.round(single.rssMb));
+    if (small < count) row(`  …peak RSS growth per issue, ${small} → ${count} issues (MB)`, +((single.rssMb - Number(results.smallRssMb)) / (count - small)).toFixed(3));
     row('  …its log', (single.out.match(/parsed [^\n]*|print edition: [^\n]*|web edition written[^\n]*|search index: [^\n]*/g) ?? []).join(' | '));
     row('  …load average after', load());
 
     // The whole output's key changes (another browser path), no issue's views' inputs do: every issue's views
     // come from the previous output (src/build/issue-views.ts) — what a new issue costs besides its own views,
     // its neighbours' and its month's, once the font split no longer depends on the whole archive.
+    // BANMIAN_BENCH_ARCHIVE_REBUILDS=0 stops after the clean build (the rebuilds are the new-issue work's rows).
+    if (process.env.BANMIAN_BENCH_ARCHIVE_REBUILDS === '0') return results;
     row('load average before the views-reuse rebuild', load());
     const again = await banmian(['build', '--issues', issues, '--out', path.join(dir, 'dist')], { PUPPETEER_EXECUTABLE_PATH: path.join(dir, 'no-such-browser-2') });
     if (again.status !== 0) throw new Error(`rebuild failed: ${again.out.slice(-2000)}`);

@@ -49,6 +49,7 @@ import { PageDiagnostics } from '../report/page-files.js';
 import { archiveDirFor, isPublished } from '../archive/record.js';
 import { issueInputsKey, type ViewsReuse, webSiteKey } from './issue-views.js';
 import { issueFolder } from '../ast/issue-folder.js';
+import { IssueLoader } from './load.js';
 import { createHash } from 'node:crypto';
 
 export interface BuildOptions {
@@ -97,6 +98,10 @@ export interface BuildResult {
    * was parsed, `issues` and `files` are empty and `web` is undefined.
    */
   reused: boolean;
+  /**
+   * The issues. In a build whose web edition was streamed (not the dev server's, not `--only pdf`), a
+   * published issue is a summary: its pages without their content (src/build/load.ts).
+   */
   issues: Issue[];
   files: VFile[];
   /** Parser warnings (counted again from the manifest when the output was reused). */
@@ -207,7 +212,13 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
     const { loadIssues } = await import('../parse/index.js');
     // Pages parsed when their issue was published are read back from the record where their bytes and the parser are the same.
     const pageCache = existsSync(archiveDir) ? (await import('../archive/page-cache.js')).recordPageCache(archiveDir) : undefined;
-    const { issues, files } = await loadIssues(issuesDir, { ids: opts.ids, root: opts.root, pageCache });
+    // A build with a web edition (not the dev server's, which keeps every tree for its updates) streams it:
+    // published issues are kept as summaries and loaded again one at a time when rendered (src/build/load.ts).
+    const loader =
+      wantHtml && !opts.keepSite
+        ? new IssueLoader({ root: opts.root, issuesDir, archiveDir, hasArchive: pageCache !== undefined }, (i) => !isPublished(i) || Boolean(opts.relayout?.includes(i.id)))
+        : undefined;
+    const { issues, files } = loader ? await loader.load({ ids: opts.ids, pageCache }) : await loadIssues(issuesDir, { ids: opts.ids, root: opts.root, pageCache });
     if (issues.length === 0) throw new BanmianError(`no issue found (a folder with issue.yaml)`, { file: path.relative(opts.root, issuesDir) || issuesDir });
     const pageCount = issues.reduce((n: number, i: Issue) => n + i.children.length, 0);
     log.info(`parsed ${issues.length} issue(s), ${pageCount} page(s)${pageCache?.hits ? ` (${pageCache.hits} as parsed when published)` : ''} in ${ms(started)}`);
@@ -299,7 +310,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
       // Keys are recorded by every build that has them (a --force build too), for the next one.
       const canReuse = !damaged && !opts.force && !opts.keepSite;
       const reuse = inputs && !opts.mergeFrom ? await viewsReuse(opts, inputs, issues, layouts, manifest, archiveDir, outDir, canReuse ? previous : undefined) : undefined;
-      web = (await buildWebEdition(issues, layouts, ctx, { ...webOptions, frozenDir, reuse })).site;
+      web = (await buildWebEdition(issues, layouts, ctx, { ...webOptions, frozenDir, reuse, whole: loader?.whole })).site;
       // The pages were hashed as they were written (or their digests come from the last manifest): listOutput need not read them back.
       for (const [rel, sum] of web.writtenDigests) verified.set(rel, sum);
       if (inputs) manifest.views = Object.fromEntries([...web.viewRecords].sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { toString } from 'mdast-util-to-string';
-import type { ArticleRef, SiteModel } from './model.js';
+import type { ArticleRef, IssueRef, SiteModel } from './model.js';
 import { BanmianError } from '../errors.js';
 import { groupByUse, type UseUnits } from './font-groups.js';
 
@@ -86,6 +86,16 @@ const MAX_UNITS = 2048;
  * only for its headlines and labels, not for its body text); and what each view shows.
  */
 export async function siteCharacters(model: SiteModel, templatesDir: string, extra: string[]): Promise<SiteCharacters> {
+  const collector = await siteCharacterCollector(templatesDir, extra);
+  for (const issue of model.issues) collector.addIssue(issue);
+  return collector.result();
+}
+
+/**
+ * `siteCharacters` issue by issue: a streamed build (src/web/site.ts) hands each issue over
+ * while its tree is loaded and drops it after. Fed newest first, the result is the same.
+ */
+export async function siteCharacterCollector(templatesDir: string, extra: string[]): Promise<{ addIssue(issue: IssueRef): void; result(): SiteCharacters }> {
   const all = new Set<number>();
   const bold = new Set<number>();
   const everywhere = new Set<number>();
@@ -147,7 +157,7 @@ export async function siteCharacters(model: SiteModel, templatesDir: string, ext
       }
   };
   for (const [kind, text] of pageWords) if (!['article', 'page', 'issue', 'search'].includes(kind)) add(text, true, newUnit());
-  for (const issue of model.issues) {
+  const addIssue = (issue: IssueRef) => {
     // The masthead's date line and 版面导航 are on every view of the issue.
     onEveryView(issue.dateText + issue.weekday + issue.lunar);
     for (const page of issue.pages) onEveryView(page.title);
@@ -183,8 +193,8 @@ export async function siteCharacters(model: SiteModel, templatesDir: string, ext
       // A page view is opened about as often as its articles together: it weighs as much as half of them, or more when long.
       if (pageUnit) pageUnit.weight = Math.max(1, page.articles.length / 2, (pageUnit.all.size / LONG_VIEW_CHARS) ** 3);
     }
-  }
-  return { all, bold, units, everywhere };
+  };
+  return { addIssue, result: () => ({ all, bold, units, everywhere }) };
 }
 
 /** The first 100 characters of an article's text blocks: a little more than the page view's excerpt shows. */

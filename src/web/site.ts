@@ -13,13 +13,13 @@ import type { Issue, Page } from '../ast/types.js';
 import type { BuildContext } from '../build/context.js';
 import { BanmianError } from '../errors.js';
 import type { IssueLayout } from '../layout/types.js';
-import { figureSources, processFigure, pageImages, writeStaticAssets, writeStyles, type PageImages, type StyleResult } from './assets.js';
+import { FONT_CSS, figureSources, processFigure, pageImages, writeStaticAssets, writeStyles, type PageImages, type StyleResult } from './assets.js';
 import { renderFeed } from './feed.js';
-import { siteCharacters } from './fonts.js';
-import { buildModel, pageFootprint, replaceIssue, type IssueRef, type SiteModel } from './model.js';
+import { siteCharacterCollector, siteCharacters } from './fonts.js';
+import { buildModel, issueRef, pageFootprint, replaceIssue, type IssueRef, type SiteModel } from './model.js';
 import { ISSUE_DATES, issueViewKey, renderArchive, renderIssueDates, renderHome, renderIssueViews, renderPageFiles, renderSubscribe, renderNotFound, renderSearch, renderSearchSource, searchSourceFile, type Assets, type ImageRef, type RenderContext } from './render.js';
 import { buildSearchIndex, type SearchIndexResult } from './search.js';
-import { renderRobots, renderSitemap } from './sitemap.js';
+import { keepSitemapLines, renderRobots, renderSitemap } from './sitemap.js';
 import { loadTemplates, type Templates } from './templates.js';
 import { routeFile, routes, SiteUrls } from './urls.js';
 import { copyIssue, issueFolder } from '../ast/issue-folder.js';
@@ -41,6 +41,13 @@ export interface WebOptions {
   frozenDir?: (issue: Issue) => string | undefined;
   /** Reuse the views of issues whose inputs are unchanged from the previous output (src/build/issue-views.ts). */
   reuse?: ViewsReuse;
+  /**
+   * Streams the edition: each issue's whole tree is got from this (src/build/load.ts) when
+   * its turn comes, rendered, written and dropped; the model holds summaries (pages without
+   * content) and the site-wide files are made from them. Without it every tree is held (the
+   * dev server's site, which `updatePage` changes in place).
+   */
+  whole?: (issue: Issue) => Promise<Issue>;
 }
 
 export interface WebBuildResult {
@@ -86,7 +93,11 @@ export class WebSite {
   /** Warnings of the issue being rendered, kept for its views record. */
   private captured: Array<{ message: string; where: PageWarning }> | undefined;
   private readonly layouts: Map<string, IssueLayout>;
-  private readonly options: Required<Omit<WebOptions, 'templatesDir' | 'issues' | 'frozenDir' | 'reuse'>>;
+  private readonly options: Required<Omit<WebOptions, 'templatesDir' | 'issues' | 'frozenDir' | 'reuse' | 'whole'>>;
+  /** Streamed: the issues as given (summaries or whole), by id, and how to get each one whole. */
+  private readonly streamed: { sources: Map<string, Issue>; whole: (issue: Issue) => Promise<Issue> } | undefined;
+  /** Streamed: articles counted as their issues were rendered (the summaries have none). */
+  private articleCount = 0;
   private readonly frozenDir: (issue: Issue) => string | undefined;
   private readonly only: ReadonlySet<string> | undefined;
   private readonly figures = new Map<string, Map<string, ImageRef>>();
@@ -103,7 +114,11 @@ export class WebSite {
     this.templatesDir = options.templatesDir ?? path.join(ctx.root, 'templates', 'web');
     this.templates = loadTemplates(this.templatesDir, true);
     this.layouts = layouts;
-    this.model = buildModel(checkIssues(issues), layouts);
+    if (options.whole) {
+      // Summaries only: every issue is made whole again, one at a time, in renderAndWrite.
+      this.streamed = { sources: new Map(checkIssues(issues).map((i) => [i.id, i])), whole: options.whole };
+      this.model = buildModel(issues.map(summaryOf), layouts);
+    } else this.model = buildModel(checkIssues(issues), layouts);
     this.options = { search: options.search ?? true, fonts: options.fonts ?? true, siteWide: options.siteWide ?? true };
     this.only = options.issues;
     this.frozenDir = options.frozenDir ?? (() => undefined);
@@ -122,14 +137,20 @@ export class WebSite {
       }
     };
     await mkdir(this.outDir, { recursive: true });
-    const styles = await step('styles', async () =>
+    const extra = Object.values(this.ctx.config.paper).filter((v): v is string => typeof v === 'string');
+    const previousOutDir = this.ctx.force ? undefined : this.ctx.previousOutDir;
+    // Streamed, the characters are known only once every issue was rendered: the stylesheet is
+    // written now, the font faces after (views link them under a fixed name, assets/fonts.css).
+    const collector = this.streamed && this.options.fonts ? await siteCharacterCollector(this.templatesDir, extra) : undefined;
+    let styles = await step('styles', async () =>
       writeStyles(this.ctx.root, this.outDir, {
-        chars: this.options.fonts ? await siteCharacters(this.model, this.templatesDir, Object.values(this.ctx.config.paper).filter((v): v is string => typeof v === 'string')) : null,
-        previousOutDir: this.ctx.force ? undefined : this.ctx.previousOutDir,
+        chars: this.options.fonts && !this.streamed ? await siteCharacters(this.model, this.templatesDir, extra) : null,
+        previousOutDir,
       }),
     );
     const statics = await step('assets', () => writeStaticAssets(this.outDir));
-    this.assetRefs = { css: styles.css, fonts: styles.fonts, ...statics };
+    const fontsRef = this.streamed ? (collector ? routes.asset(FONT_CSS) : null) : styles.fonts;
+    this.assetRefs = { css: styles.css, fonts: fontsRef, ...statics };
     styles.done.catch(() => undefined); // awaited below; a render failure must not leave it unhandled
     let outputs: Awaited<ReturnType<typeof this.renderAndWrite>>;
     try {
@@ -137,22 +158,31 @@ export class WebSite {
       const keys = this.viewKeys();
       // A shard or a merge (src/archive/shard.ts): the images of the issues it renders; site-wide views show the latest issue's.
       const latest = this.model.issues[0];
-      await step('images', () => this.prepareImages(this.model.issues.filter((i) => (this.renders(i) && !keys.get(i)?.reusable) || (this.options.siteWide && i === latest))));
-      outputs = await step('render+write', () => this.renderAndWrite(keys));
+      // Streamed, each issue's images are prepared when its tree is loaded (renderAndWrite).
+      if (!this.streamed) await step('images', () => this.prepareImages(this.model.issues.filter((i) => (this.renders(i) && !keys.get(i)?.reusable) || (this.options.siteWide && i === latest))));
+      outputs = await step('render+write', () => this.renderAndWrite(keys, collector));
     } catch (err) {
       // The font worker is still writing into the output folder: let it finish before the
       // caller removes that folder (else the removal races it: ENOTEMPTY instead of the real error).
       await styles.done.catch(() => undefined);
       throw err;
     }
-    // Font slices are cut by a worker thread while the pages render.
+    if (collector) {
+      styles = await step('fonts', () => writeStyles(this.ctx.root, this.outDir, { chars: collector.result(), previousOutDir }));
+      // The views were rendered linking assets/fonts.css before it was written: it must be there.
+      if (styles.fonts !== fontsRef) {
+        await styles.done.catch(() => undefined);
+        throw new BanmianError(`web edition: the font faces (${FONT_CSS}) the views link were not written`);
+      }
+    }
+    // Font slices are cut by a worker thread while the pages render (streamed: after).
     this.styles = await step('fonts (after render)', () => styles.done);
     const search = this.options.search ? await step('search', () => buildSearchIndex(this.outDir)) : undefined;
     if (search) this.ctx.log.info(`search index: ${search.indexed} article(s) indexed in ${Math.round(search.ms)} ms`);
     const counts = {
       issues: this.model.issues.length,
       pages: this.model.issues.reduce((n, i) => n + i.pages.length, 0),
-      articles: this.model.issues.reduce((n, i) => n + i.articles.length, 0),
+      articles: this.streamed ? this.articleCount : this.model.issues.reduce((n, i) => n + i.articles.length, 0),
     };
     return { outDir: this.outDir, files: [...outputs.keys()].sort(), counts, warnings: this.warnings, styles: this.styles, search, timings, site: this };
   }
@@ -171,7 +201,7 @@ export class WebSite {
    * Renders issue by issue and hands each issue's files to the writer before rendering
    * the next, so memory holds one issue's files at a time. Returns the paths written.
    */
-  private async renderAndWrite(keys: Map<IssueRef, { key: string; reusable: boolean }> = new Map()): Promise<Set<string>> {
+  private async renderAndWrite(keys: Map<IssueRef, { key: string; reusable: boolean }> = new Map(), collector?: { addIssue(issue: IssueRef): void }): Promise<Set<string>> {
     const rc = this.renderContext();
     const writer = new FileWriter(this.outDir, this.writtenDigests);
     const written = new Set<string>();
@@ -182,30 +212,33 @@ export class WebSite {
       }
     };
     const dirs = new Set<string>();
-    for (const issue of this.model.issues) {
-      if (!this.renders(issue)) continue;
-      const key = keys.get(issue);
-      const previous = key?.reusable ? this.reuse!.previous![issue.id] : undefined;
-      if (previous && (await reuseIssueViews(previous, this.reuse!.fromDir, this.outDir, this.reuse!.digests, this.writtenDigests, dirs))) {
-        // The views (the result lists pages, not image copies).
-        for (const [rel] of previous.files) if (/\.(html|json|xml|txt)$/.test(rel)) written.add(rel);
-        for (const w of previous.warnings ?? []) rc.warn(w.message, w.where);
-        this.viewRecords.set(issue.id, previous);
-        this.reusedIssues++;
-        continue;
+    // Streamed: the latest issues stay whole until they hold the feed's articles (and the home page's).
+    let feedArticles = 0;
+    const feedSize = this.ctx.config.site.feedSize ?? Infinity;
+    for (const [index, summary] of [...this.model.issues].entries()) {
+      let issue = summary;
+      if (this.streamed) {
+        // The issue's tree, for its views, the fonts and the site-wide files; then dropped.
+        issue = issueRef(checkArticles(await this.streamed.whole(this.streamed.sources.get(summary.id)!)), this.layouts.get(summary.id));
+        this.model.issues[index] = issue;
+        this.model.byId.set(issue.id, issue);
+        this.articleCount += issue.articles.length;
+        collector?.addIssue(issue);
       }
-      // Its images were not prepared when it looked reusable.
-      if (previous) await this.prepareImages([issue]);
-      const out = new Map<string, string>();
-      const warnings: Array<{ message: string; where: PageWarning }> = [];
-      this.captured = warnings;
       try {
-        this.renderIssue(rc, issue, out);
+        // Streamed, a render context per issue: what it caches of the issue (src/web/render.ts `once`) goes with it.
+        await this.writeIssue(this.streamed ? this.renderContext() : rc, issue, keys.get(summary), dirs, flush, written, index === 0);
       } finally {
-        this.captured = undefined;
+        if (this.streamed) {
+          const keepWhole = index === 0 || feedArticles < feedSize;
+          feedArticles += issue.articles.length;
+          if (!keepWhole) {
+            keepSitemapLines(this.urls, issue, summary);
+            this.model.issues[index] = summary;
+            this.model.byId.set(summary.id, summary);
+          }
+        }
       }
-      await flush(out);
-      if (key) this.viewRecords.set(issue.id, { key: key.key, files: await this.issueFileSizes(issue, out), ...(warnings.length ? { warnings } : {}) });
     }
     const out = new Map<string, string>();
     if (this.options.siteWide) {
@@ -214,6 +247,42 @@ export class WebSite {
     }
     await flush(out);
     return written;
+  }
+
+  /** One issue's views: taken from the previous output when its key allows, else rendered and written. */
+  private async writeIssue(
+    rc: RenderContext,
+    issue: IssueRef,
+    key: { key: string; reusable: boolean } | undefined,
+    dirs: Set<string>,
+    flush: (out: Map<string, string>) => Promise<void>,
+    written: Set<string>,
+    latest: boolean,
+  ): Promise<void> {
+    // Streamed, images are prepared here: the issue's own (unless reused) and the latest issue's (site-wide views show it).
+    if (this.streamed && ((this.renders(issue) && !key?.reusable) || (this.options.siteWide && latest))) await this.prepareImages([issue]);
+    if (!this.renders(issue)) return;
+    const previous = key?.reusable ? this.reuse!.previous![issue.id] : undefined;
+    if (previous && (await reuseIssueViews(previous, this.reuse!.fromDir, this.outDir, this.reuse!.digests, this.writtenDigests, dirs))) {
+      // The views (the result lists pages, not image copies).
+      for (const [rel] of previous.files) if (/\.(html|json|xml|txt)$/.test(rel)) written.add(rel);
+      for (const w of previous.warnings ?? []) rc.warn(w.message, w.where);
+      this.viewRecords.set(issue.id, previous);
+      this.reusedIssues++;
+      return;
+    }
+    // Its images were not prepared when it looked reusable.
+    if (previous) await this.prepareImages([issue]);
+    const out = new Map<string, string>();
+    const warnings: Array<{ message: string; where: PageWarning }> = [];
+    this.captured = warnings;
+    try {
+      this.renderIssue(rc, issue, out);
+    } finally {
+      this.captured = undefined;
+    }
+    await flush(out);
+    if (key) this.viewRecords.set(issue.id, { key: key.key, files: await this.issueFileSizes(issue, out), ...(warnings.length ? { warnings } : {}) });
   }
 
   /** Each rendered issue's views key, and whether the previous output has its views for that key. */
@@ -453,16 +522,27 @@ function checkIssues(issues: Issue[]): Issue[] {
     if (['assets', 'search', 'search-index', 'archive', 'feed'].includes(issue.id)) throw new BanmianError(`issue id "${issue.id}" is reserved by the web edition`, { file: issueFolder(issue) });
     if (seen.has(issue.id)) throw new BanmianError(`two issues have the id ${issue.id}`, { file: issueFolder(issue) });
     seen.add(issue.id);
-    const articleIds = new Set<string>();
-    for (const page of issue.children) {
-      for (const child of page.children) {
-        if (child.type !== 'article') continue;
-        const key = `${page.number}/${child.id}`;
-        if (!/^[\w.-]+$/.test(child.id)) throw new BanmianError(`article id ${JSON.stringify(child.id)} cannot be a folder name`, { file: page.file, line: child.position?.start.line });
-        if (articleIds.has(key)) throw new BanmianError(`two articles on page ${page.number} have the id ${child.id}`, { file: page.file, line: child.position?.start.line });
-        articleIds.add(key);
-      }
-    }
+    checkArticles(issue);
   }
   return issues;
+}
+
+/** Article ids become folder names too (a summary has none: checked when its tree is loaded). */
+function checkArticles(issue: Issue): Issue {
+  const articleIds = new Set<string>();
+  for (const page of issue.children) {
+    for (const child of page.children) {
+      if (child.type !== 'article') continue;
+      const key = `${page.number}/${child.id}`;
+      if (!/^[\w.-]+$/.test(child.id)) throw new BanmianError(`article id ${JSON.stringify(child.id)} cannot be a folder name`, { file: page.file, line: child.position?.start.line });
+      if (articleIds.has(key)) throw new BanmianError(`two articles on page ${page.number} have the id ${child.id}`, { file: page.file, line: child.position?.start.line });
+      articleIds.add(key);
+    }
+  }
+  return issue;
+}
+
+/** What the site-wide files need of an issue not being rendered: the issue and its pages, not their content. */
+function summaryOf(issue: Issue): Issue {
+  return copyIssue(issue, { children: issue.children.map((page) => ({ ...page, children: [] })) });
 }

@@ -28,6 +28,15 @@ function linesOf(urls: SiteUrls, issue: IssueRef): string {
   return text;
 }
 
+/**
+ * A streamed build (src/web/site.ts) drops an issue's tree once its views are written and
+ * keeps a summary without articles: the lines made from the whole issue go with the summary.
+ */
+export function keepSitemapLines(urls: SiteUrls, whole: IssueRef, summary: IssueRef): void {
+  const text = linesOf(urls, whole);
+  issueLines.get(urls)!.set(summary, text);
+}
+
 export function renderSitemap(model: SiteModel, urls: SiteUrls): string {
   const lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'];
   lines.push(urlLine(urls, routes.home(), model.issues[0]?.date));
