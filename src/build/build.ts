@@ -310,7 +310,7 @@ async function buildLocked(opts: BuildOptions, outDir: string, issuesDir: string
       // Keys are recorded by every build that has them (a --force build too), for the next one.
       const canReuse = !damaged && !opts.force && !opts.keepSite;
       const reuse = inputs && !opts.mergeFrom ? await viewsReuse(opts, inputs, issues, layouts, manifest, archiveDir, outDir, canReuse ? previous : undefined) : undefined;
-      web = (await buildWebEdition(issues, layouts, ctx, { ...webOptions, frozenDir, reuse, whole: loader?.whole })).site;
+      web = (await buildWebEdition(issues, layouts, ctx, { ...webOptions, frozenDir, reuse, whole: loader?.whole, knownDigest: (rel) => verified.get(rel) })).site;
       // The pages were hashed as they were written (or their digests come from the last manifest): listOutput need not read them back.
       for (const [rel, sum] of web.writtenDigests) verified.set(rel, sum);
       if (inputs) manifest.views = Object.fromEntries([...web.viewRecords].sort(([a], [b]) => (a < b ? -1 : 1)));

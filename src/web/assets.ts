@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, link, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -191,7 +191,14 @@ const ZOOM_FROM = 1280;
 /** The phone copy's width: its AVIF keeps the slower, sharper effort. */
 const PHONE_WIDTH = PAGE_IMAGE_WIDTHS[0];
 
-export async function pageImages(issueId: string, layout: IssueLayout, outDir: string, previousOutDir?: string, frozenDir?: string): Promise<Map<number, PageImages>> {
+export async function pageImages(
+  issueId: string,
+  layout: IssueLayout,
+  outDir: string,
+  previousOutDir?: string,
+  frozenDir?: string,
+  knownDigest: (rel: string) => string | undefined = () => undefined,
+): Promise<Map<number, PageImages>> {
   // Every page at once: their encodes share the slots of `encodeSlot` (one per core).
   const entries = await Promise.all(
     layout.pages.map(async (page) => {
@@ -199,7 +206,7 @@ export async function pageImages(issueId: string, layout: IssueLayout, outDir: s
       for (const [key, file] of [['image', page.image], ['thumb', page.thumb]] as const) {
         const rel = routes.issueFile(issueId, file);
         try {
-          entry[key] = await webImage(rel, outDir, previousOutDir, key === 'image' ? PAGE_IMAGE_WIDTHS : [], frozenDir);
+          entry[key] = await webImage(rel, outDir, previousOutDir, key === 'image' ? PAGE_IMAGE_WIDTHS : [], frozenDir, knownDigest(rel));
         } catch {
           // Missing or unreadable image: the templates fall back (text label, no <source>).
         }
@@ -238,14 +245,16 @@ const webpCache = new Map<string, { width: number; height: number; files: Map<st
  * `<name>.<hash>.<w>.webp` and `.avif` copies plus a full-width AVIF. Reuses copies made
  * in this process or found in the previous build's folder.
  */
-async function webImage(rel: string, outDir: string, previousOutDir: string | undefined, widths: number[], frozenDir?: string): Promise<ImageRef> {
-  const png = await readFile(path.join(outDir, rel));
-  const hash = createHash('sha256').update(png).digest('hex').slice(0, 10);
+async function webImage(rel: string, outDir: string, previousOutDir: string | undefined, widths: number[], frozenDir?: string, knownSha256?: string): Promise<ImageRef> {
+  // The PNG is read only when its digest is not known already or a copy must be encoded.
+  let png: Buffer | undefined;
+  const bytes = async () => (png ??= await readFile(path.join(outDir, rel)));
+  const hash = (knownSha256 ?? createHash('sha256').update(await bytes()).digest('hex')).slice(0, 10);
   const stem = rel.replace(/\.png$/i, '') + `.${hash}`;
   let cached = webpCache.get(hash);
   if (!cached) {
-    const meta = await sharp(png).metadata();
-    cached = { width: meta.width ?? 0, height: meta.height ?? 0, files: new Map() };
+    const size = png ? await sharp(png).metadata() : await pngSize(path.join(outDir, rel));
+    cached = { width: size.width ?? 0, height: size.height ?? 0, files: new Map() };
     webpCache.set(hash, cached);
   }
   const { width, height } = cached;
@@ -264,7 +273,10 @@ async function webImage(rel: string, outDir: string, previousOutDir: string | un
       if (frozen && existsSync(frozen)) await linkOrCopy(frozen, to);
       else if (done && existsSync(done)) await copyFile(done, to);
       else if (previous && existsSync(previous)) await copyFile(previous, to);
-      else await encodeSlot(() => encode(png, v, width, to));
+      else {
+        const from = await bytes();
+        await encodeSlot(() => encode(from, v, width, to));
+      }
       cached.files.set(v.rel, to);
     }),
   );
@@ -273,6 +285,19 @@ async function webImage(rel: string, outDir: string, previousOutDir: string | un
   if (failed) throw (failed as PromiseRejectedResult).reason;
   const srcset = (format: string) => variants.filter((v) => v.format === format).sort((a, b) => a.w - b.w).map((v) => ({ path: v.rel, w: v.w }));
   return { path: rel, width, height, webp: `${stem}.webp`, srcset: widths.length ? { webp: srcset('webp'), avif: srcset('avif') } : undefined };
+}
+
+/** A PNG's width and height from its IHDR chunk (the first 24 bytes), without decoding it; sharp's metadata otherwise. */
+async function pngSize(file: string): Promise<{ width?: number; height?: number }> {
+  const fd = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(24);
+    const { bytesRead } = await fd.read(head, 0, 24, 0);
+    if (bytesRead === 24 && head.readUInt32BE(0) === 0x89504e47 && head.toString('latin1', 12, 16) === 'IHDR') return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
+  } finally {
+    await fd.close();
+  }
+  return sharp(file).metadata();
 }
 
 /**
