@@ -137,7 +137,8 @@ function shown(file: string): string {
 
 export async function writeManifest(outDir: string, manifest: Manifest): Promise<void> {
   await mkdir(path.join(outDir, path.dirname(MANIFEST)), { recursive: true });
-  await writeFile(path.join(outDir, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
+  // One line: at 1,000 issues the manifest lists ~70,000 files, and indenting it doubled the string built in memory.
+  await writeFile(path.join(outDir, MANIFEST), JSON.stringify(manifest) + '\n');
 }
 
 /** Reads, changes and writes back the manifest of an output folder (the dev server's in-place updates). */
@@ -386,6 +387,8 @@ export async function outputKey(input: OutputKeyInput): Promise<{ key: string; p
  */
 export async function listOutput(outDir: string, known?: Map<string, string>): Promise<{ files: Array<[string, number]>; digests: Record<string, string> }> {
   const reading = limiter(8);
+  // The walk is parallel; its stats are not all started at once (70,000 files at 1,000 issues).
+  const stating = limiter(64);
   const walk = async (d: string, rel: string): Promise<Array<[string, number, string]>> => {
     const parts = await Promise.all(
       (await readdir(d, { withFileTypes: true })).map(async (e): Promise<Array<[string, number, string]>> => {
@@ -395,7 +398,7 @@ export async function listOutput(outDir: string, known?: Map<string, string>): P
         if (e.isDirectory()) return walk(p, r);
         if (!e.isFile()) return [];
         const sum = known?.get(r);
-        if (sum) return [[r, (await stat(p)).size, sum]];
+        if (sum) return [[r, (await stating(() => stat(p))).size, sum]];
         // A few files read at once: the walk itself is parallel, and an output of 1,000 issues holds ~16 GB of PDFs and images.
         const bytes = await reading(() => readFile(p));
         return [[r, bytes.length, createHash('sha256').update(bytes).digest('hex')]];
