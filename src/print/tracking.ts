@@ -21,7 +21,10 @@ export function decodeGlue(chars: number): [number, number] {
 
 /**
  * Sets the tracking of the measuring sheet's loose paragraphs; returns [article key, block
- * index, paragraph of a turn or -1, em, characters] for each, in document order: characters
+ * index, paragraph of a turn or -1, em, characters] for each, in document order — or, for a
+ * photo caption (a whole-caption tracking only), [article key, photo index, −2 − module
+ * width in columns, em, −1]: a caption is measured at every width, and its tracking is set
+ * when the page is rendered at the width the planner chose. Characters
  * −1 for the whole paragraph, ≥ 0 for a tracking on its first so many characters only (its
  * first lines), and ≤ −2 for a glue instead of a tracking: −2 − from × 4096 − length (see
  * `decodeGlue`).
@@ -165,8 +168,14 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
       [...body.children].forEach((el, index) => {
         if (!(el instanceof HTMLElement)) return;
         if (el.matches('.turn')) [...el.children].forEach((p, j) => units.push([p as HTMLElement, index, j]));
-        else if (el.matches('p:not(.jump):not(.endnote):not(.caption-only), .brief, blockquote')) units.push([el, index, -1]);
+        else if (el.matches('p:not(.jump):not(.endnote), .brief, blockquote')) units.push([el, index, -1]);
       });
+      // Photo captions, at every module width they were set at (a caption's lines depend on
+      // the width the planner picks): part −2 − w, index the photo's.
+      for (const f of m.querySelectorAll<HTMLElement>('[data-kind="f"]')) {
+        const cap = f.querySelector<HTMLElement>('figcaption');
+        if (cap) units.push([cap, Number(f.dataset.i), -2 - Number(f.dataset.w)]);
+      }
       for (const [el, index, part] of units) {
         const before = readLines(el).loose.length;
         if (before > 0) loose.push({ key: m.dataset.key!, index, part, el, before });
@@ -181,7 +190,7 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
       const copy = x.el.cloneNode(true) as HTMLElement;
       scratch.append(copy);
       x.el.parentElement!.append(scratch);
-      return { ...x, scratch, copy, lineCount: 0, best: { n: x.before, step: 0, longer: false }, done: false };
+      return { ...x, scratch, copy, lineCount: 0, caption: x.part <= -2 || x.el.matches('.caption-only'), best: { n: x.before, step: 0, cost: 0 }, done: false };
     });
     for (const t of tries) t.lineCount = readLines(t.copy).lines;
     // The first step that leaves no loose line without adding a line (a longer paragraph
@@ -193,15 +202,19 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
       for (const t of open) {
         const r = readLines(t.copy, Math.max(t.best.n, 1));
         const n = r.loose.length;
-        const longer = r.lines > t.lineCount;
-        if (n < t.best.n || (n === 0 && t.best.n === 0 && t.best.longer && !longer)) t.best = { n, step, longer };
-        if (n === 0 && !longer) t.done = true;
+        // What a clean try costs: a paragraph that gets longer changes the page's packing; so
+        // does a caption of any other line count (its lines are the photo's height, or a block
+        // of the columns the planner dealt): one as long as it was is preferred, then a shorter one.
+        const cost = t.caption ? (r.lines === t.lineCount ? 0 : r.lines < t.lineCount ? 1 : 2) : r.lines > t.lineCount ? 1 : 0;
+        if (n < t.best.n || (n === 0 && t.best.n === 0 && cost < t.best.cost)) t.best = { n, step, cost };
+        if (n === 0 && cost === 0) t.done = true;
       }
     }
     const out: Array<[string, number, number, number, number]> = [];
     for (const t of tries) {
       const { el, scratch, copy, lineCount } = t;
-      if (t.best.n > 0 && el.matches('p')) {
+      // (A caption that one value fixes only by changing its line count tries this too.)
+      if ((t.best.n > 0 || (t.caption && t.best.cost > 0)) && el.matches('p') && t.part >= -1) {
         // 3. No one value for the whole: track only the lines before the first loose one (the
         // fewest first), so the lines after it stay as they were; kept if it leaves no loose
         // line and no extra line.
@@ -212,7 +225,7 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
         const clean = (trial: HTMLElement): boolean => {
           scratch.replaceChildren(trial);
           const r = readLines(trial, 1);
-          return r.loose.length === 0 && r.lines <= lineCount;
+          return r.loose.length === 0 && (t.caption ? r.lines === lineCount : r.lines <= lineCount);
         };
         let first: { em: number; chars: number } | undefined;
         for (const step of steps) {
