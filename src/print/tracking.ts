@@ -43,6 +43,7 @@ export function decodeGlue(chars: number): [number, number] {
 export async function fitTracking(tab: BrowserPage): Promise<Array<[string, number, number, number, number]>> {
   return tab.evaluate((steps: number[]) => {
     const han = /[\u3400-\u9fff\uf900-\ufaff]/;
+    const latin = /[0-9A-Za-z]/;
     const range = document.createRange();
     /**
      * Lines of `el` as set now, each with its start (character offset) and the most
@@ -82,8 +83,11 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
             }
             starts.push(base + i);
             gap = 0;
-          } else if (han.test(prev.c) && han.test(c)) {
-            gap = Math.max(gap, r.left - prev.left - em - ls);
+          } else if (han.test(prev.c)) {
+            // After a Han character (one em wide) the space is justification, but for the ⅛ em
+            // of text-autospace before a digit or a Latin letter: a line with no two Han
+            // characters side by side (`12月3日，`) is measured too.
+            gap = Math.max(gap, r.left - prev.left - em - ls - (latin.test(c) ? em / 8 : 0));
           }
           prev = { c, left: r.left, top: r.top };
         }
@@ -163,9 +167,8 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
     const loose: Loose[] = [];
     for (const m of document.querySelectorAll<HTMLElement>('.measure')) {
       const body = m.querySelector<HTMLElement>('[data-kind="b"]');
-      if (!body) continue;
       const units: Array<[HTMLElement, number, number]> = [];
-      [...body.children].forEach((el, index) => {
+      [...(body?.children ?? [])].forEach((el, index) => {
         if (!(el instanceof HTMLElement)) return;
         if (el.matches('.turn')) [...el.children].forEach((p, j) => units.push([p as HTMLElement, index, j]));
         else if (el.matches('p:not(.jump):not(.endnote), .brief, blockquote')) units.push([el, index, -1]);
@@ -260,6 +263,25 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
             out.push([t.key, t.index, t.part, 0, -2 - glued[0] * 4096 - (glued[1] - glued[0])]);
             continue;
           }
+        }
+        // Still loose: the run after the loose line is too wide to come up at any tracking of
+        // the lines before it (`悉，1—11月，`, `，2026—2027年度`). Compress the loose line and
+        // the next with them, so that the run comes up onto the loose line (the span ends at a
+        // line start, never inside a run); the fewest lines first, then the least compression.
+        let through: { em: number; chars: number } | undefined;
+        for (const step of steps.filter((x) => x < 0)) {
+          for (let j = k + 2; k >= 0 && j <= k + 3 && j < lineStarts.length && !through; j++) {
+            const trial = el.cloneNode(true) as HTMLElement;
+            wrapFirst(trial, lineStarts[j], step);
+            if (clean(trial)) through = { em: step, chars: lineStarts[j] };
+          }
+          if (through) break;
+        }
+        if (through) {
+          scratch.remove();
+          wrapFirst(el, through.chars, through.em);
+          out.push([t.key, t.index, t.part, through.em, through.chars]);
+          continue;
         }
       }
       // 4. The chosen tracking, on the sheet's paragraph.
