@@ -70,6 +70,8 @@ export interface HastOptions {
   prefixTracking?(paragraph: object): { em: number; chars: number } | undefined;
   /** Print: characters [from, to) of a paragraph glued into one unbreakable run (src/layout/lines.ts `setGlue`). */
   glue?(paragraph: object): [number, number] | undefined;
+  /** Print: the letter-spacing (em) of a photo's caption at the width it is set at (src/layout/lines.ts `setCaptionTracking`). */
+  captionTracking?(figure: object): number | undefined;
   /** Warnings about dropped links, removed markup, missing images. */
   warn?(message: string, position?: Position): void;
 }
@@ -324,9 +326,11 @@ function handlers(o: HastOptions): Handlers {
         const captionKids = caption ? kids(state, runs(caption as unknown as AnyNode, !credit)) : [];
         const creditEl = credit ? [el('span', { className: ['credit'] }, kids(state, runs(credit as unknown as AnyNode, true)))] : [];
         // A caption without a photo: set as a caption in the columns, with no box pretending to be a photo.
-        if (!image) return el('p', { className: ['caption-only'] }, [...captionKids, ...creditEl]);
+        // Tracked like a paragraph of the columns (it is one in the measuring sheet).
+        if (!image) return el('p', { className: ['caption-only'], ...tracked(node as AnyNode) }, firstLines(node as AnyNode, [...captionKids, ...creditEl]));
+        const capTracking = o.captionTracking?.(f);
         const figcaption =
-          caption || credit ? [el('figcaption', {}, [...(caption ? [el('span', { className: caption.mark ? ['cap', 'mark'] : ['cap'] }, captionKids)] : []), ...creditEl])] : [];
+          caption || credit ? [el('figcaption', capTracking === undefined ? {} : { style: `letter-spacing:${capTracking}em` }, [...(caption ? [el('span', { className: caption.mark ? ['cap', 'mark'] : ['cap'] }, captionKids)] : []), ...creditEl])] : [];
         return el('figure', { className: ['photo'] }, [el('img', { src: image.src, alt: f.alt ?? '', style: `height:${round(image.heightPt ?? 0)}pt` }, []), ...figcaption]);
       }
       const alt = f.alt ? f.alt : caption ? plainText(caption as unknown as AnyNode) : '新闻图片';

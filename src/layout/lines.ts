@@ -191,9 +191,26 @@ export function glueOf(paragraph: object): [number, number] | undefined {
   return glues.get(paragraph);
 }
 
+/**
+ * Tracking (em) of a photo's caption per module width in columns: a caption is measured at
+ * every width a module can have, and set at the one the planner chose (src/print/document.ts).
+ */
+const captionTracking = new WeakMap<object, Map<number, number>>();
+
+export function setCaptionTracking(figure: object, columns: number, em: number): void {
+  let m = captionTracking.get(figure);
+  if (!m) captionTracking.set(figure, (m = new Map()));
+  m.set(columns, em);
+}
+
+export function captionTrackingOf(figure: object, columns: number): number | undefined {
+  return captionTracking.get(figure)?.get(columns);
+}
+
 /** Forgets the tracking of a block and its paragraphs (it is chosen afresh whenever the block is measured). */
 export function clearTracking(block: object): void {
   tracking.delete(block);
+  captionTracking.delete(block);
   prefixTracking.delete(block);
   glues.delete(block);
   const children = (block as { children?: unknown }).children;

@@ -122,7 +122,7 @@ function moduleHtml(grid: Grid, m: ModuleRender): string {
   const classes = ['module', m.lead ? 'lead-module' : '', m.ruleBelow ? 'rule-below' : '', m.column > 0 ? 'rule-left' : '', m.filler ? 'filler' : '', m.article.data?.pullQuote ? 'pullquote' : ''].filter(Boolean).join(' ');
   let html = `<div class="${classes}" id="m-${esc(m.domId)}" data-article="${esc(m.article.id)}" style="left:${x}pt;top:${y}pt;width:${w}pt;height:${h}pt">`;
   html += `<div class="mh" style="height:${m.headerLines * grid.line}pt">${headerHtml(m.article, { headlinePt: m.headlinePt, banner: m.banner, continuedFrom: m.continuedFrom })}</div>`;
-  if (m.photos.length) html += `<div class="figs" style="height:${m.figureLines * grid.line}pt">${m.photos.map((p) => figureHtml(p.figure, p.src, p.heightPt)).join('')}</div>`;
+  if (m.photos.length) html += `<div class="figs" style="height:${m.figureLines * grid.line}pt">${m.photos.map((p) => figureHtml(p.figure, p.src, p.heightPt, m.columns)).join('')}</div>`;
   const jump = m.jumpTo ? `<p class="jump">（${jumpText('to', m.jumpTo)}）</p>` : '';
   const leading = m.bodyLeading ? `;--line:${m.bodyLeading}pt;line-height:${m.bodyLeading}pt` : '';
   html += `<div class="body" style="column-count:${m.columns};height:${bodyLines * grid.line}pt${leading}">${m.blocks.map((b, i) => (m.gapsBefore?.includes(i) ? '<div class="gap"></div>' : '') + (m.columnBreaks?.includes(i) ? `<div class="colstart" style="break-before:column">${blockHtml(b)}</div>` : blockHtml(b))).join('')}${jump}</div>`;

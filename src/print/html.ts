@@ -7,7 +7,7 @@ import type { Article, Banner, BodyBlock, Figure, Inline } from '../ast/types.js
 import { articleParts } from '../ast/parts.js';
 import { jumpText } from '../ast/vocabulary.js';
 import { type HastOptions, toHtml } from '../hast/to-hast.js';
-import { glueOf, prefixTrackingOf, trackingOf } from '../layout/lines.js';
+import { captionTrackingOf, glueOf, prefixTrackingOf, trackingOf } from '../layout/lines.js';
 
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -47,8 +47,9 @@ export function headerHtml(article: Article, opts: HeaderOptions): string {
   return `${out}<div class="mh-in">${title ? `<div class="tg">${title}</div>` : ''}${bylines ? `<div class="bg">${bylines}</div>` : ''}</div>`;
 }
 
-export function figureHtml(f: Figure, src: string, heightPt: number): string {
-  return toHtml(f, printMarkup({ figureImage: () => ({ src, heightPt }) }));
+/** A photo with its caption, the caption tracked as measured at a module `columns` wide (none in the measuring sheet). */
+export function figureHtml(f: Figure, src: string, heightPt: number, columns?: number): string {
+  return toHtml(f, printMarkup({ figureImage: () => ({ src, heightPt }), captionTracking: (fig) => (columns === undefined ? undefined : captionTrackingOf(fig, columns)) }));
 }
 
 /** One body block as it is set in the columns. */

@@ -36,7 +36,7 @@ import { PULL_QUOTE_LABEL, pickQuote } from '../layout/quote.js';
 import { measureProof } from '../proof/measure.js';
 import { proofJson } from '../proof/report.js';
 import { decodeGlue, fitTracking } from './tracking.js';
-import { clearTracking, setGlue, setPrefixTracking, setTracking } from '../layout/lines.js';
+import { clearTracking, setCaptionTracking, setGlue, setPrefixTracking, setTracking } from '../layout/lines.js';
 import { rankArticles } from '../layout/rank.js';
 import { acceptsContinuations } from '../layout/jumps.js';
 import { toString } from 'mdast-util-to-string';
@@ -223,11 +223,16 @@ async function measure(tab: BrowserPage, grid: Grid, table: AssetTable, infos: A
   const items: MeasureItem[] = infos.map((i) => ({ key: key(i), article: i.article, rank: i.metrics.rank, front: i.page === i.first, banner: i.banner, blocks: i.blocks, photos: i.photos.map((p) => p.figure) }));
   if (infos.length > MEASURE_BATCH) progress?.(0);
   // Tracking is chosen afresh (the same AST measured again, as by the dev server, gives the same pages).
-  for (const info of infos) for (const b of info.blocks) clearTracking(b);
+  for (const info of infos) for (const b of [...info.blocks, ...info.photos.map((p) => p.figure)]) clearTracking(b);
   await timer.time('measure: sheet', () => showDocument(tab, table, '/measure.html', measureDocument(grid, POLICY, items)));
   // Paragraphs with a loose line get a small tracking, before they are measured.
   for (const [k, i, part, em, chars] of await timer.time('measure: tracking', () => fitTracking(tab))) {
-    const block = infos.find((x) => key(x) === k)!.blocks[i];
+    const info = infos.find((x) => key(x) === k)!;
+    if (part <= -2) {
+      setCaptionTracking(info.photos[i].figure, -2 - part, em);
+      continue;
+    }
+    const block = info.blocks[i];
     const target = part >= 0 && 'children' in block ? (block.children as object[])[part] : block;
     if (chars <= -2) setGlue(target, ...decodeGlue(chars));
     else if (chars >= 0) setPrefixTracking(target, em, chars);

@@ -27,7 +27,10 @@ export function decodeGlue(chars: number): [number, number] {
 
 /**
  * Sets the tracking of the measuring sheet's loose paragraphs; returns [article key, block
- * index, paragraph of a turn or -1, em, characters] for each, in document order: characters
+ * index, paragraph of a turn or -1, em, characters] for each, in document order — or, for a
+ * photo caption (a whole-caption tracking only), [article key, photo index, −2 − module
+ * width in columns, em, −1]: a caption is measured at every width, and its tracking is set
+ * when the page is rendered at the width the planner chose. Characters
  * −1 for the whole paragraph, ≥ 0 for a tracking on its first so many characters only (its
  * first lines), and ≤ −2 for a glue instead of a tracking: −2 − from × 4096 − length (see
  * `decodeGlue`).
@@ -46,6 +49,7 @@ export function decodeGlue(chars: number): [number, number] {
 export async function fitTracking(tab: BrowserPage, options: { exact?: boolean } = {}): Promise<Array<[string, number, number, number, number]>> {
   return tab.evaluate((steps: number[], exact: boolean, margin: number) => {
     const han = /[\u3400-\u9fff\uf900-\ufaff]/;
+    const latin = /[0-9A-Za-z]/;
     const range = document.createRange();
     /**
      * Lines of `el` as set now, each with its start (character offset) and the most
@@ -85,8 +89,11 @@ export async function fitTracking(tab: BrowserPage, options: { exact?: boolean }
             }
             starts.push(base + i);
             gap = 0;
-          } else if (han.test(prev.c) && han.test(c)) {
-            gap = Math.max(gap, r.left - prev.left - em - ls);
+          } else if (han.test(prev.c)) {
+            // After a Han character (one em wide) the space is justification, but for the ⅛ em
+            // of text-autospace before a digit or a Latin letter: a line with no two Han
+            // characters side by side (`12月3日，`) is measured too.
+            gap = Math.max(gap, r.left - prev.left - em - ls - (latin.test(c) ? em / 8 : 0));
           }
           prev = { c, left: r.left, top: r.top };
         }
@@ -294,13 +301,18 @@ export async function fitTracking(tab: BrowserPage, options: { exact?: boolean }
     const loose: Loose[] = [];
     for (const m of document.querySelectorAll<HTMLElement>('.measure')) {
       const body = m.querySelector<HTMLElement>('[data-kind="b"]');
-      if (!body) continue;
       const units: Array<[HTMLElement, number, number]> = [];
-      [...body.children].forEach((el, index) => {
+      [...(body?.children ?? [])].forEach((el, index) => {
         if (!(el instanceof HTMLElement)) return;
         if (el.matches('.turn')) [...el.children].forEach((p, j) => units.push([p as HTMLElement, index, j]));
-        else if (el.matches('p:not(.jump):not(.endnote):not(.caption-only), .brief, blockquote')) units.push([el, index, -1]);
+        else if (el.matches('p:not(.jump):not(.endnote), .brief, blockquote')) units.push([el, index, -1]);
       });
+      // Photo captions, at every module width they were set at (a caption's lines depend on
+      // the width the planner picks): part −2 − w, index the photo's.
+      for (const f of m.querySelectorAll<HTMLElement>('[data-kind="f"]')) {
+        const cap = f.querySelector<HTMLElement>('figcaption');
+        if (cap) units.push([cap, Number(f.dataset.i), -2 - Number(f.dataset.w)]);
+      }
       for (const [el, index, part] of units) {
         const before = readLines(el).loose.length;
         if (before > 0) loose.push({ key: m.dataset.key!, index, part, el, before });
@@ -315,7 +327,7 @@ export async function fitTracking(tab: BrowserPage, options: { exact?: boolean }
       const copy = x.el.cloneNode(true) as HTMLElement;
       scratch.append(copy);
       x.el.parentElement!.append(scratch);
-      return { ...x, scratch, copy, lineCount: 0, best: { n: x.before, step: 0, longer: false }, done: false };
+      return { ...x, scratch, copy, lineCount: 0, caption: x.part <= -2 || x.el.matches('.caption-only'), best: { n: x.before, step: 0, cost: 0 }, done: false };
     });
     for (const t of tries) t.lineCount = readLines(t.copy).lines;
     // The first step that leaves no loose line without adding a line (a longer paragraph
@@ -327,15 +339,19 @@ export async function fitTracking(tab: BrowserPage, options: { exact?: boolean }
       for (const t of open) {
         const r = readLines(t.copy, Math.max(t.best.n, 1));
         const n = r.loose.length;
-        const longer = r.lines > t.lineCount;
-        if (n < t.best.n || (n === 0 && t.best.n === 0 && t.best.longer && !longer)) t.best = { n, step, longer };
-        if (n === 0 && !longer) t.done = true;
+        // What a clean try costs: a paragraph that gets longer changes the page's packing; so
+        // does a caption of any other line count (its lines are the photo's height, or a block
+        // of the columns the planner dealt): one as long as it was is preferred, then a shorter one.
+        const cost = t.caption ? (r.lines === t.lineCount ? 0 : r.lines < t.lineCount ? 1 : 2) : r.lines > t.lineCount ? 1 : 0;
+        if (n < t.best.n || (n === 0 && t.best.n === 0 && cost < t.best.cost)) t.best = { n, step, cost };
+        if (n === 0 && cost === 0) t.done = true;
       }
     }
     const out: Array<[string, number, number, number, number]> = [];
     for (const t of tries) {
       const { el, scratch, copy, lineCount } = t;
-      if (t.best.n > 0 && el.matches('p')) {
+      // (A caption that one value fixes only by changing its line count tries this too.)
+      if ((t.best.n > 0 || (t.caption && t.best.cost > 0)) && el.matches('p') && t.part >= -1) {
         // 3. No one value for the whole: track only the lines before the first loose one (the
         // fewest first), so the lines after it stay as they were; kept if it leaves no loose
         // line and no extra line.
@@ -346,7 +362,7 @@ export async function fitTracking(tab: BrowserPage, options: { exact?: boolean }
         const clean = (trial: HTMLElement): boolean => {
           scratch.replaceChildren(trial);
           const r = readLines(trial, 1);
-          return r.loose.length === 0 && r.lines <= lineCount;
+          return r.loose.length === 0 && (t.caption ? r.lines === lineCount : r.lines <= lineCount);
         };
         let first: { em: number; chars: number } | undefined;
         for (const step of steps) {
@@ -381,6 +397,25 @@ export async function fitTracking(tab: BrowserPage, options: { exact?: boolean }
             out.push([t.key, t.index, t.part, 0, -2 - glued[0] * 4096 - (glued[1] - glued[0])]);
             continue;
           }
+        }
+        // Still loose: the run after the loose line is too wide to come up at any tracking of
+        // the lines before it (`悉，1—11月，`, `，2026—2027年度`). Compress the loose line and
+        // the next with them, so that the run comes up onto the loose line (the span ends at a
+        // line start, never inside a run); the fewest lines first, then the least compression.
+        let through: { em: number; chars: number } | undefined;
+        for (const step of steps.filter((x) => x < 0)) {
+          for (let j = k + 2; k >= 0 && j <= k + 3 && j < lineStarts.length && !through; j++) {
+            const trial = el.cloneNode(true) as HTMLElement;
+            wrapFirst(trial, lineStarts[j], step);
+            if (clean(trial)) through = { em: step, chars: lineStarts[j] };
+          }
+          if (through) break;
+        }
+        if (through) {
+          scratch.remove();
+          wrapFirst(el, through.chars, through.em);
+          out.push([t.key, t.index, t.part, through.em, through.chars]);
+          continue;
         }
       }
       // 4. The chosen tracking, on the sheet's paragraph.
