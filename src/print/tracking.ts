@@ -12,12 +12,6 @@ import type { Page as BrowserPage } from 'puppeteer-core';
 
 /** Letter-spacing steps tried, in em, in order of preference. */
 export const TRACKING_STEPS = [-0.01, -0.02, -0.03, -0.04, -0.05, 0.01, 0.02, 0.03, 0.04, 0.05];
-/**
- * Where a line's first Han pair has a gap this close to the ¼ em limit (px), the line is read
- * character by character (`fitTracking`): the gaps of one justified line differ by LayoutUnit
- * rounding (1/64 px) at most.
- */
-const FAST_READ_MARGIN_PX = 0.25;
 /** The glue [from, to) of a `fitTracking` result's characters value ≤ −2. */
 export function decodeGlue(chars: number): [number, number] {
   const v = -2 - chars;
@@ -46,17 +40,17 @@ export function decodeGlue(chars: number): [number, number] {
  * set on the paragraphs. What is chosen is the same as trying the paragraphs one by one: a
  * paragraph's lines depend on its width and style only.
  */
-export async function fitTracking(tab: BrowserPage, options: { exact?: boolean } = {}): Promise<Array<[string, number, number, number, number]>> {
-  return tab.evaluate((steps: number[], exact: boolean, margin: number) => {
+export async function fitTracking(tab: BrowserPage): Promise<Array<[string, number, number, number, number]>> {
+  return tab.evaluate((steps: number[]) => {
     const han = /[\u3400-\u9fff\uf900-\ufaff]/;
     const latin = /[0-9A-Za-z]/;
     const range = document.createRange();
     /**
      * Lines of `el` as set now, each with its start (character offset) and the most
-     * justification space after a Han character on it, px, read character by character.
-     * Reading stops once `enough` justified lines (not the last) are loose.
+     * justification space after a Han character on it, px. Reading stops once `enough`
+     * justified lines (not the last) are loose.
      */
-    const readLinesExact = (el: HTMLElement, enough = Infinity): { starts: number[]; loose: number[]; lines: number } => {
+    const readLines = (el: HTMLElement, enough = Infinity): { starts: number[]; loose: number[]; lines: number } => {
       const st = getComputedStyle(el);
       const em = parseFloat(st.fontSize);
       const limit = em * 0.25 - 0.01;
@@ -100,134 +94,6 @@ export async function fitTracking(tab: BrowserPage, options: { exact?: boolean }
       }
       return { starts, loose, lines: starts.length };
     };
-    /**
-     * The same reading, line by line: a line's start is found by a search on the characters'
-     * tops (one probe a full line ahead, then bisection), and its gap from its first pair of
-     * Han characters only. Justification spreads a line's space evenly over its
-     * opportunities, so every Han pair of a line has the same gap (to LayoutUnit rounding);
-     * where that first gap is within `margin` px of the limit, or the line holds white space
-     * (the exact reading measures a Han pair across it, space included), the line is read
-     * character by character as before. Same starts, same loose lines, a third of the boxes asked for.
-     */
-    const readLinesFast = (el: HTMLElement, enough = Infinity): { starts: number[]; loose: number[]; lines: number } => {
-      const st = getComputedStyle(el);
-      const em = parseFloat(st.fontSize);
-      const limit = em * 0.25 - 0.01;
-      // The characters the exact reading looks at (no white space), with their text offsets.
-      const nodes: Text[] = [];
-      const at: number[] = [];
-      const offsets: number[] = [];
-      const spacing: number[] = [];
-      // spaced[k]: characters before k with white space after the one before (the exact
-      // reading skips white space, so a Han pair across it has the space's width as gap).
-      const spaced: number[] = [];
-      let spaces = 0;
-      let white = false;
-      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-      let offset = 0;
-      for (let t = walker.nextNode() as Text | null; t; t = walker.nextNode() as Text | null) {
-        const parent = t.parentElement ?? el;
-        const ls = parent === el ? parseFloat(st.letterSpacing) || 0 : parseFloat(getComputedStyle(parent).letterSpacing) || 0;
-        for (let i = 0; i < t.data.length; i++) {
-          if (/\s/.test(t.data[i])) {
-            white = true;
-            continue;
-          }
-          if (white && nodes.length > 0) spaces++;
-          white = false;
-          spaced.push(spaces);
-          nodes.push(t);
-          at.push(i);
-          offsets.push(offset + i);
-          spacing.push(ls);
-        }
-        offset += t.data.length;
-      }
-      const n = nodes.length;
-      const boxes = new Map<number, DOMRect | null>();
-      // Box of character k (as the exact reading asks for it), or null if it has none.
-      const box = (k: number): DOMRect | null => {
-        let r = boxes.get(k);
-        if (r !== undefined) return r;
-        range.setStart(nodes[k], at[k]);
-        range.setEnd(nodes[k], at[k] + 1);
-        const b = range.getBoundingClientRect();
-        r = b.width === 0 ? null : b;
-        boxes.set(k, r);
-        return r;
-      };
-      // The first character at or after k with a box: [index, box], or [n, null].
-      const visible = (k: number): [number, DOMRect | null] => {
-        for (; k < n; k++) {
-          const r = box(k);
-          if (r) return [k, r];
-        }
-        return [n, null];
-      };
-      const starts: number[] = [];
-      const loose: number[] = [];
-      const charsPerLine = Math.max(1, Math.floor(el.getBoundingClientRect().width / em));
-      let [k, first] = visible(0);
-      while (k < n && first) {
-        const lineTop = first.top;
-        const lineLeft = first.left;
-        // A character on a later line: lower by more than half an em, or back at the left.
-        const below = (j: number) => {
-          const [, r] = visible(j);
-          return !r || Math.abs(r.top - lineTop) > em / 2 || r.left < lineLeft;
-        };
-        let lo = k + 1;
-        let hi = n;
-        const guess = k + charsPerLine;
-        if (guess < n) {
-          if (below(guess)) hi = guess;
-          else lo = guess + 1;
-          if (hi === guess && guess - 1 > k && !below(guess - 1)) lo = guess;
-        }
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (below(mid)) hi = mid;
-          else lo = mid + 1;
-        }
-        const [next, nextBox] = visible(lo);
-        starts.push(offsets[k]);
-        if (next < n) {
-          // Not the last line: is it loose? Its first pair of consecutive Han characters.
-          let gap = 0;
-          let exactLine = false;
-          let prev = k;
-          for (let j = k + 1; j < next; j++) {
-            const r = box(j);
-            if (!r) continue;
-            if (han.test(nodes[prev].data[at[prev]]) && han.test(nodes[j].data[at[j]])) {
-              gap = r.left - box(prev)!.left - em - spacing[j];
-              exactLine = Math.abs(gap - limit) < margin;
-              break;
-            }
-            prev = j;
-          }
-          // White space inside the line: its gaps are not all alike.
-          if (spaced[next - 1] !== spaced[k]) exactLine = true;
-          if (exactLine) {
-            gap = 0;
-            let p = k;
-            for (let j = k + 1; j < next; j++) {
-              const r = box(j);
-              if (!r) continue;
-              if (han.test(nodes[p].data[at[p]]) && han.test(nodes[j].data[at[j]])) gap = Math.max(gap, r.left - box(p)!.left - em - spacing[j]);
-              p = j;
-            }
-          }
-          if (gap >= limit) {
-            loose.push(starts.length - 1);
-            if (loose.length >= enough) return { starts, loose, lines: starts.length };
-          }
-        }
-        [k, first] = [next, nextBox];
-      }
-      return { starts, loose, lines: starts.length };
-    };
-    const readLines = exact ? readLinesExact : readLinesFast;
     /**
      * Sets the first `chars` characters of paragraph `p` in a span with letter-spacing `em`:
      * the DOM the print HTML has for a first-lines tracking (src/hast/to-hast.ts `splitContent`:
@@ -425,5 +291,5 @@ export async function fitTracking(tab: BrowserPage, options: { exact?: boolean }
       out.push([t.key, t.index, t.part, t.best.step, -1]);
     }
     return out;
-  }, TRACKING_STEPS, options.exact ?? false, FAST_READ_MARGIN_PX);
+  }, TRACKING_STEPS);
 }

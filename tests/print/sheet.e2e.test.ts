@@ -5,12 +5,8 @@
  *   byline's `□` from print.css): the layout asks for no face of its own, which would lay
  *   the whole sheet out a second time;
  * - `fitTracking` (one batched pass) sets a tracking step only where it leaves fewer loose
- *   lines, reports exactly the paragraphs it set, and leaves none of its scratch boxes behind;
- * - its line-by-line reading (line starts by search, a line's gap from its first Han pair)
- *   makes the same decisions as reading every character, on the sample issue's paragraphs
- *   and the corpus pages' (where present).
+ *   lines, reports exactly the paragraphs it set, and leaves none of its scratch boxes behind.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page as BrowserPage } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +18,6 @@ import { launchBrowser } from '../../src/print/browser.js';
 import { rootStyle } from '../../src/print/document.js';
 import { showDocument } from '../../src/print/sheet.js';
 import { fitTracking, TRACKING_STEPS } from '../../src/print/tracking.js';
-import { corpusDir } from '../parse/helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -120,31 +115,4 @@ describe('measuring sheet (browser)', () => {
     // The copies it tried steps on are gone.
     expect(await tab.evaluate(() => document.querySelectorAll('[data-kind="b"] > :not(p)').length)).toBe(0);
   });
-
-  it('reads lines by search and makes the same decisions as reading every character', async () => {
-    // Real paragraphs: every plain text line of the sample issue's pages and of the corpus
-    // pages (numbers with units, Latin, quotes, dashes), set as paragraphs of one column.
-    const files = [path.join(ROOT, 'issues', '2026-11-20'), corpusDir]
-      .filter((d) => existsSync(d))
-      .flatMap((d) => readdirSync(d).filter((f) => /^\d.*\.(md|txt)$/.test(f)).map((f) => path.join(d, f)));
-    const lines = files.flatMap((f) => readFileSync(f, 'utf8').split('\n')).filter((l) => l.length >= 30 && /^[\p{Script=Han}“「《（]/u.test(l));
-    expect(lines.length).toBeGreaterThan(100);
-    const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-    // A glued run and a first-lines span as the print HTML has them, on some paragraphs.
-    const html = lines
-      .map((l, k) => (k % 7 === 3 ? `<p><span class="nb">${esc(l.slice(0, 3))}</span>${esc(l.slice(3))}</p>` : k % 7 === 5 ? `<p><span style="letter-spacing:-0.02em">${esc(l.slice(0, 20))}</span>${esc(l.slice(20))}</p>` : `<p>${esc(l)}</p>`))
-      .join('');
-    const sheet = doc(`<div class="measure" data-key="1-a1"><div class="body" data-kind="b">${html}</div></div>`);
-    const run = async (name: string, exact: boolean) => {
-      await showDocument(tab, table, name, sheet);
-      const set = await fitTracking(tab, { exact });
-      const dom = await tab.evaluate(() => document.querySelector('[data-kind="b"]')!.innerHTML);
-      return { set, dom };
-    };
-    const exact = await run('/tracking-exact.html', true);
-    const fast = await run('/tracking-fast.html', false);
-    expect(exact.set.length).toBeGreaterThan(5);
-    expect(fast.set).toEqual(exact.set);
-    expect(fast.dom).toBe(exact.dom);
-  }, 120_000);
 });
