@@ -37,6 +37,8 @@ async function run(job) {
     const bytes = new Uint8Array(data);
     parentPort.postMessage({ id: job.id, data: bytes }, [bytes.buffer]);
   } catch (err) {
-    parentPort.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) });
+    // A file-system error (a full disk) keeps its code, call and path: the build names the file in one line.
+    const { code, syscall, path } = err instanceof Error ? err : {};
+    parentPort.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err), fs: code ? { code, syscall, path: path ?? job.to } : undefined });
   }
 }

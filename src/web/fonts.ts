@@ -21,6 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { toString } from 'mdast-util-to-string';
 import type { ArticleRef, IssueRef, SiteModel } from './model.js';
 import { BanmianError } from '../errors.js';
+import { userFsError } from '../build/fs-errors.js';
 import { groupByUse, type UseUnits } from './font-groups.js';
 
 const require = createRequire(import.meta.url);
@@ -335,10 +336,11 @@ async function writeSlices(outDir: string, slices: Slice[], previousOutDir?: str
     const worker = new Worker(new URL('./font-worker.js', import.meta.url), { execArgv: [] });
     try {
       const pending = new Map<number, { resolve(b: Buffer): void; reject(e: Error): void }>();
-      worker.on('message', (m: { id: number; data?: Uint8Array; error?: string }) => {
+      worker.on('message', (m: { id: number; data?: Uint8Array; error?: string; fs?: { code: string; syscall?: string; path?: string } }) => {
         const p = pending.get(m.id);
         pending.delete(m.id);
-        if (m.error || !m.data) p?.reject(new BanmianError(`font subset: ${m.error ?? 'no data'}`));
+        if (m.fs) p?.reject(userFsError(Object.assign(new Error(m.error), m.fs)) as Error);
+        else if (m.error || !m.data) p?.reject(new BanmianError(`font subset: ${m.error ?? 'no data'}`));
         else p?.resolve(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
       });
       worker.on('error', (err) => {
