@@ -160,8 +160,9 @@ export async function benchArchive(): Promise<Record<string, number | string>> {
       const run = await banmian(['build', '--issues', made.issues, '--out', path.join(smallDir, 'dist')], noBrowser);
       if (run.status !== 0) throw new Error(`clean build of ${small} issues failed: ${run.out.slice(-2000)}`);
       row(`clean build of ${small} issues (s)`, secs(run.ms));
-      row('  …its CPU user+sys (s)', secs(run.cpuMs));
-      row('  …peak RSS (MB)', Math.round(run.rssMb));
+      // Labels are the table's keys: each row's own, or a later row overwrites it in the summary.
+      row(`  …CPU user+sys of the ${small}-issue build (s)`, secs(run.cpuMs));
+      row(`  …peak RSS of the ${small}-issue build (MB)`, Math.round(run.rssMb));
       results.smallRssMb = Math.round(run.rssMb);
       await rm(smallDir, { recursive: true, force: true });
     }
@@ -184,8 +185,8 @@ export async function benchArchive(): Promise<Record<string, number | string>> {
     const again = await banmian(['build', '--issues', issues, '--out', path.join(dir, 'dist')], { PUPPETEER_EXECUTABLE_PATH: path.join(dir, 'no-such-browser-2') });
     if (again.status !== 0) throw new Error(`rebuild failed: ${again.out.slice(-2000)}`);
     row('rebuild, no view input changed (s)', secs(again.ms));
-    row('  …its CPU user+sys (s)', secs(again.cpuMs));
-    row('  …peak RSS (MB)', Math.round(again.rssMb));
+    row('  …rebuild CPU user+sys (s)', secs(again.cpuMs));
+    row('  …rebuild peak RSS (MB)', Math.round(again.rssMb));
     row('  …its log', (again.out.match(/parsed [^\n]*|print edition: [^\n]*|web edition written[^\n]*|search index: [^\n]*|built [^\n]*/g) ?? []).join(' | '));
 
     // BANMIAN_BENCH_ARCHIVE_SHARDS=0 skips the shards and merge (a 1,000-issue run on a loaded machine otherwise takes over an hour).
