@@ -230,19 +230,26 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
           const r = readLines(trial, 1);
           return r.loose.length === 0 && (t.caption ? r.lines === lineCount : r.lines <= lineCount);
         };
-        let first: { em: number; chars: number } | undefined;
-        for (const step of steps) {
-          for (let j = 1; j <= k && !first; j++) {
-            const trial = el.cloneNode(true) as HTMLElement;
-            wrapFirst(trial, lineStarts[j], step);
-            if (clean(trial)) first = { em: step, chars: lineStarts[j] };
+        // A tracking of the text up to one of the line starts `ends` that leaves the paragraph clean:
+        // the first of `tries` that does, at the first of `ends`.
+        const prefix = (tries: number[], ends: number[]): { em: number; chars: number } | undefined => {
+          for (const em of tries) {
+            for (const j of ends) {
+              const trial = el.cloneNode(true) as HTMLElement;
+              wrapFirst(trial, lineStarts[j], em);
+              if (clean(trial)) return { em, chars: lineStarts[j] };
+            }
           }
-          if (first) break;
-        }
-        if (first) {
+          return undefined;
+        };
+        const setPrefix = (found: { em: number; chars: number }) => {
           scratch.remove();
-          wrapFirst(el, first.chars, first.em);
-          out.push([t.key, t.index, t.part, first.em, first.chars]);
+          wrapFirst(el, found.chars, found.em);
+          out.push([t.key, t.index, t.part, found.em, found.chars]);
+        };
+        const first = prefix(steps, Array.from({ length: Math.max(0, k) }, (_, i) => i + 1));
+        if (first) {
+          setPrefix(first);
           continue;
         }
         // Pushing characters out (推出): the last one or two characters of the line before the
@@ -268,19 +275,9 @@ export async function fitTracking(tab: BrowserPage): Promise<Array<[string, numb
         // the lines before it (`悉，1—11月，`, `，2026—2027年度`). Compress the loose line and
         // the next with them, so that the run comes up onto the loose line (the span ends at a
         // line start, never inside a run); the fewest lines first, then the least compression.
-        let through: { em: number; chars: number } | undefined;
-        for (const step of steps.filter((x) => x < 0)) {
-          for (let j = k + 2; k >= 0 && j <= k + 3 && j < lineStarts.length && !through; j++) {
-            const trial = el.cloneNode(true) as HTMLElement;
-            wrapFirst(trial, lineStarts[j], step);
-            if (clean(trial)) through = { em: step, chars: lineStarts[j] };
-          }
-          if (through) break;
-        }
+        const through = k >= 0 ? prefix(steps.filter((x) => x < 0), [k + 2, k + 3].filter((j) => j < lineStarts.length)) : undefined;
         if (through) {
-          scratch.remove();
-          wrapFirst(el, through.chars, through.em);
-          out.push([t.key, t.index, t.part, through.em, through.chars]);
+          setPrefix(through);
           continue;
         }
       }
